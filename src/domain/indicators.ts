@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { strictObject } from './strict-object.js';
+
+const period = (def: number) => z.number().int().min(1).max(1000).default(def);
+
+/**
+ * Every indicator the pipeline can compute, with its parameters and outputs. The outputs are
+ * scale-free (ratios, oscillators, percentages) so a model trained at one price level still works
+ * at another; `docs` is shown to agents and in the README.
+ */
+export const indicatorCatalog = {
+  sma: {
+    params: strictObject({ period: period(20) }),
+    outputs: ['value'],
+    docs: 'Simple moving average, as the distance of close from it: close / SMA - 1.',
+  },
+  ema: {
+    params: strictObject({ period: period(20) }),
+    outputs: ['value'],
+    docs: 'Exponential moving average (alpha 2/(n+1), seeded with the SMA), as close / EMA - 1.',
+  },
+  rsi: {
+    params: strictObject({ period: period(14) }),
+    outputs: ['value'],
+    docs: "Relative strength index with Wilder's smoothing, 0..100.",
+  },
+  macd: {
+    params: strictObject({ fast: period(12), slow: period(26), signal: period(9) }),
+    outputs: ['line', 'signal', 'hist'],
+    docs: 'MACD line (EMA fast - EMA slow), its signal EMA and the histogram, each divided by close.',
+  },
+  bollinger: {
+    params: strictObject({ period: period(20), stddev: z.number().positive().max(10).default(2) }),
+    outputs: ['percent_b', 'width'],
+    docs: 'Bollinger bands (population std): %B = (close - lower) / (upper - lower); width = (upper - lower) / middle.',
+  },
+  atr: {
+    params: strictObject({ period: period(14) }),
+    outputs: ['value'],
+    docs: "Average true range with Wilder's smoothing, divided by close.",
+  },
+  stochastic: {
+    params: strictObject({ k_period: period(14), d_period: period(3) }),
+    outputs: ['k', 'd'],
+    docs: 'Stochastic oscillator %K (0..100) and its SMA %D.',
+  },
+  roc: {
+    params: strictObject({ period: period(10) }),
+    outputs: ['value'],
+    docs: 'Rate of change in percent: 100 * (close / close[n bars ago] - 1).',
+  },
+  obv: {
+    params: strictObject({ period: period(20) }),
+    outputs: ['value'],
+    docs: 'On-balance volume flow over the last n bars divided by the volume traded in them, -1..1.',
+  },
+  volatility: {
+    params: strictObject({ period: period(20), annualize: z.boolean().default(false) }),
+    outputs: ['value'],
+    docs: 'Rolling standard deviation (sample) of log returns over n bars; optionally annualised.',
+  },
+  returns: {
+    params: strictObject({ period: period(1) }),
+    outputs: ['value'],
+    docs: 'Log return over n bars: ln(close / close[n bars ago]).',
+  },
+} as const;
+
+export type IndicatorType = keyof typeof indicatorCatalog;
+export const indicatorTypes = Object.keys(indicatorCatalog) as IndicatorType[];

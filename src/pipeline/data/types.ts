@@ -1,0 +1,43 @@
+/** OHLCV bars of one symbol, oldest first, as parallel typed arrays. `time` is Unix milliseconds (UTC). */
+export interface Bars {
+  symbol: string;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** What a data spec resolved to: one or more symbols of the same timeframe. */
+export interface MarketData {
+  /** One entry per symbol, in the order they first appear in the source. */
+  series: Bars[];
+  /** Bar size, e.g. "1d"; inferred from the timestamps when the source does not say. */
+  timeframe: string;
+  /** The spec that produced it, e.g. "sample:sp500". */
+  source: string;
+  /** sha256 of the bars actually used (after range filter / resampling): data lineage. */
+  hash: string;
+  /** Things the loader did that the user should know (sorted descending input, dropped rows...). */
+  notes: string[];
+}
+
+export interface LoadOptions {
+  /** Keep only these symbols (error when one is missing). */
+  symbols?: string[] | undefined;
+  /** ISO date/time, inclusive. */
+  from?: string | undefined;
+  /** ISO date/time, inclusive. */
+  to?: string | undefined;
+  /** Resample to this coarser timeframe ("4h", "1d", "1w"). */
+  timeframe?: string | undefined;
+  /** Base directory for relative csv: paths (the CLI passes process.cwd()). */
+  cwd?: string | undefined;
+  /** Folder holding bundled data files (sp500-2000.csv). */
+  dataDir?: string | undefined;
+}
+
+export function barCount(data: MarketData): number {
+  return data.series.reduce((n, s) => n + s.time.length, 0);
+}
