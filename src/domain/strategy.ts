@@ -102,7 +102,7 @@ export const modelSchema = strictObject({
 });
 
 export const trainingSchema = strictObject({
-  optimizer: z.enum(['adam', 'sgd', 'rmsprop', 'adamw']).default('adam'),
+  optimizer: z.enum(['adam', 'sgd', 'momentum', 'rmsprop']).default('adam'),
   learning_rate: z.number().positive().max(1).default(0.001),
   batch_size: z.number().int().min(1).max(65536).default(64),
   epochs: z.number().int().min(1).max(10000).default(30),

@@ -1,0 +1,24 @@
+export const USAGE = `trainyard — train, gate and manage trading-strategy models
+
+Usage:
+  trainyard demo                         train the default strategy on the bundled S&P 500 data
+  trainyard train <strategy> [options]   train a strategy (a name under strategies/, a path, or YAML)
+  trainyard strategies                   list the example strategies
+  trainyard validate <strategy>          check a strategy file and list every problem
+
+Train options:
+  --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2]
+  --symbols A,B        only these symbols
+  --from YYYY-MM-DD    first bar (inclusive)     --to YYYY-MM-DD   last bar (inclusive)
+  --epochs N           override training.epochs  --seed N          override training.seed
+  --json               print only the result object (JSON) on stdout
+  --quiet              no progress output
+
+Global options:
+  --home <dir>         state directory (default ./state, env TRAINYARD_HOME)
+  --backend <name>     auto | tensorflow-gpu | tensorflow | wasm | cpu (env TRAINYARD_BACKEND)
+  --log-level <level>  fatal | error | warn | info | debug | trace | silent (env TRAINYARD_LOG_LEVEL)
+  --config <file>      YAML/JSON settings file (env TRAINYARD_CONFIG)
+  -h, --help           this help            --version   print the version
+
+Exit codes: 0 success, 1 invalid input or failed run, 2 usage error, 130 cancelled.`;

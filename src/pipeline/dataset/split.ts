@@ -1,0 +1,68 @@
+import { DomainError } from '../../domain/errors.js';
+import { subset, type SampleSet } from './assemble.js';
+
+export interface SplitSpec {
+  validation_fraction: number;
+  test_fraction: number;
+  /** Bars dropped before each boundary, per symbol: at least the label horizon. */
+  purge: number;
+}
+
+export interface Split {
+  train: SampleSet;
+  validation: SampleSet;
+  test: SampleSet;
+  /** First timestamp (ms) of the validation and test parts. */
+  boundaries: { validation_start: number; test_start: number };
+  purged: number;
+}
+
+/**
+ * Chronological split on calendar time shared by all symbols, so no symbol's test period sits
+ * before another's training period. Per symbol, the `purge` bars before each boundary are dropped:
+ * a label looking `purge` bars ahead can then never see the next part.
+ */
+export function chronologicalSplit(set: SampleSet, spec: SplitSpec, minPerPart = 30): Split {
+  const order = Array.from(set.time).sort((a, b) => a - b);
+  const cutAt = (frac: number) => order[Math.min(order.length - 1, Math.floor(order.length * frac))]!;
+  const valStart = cutAt(1 - spec.validation_fraction - spec.test_fraction);
+  const testStart = cutAt(1 - spec.test_fraction);
+  // First bar index at or after each boundary, per symbol.
+  const symbols = set.rows === 0 ? 0 : Math.max(...set.symbol) + 1;
+  const firstVal = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
+  const firstTest = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
+  for (let r = 0; r < set.rows; r++) {
+    const s = set.symbol[r]!;
+    const t = set.time[r]!;
+    if (t >= valStart) firstVal[s] = Math.min(firstVal[s]!, set.bar[r]!);
+    if (t >= testStart) firstTest[s] = Math.min(firstTest[s]!, set.bar[r]!);
+  }
+  const train: number[] = [];
+  const val: number[] = [];
+  const test: number[] = [];
+  let purged = 0;
+  for (let r = 0; r < set.rows; r++) {
+    const s = set.symbol[r]!;
+    const bar = set.bar[r]!;
+    const t = set.time[r]!;
+    const [part, limit] = t < valStart ? [train, firstVal[s]!] : t < testStart ? [val, firstTest[s]!] : [test, Infinity];
+    if (bar < limit - spec.purge) part.push(r);
+    else purged++;
+  }
+  const parts = { train: train.length, validation: val.length, test: test.length };
+  const short = Object.entries(parts).filter(([, n]) => n < minPerPart);
+  if (short.length > 0) {
+    throw new DomainError(
+      'INSUFFICIENT_DATA',
+      `Not enough labelled samples to split: ${set.rows} usable samples gave train ${parts.train}, validation ${parts.validation}, test ${parts.test} (each part needs at least ${minPerPart}). Use a longer date range, more symbols, a shorter label horizon or fewer warm-up bars.`,
+      { samples: set.rows, ...parts, min_per_part: minPerPart },
+    );
+  }
+  return {
+    train: subset(set, Int32Array.from(train)),
+    validation: subset(set, Int32Array.from(val)),
+    test: subset(set, Int32Array.from(test)),
+    boundaries: { validation_start: valStart, test_start: testStart },
+    purged,
+  };
+}

@@ -1,0 +1,79 @@
+import type { BackendInfo } from './backend/index.js';
+import type { FeatureImportance } from './evaluate/importance.js';
+import type { ClassificationMetrics } from './evaluate/metrics.js';
+import type { EpochStats } from './model/train.js';
+
+export type PipelinePhase = 'data_preparation' | 'feature_engineering' | 'model_training' | 'validation' | 'saving';
+
+export interface PipelineProgress {
+  phase: PipelinePhase;
+  /** 0..100 over the whole run; training takes the 10..90 band. */
+  progress_pct: number;
+  message: string;
+  epoch?: number;
+  epochs?: number;
+  batch?: number;
+  batches?: number;
+  loss?: number;
+  val_loss?: number;
+  val_accuracy?: number;
+}
+
+export interface PerSymbolMetrics {
+  symbol: string;
+  samples: number;
+  accuracy: number;
+  baseline_accuracy: number;
+}
+
+/** The one result shape every caller (CLI, MCP tools, research loop) gets back. */
+export interface TrainingResult {
+  model_id: string;
+  model_path: string;
+  created_at: string;
+  strategy: { name: string; hash: string; source: string };
+  backend: BackendInfo;
+  training_metrics: {
+    epochs_run: number;
+    best_epoch: number;
+    stopped_early: boolean;
+    initial_loss: number;
+    final_loss: number;
+    best_val_loss: number;
+    best_val_accuracy: number;
+    /** (first epoch train loss - best epoch train loss) / first epoch train loss. */
+    loss_decrease: number;
+    class_weights: number[];
+    samples_per_s: number;
+    history: EpochStats[];
+  };
+  test_metrics: ClassificationMetrics;
+  artifacts: {
+    feature_importance: FeatureImportance[];
+    per_symbol: PerSymbolMetrics[];
+    files: string[];
+  };
+  model_info: {
+    architecture: string;
+    parameters: number;
+    input_features: number;
+    feature_names: string[];
+    optimizer: string;
+    learning_rate: number;
+    batch_size: number;
+    seed: number;
+  };
+  data_summary: {
+    source: string;
+    data_hash: string;
+    symbols: string[];
+    timeframe: string;
+    bars: number;
+    date_range: { from: string; to: string };
+    samples: { train: number; validation: number; test: number; purged: number };
+    split_boundaries: { validation_start: string; test_start: string };
+    label_balance: { down: number; flat: number; up: number };
+    notes: string[];
+  };
+  timings: { data_s: number; features_s: number; training_s: number; evaluation_s: number; saving_s: number; total_s: number };
+}

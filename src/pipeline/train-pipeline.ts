@@ -1,0 +1,241 @@
+import path from 'node:path';
+import { cancelledError } from '../domain/errors.js';
+import { LABEL_CLASSES, labelHorizon, type Strategy } from '../domain/strategy.js';
+import { ARTIFACT_FILES, saveArtifacts } from './artifacts/store.js';
+import { columnOf, featureReference, predictionScores, type ReferenceDistributions } from './artifacts/reference.js';
+import type { BackendInfo } from './backend/index.js';
+import { loadMarketData } from './data/index.js';
+import { barCount, type MarketData } from './data/types.js';
+import { assembleSamples, type SampleSet } from './dataset/assemble.js';
+import { applyScaler, fitScaler } from './dataset/scaler.js';
+import { chronologicalSplit } from './dataset/split.js';
+import { permutationImportance } from './evaluate/importance.js';
+import { accuracyOf, classificationMetrics, majorityClass } from './evaluate/metrics.js';
+import { buildFeaturesMulti, buildLabels } from './features/index.js';
+import { architecture, buildModel } from './model/build.js';
+import { classCounts, type LabeledMatrix } from './model/dataset.js';
+import { argmaxRows, predictProba } from './model/predict.js';
+import { trainModel, type TrainProgress } from './model/train.js';
+import type { PerSymbolMetrics, PipelineProgress, TrainingResult } from './result.js';
+import type { ResolvedStrategy } from './strategy-source.js';
+
+export interface TrainingOverrides {
+  symbols?: string[] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  epochs?: number | undefined;
+  seed?: number | undefined;
+}
+
+export interface TrainingRequest {
+  strategy: ResolvedStrategy;
+  /** Data spec; defaults to the strategy's data.source, then sample:sp500. */
+  data?: string | undefined;
+  overrides?: TrainingOverrides | undefined;
+  modelId: string;
+  modelsDir: string;
+  dataDir: string;
+  cwd?: string | undefined;
+}
+
+export interface PipelineDeps {
+  backend: BackendInfo;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: PipelineProgress) => void) | undefined;
+  progressEveryBatches?: number | undefined;
+  /** Monotonic ms clock for timings. */
+  now?: (() => number) | undefined;
+  /** Wall clock for created_at. */
+  clock?: (() => Date) | undefined;
+}
+
+export const DEFAULT_DATA_SPEC = 'sample:sp500';
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function applyOverrides(s: Strategy, o: TrainingOverrides | undefined): Strategy {
+  if (!o) return s;
+  return {
+    ...s,
+    data: { ...s.data, ...(o.symbols ? { symbols: o.symbols } : {}), ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) },
+    training: { ...s.training, ...(o.epochs !== undefined ? { epochs: o.epochs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
+  };
+}
+
+function toMatrix(set: SampleSet, x: Float32Array): LabeledMatrix {
+  return { rows: set.rows, cols: set.cols, x, y: set.y };
+}
+
+function perSymbol(data: MarketData, test: SampleSet, pred: Int32Array, majority: number): PerSymbolMetrics[] {
+  return data.series.map((bars, s) => {
+    const idx: number[] = [];
+    for (let r = 0; r < test.rows; r++) if (test.symbol[r] === s) idx.push(r);
+    const y = Int32Array.from(idx, (r) => test.y[r]!);
+    const p = Int32Array.from(idx, (r) => pred[r]!);
+    const base = y.reduce((n, c) => n + (c === majority ? 1 : 0), 0);
+    return { symbol: bars.symbol, samples: y.length, accuracy: accuracyOf(p, y), baseline_accuracy: y.length ? base / y.length : Number.NaN };
+  });
+}
+
+/**
+ * The training pipeline: data -> indicators -> fuzzy -> features -> labels -> split -> scale ->
+ * model -> train -> evaluate -> save. Pure apart from loading data and writing the artifact
+ * folder, which happens last and atomically: a failure or cancellation leaves nothing behind.
+ */
+export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDeps): Promise<TrainingResult> {
+  const now = deps.now ?? (() => performance.now());
+  const clock = deps.clock ?? (() => new Date());
+  const emit = deps.onProgress ?? (() => undefined);
+  const checkCancel = () => {
+    if (deps.signal?.aborted) throw cancelledError(deps.signal.reason);
+  };
+  const strategy = applyOverrides(req.strategy.strategy, req.overrides);
+  const t0 = now();
+
+  emit({ phase: 'data_preparation', progress_pct: 0, message: 'loading data' });
+  const spec = req.data ?? strategy.data.source ?? DEFAULT_DATA_SPEC;
+  const data = await loadMarketData(spec, {
+    symbols: strategy.data.symbols,
+    from: strategy.data.from,
+    to: strategy.data.to,
+    timeframe: strategy.data.timeframe,
+    cwd: req.cwd,
+    dataDir: req.dataDir,
+  });
+  checkCancel();
+  const tData = now();
+
+  emit({ phase: 'feature_engineering', progress_pct: 5, message: `computing features over ${barCount(data)} bars` });
+  const features = buildFeaturesMulti(strategy, data.series);
+  const labels = data.series.map((bars) => buildLabels(strategy.labels, bars));
+  const samples = assembleSamples(data.series, features, labels);
+  const horizon = labelHorizon(strategy.labels);
+  const split = chronologicalSplit(samples, {
+    validation_fraction: strategy.training.validation_fraction,
+    test_fraction: strategy.training.test_fraction,
+    purge: strategy.training.purge_gap ?? horizon,
+  });
+  const scaler = fitScaler(split.train.x, split.train.rows, split.train.cols);
+  const [train, val, test] = [split.train, split.validation, split.test].map((p) => toMatrix(p, applyScaler(scaler, p.x, p.rows, p.cols))) as [
+    LabeledMatrix,
+    LabeledMatrix,
+    LabeledMatrix,
+  ];
+  checkCancel();
+  const tFeatures = now();
+
+  emit({ phase: 'model_training', progress_pct: 10, message: `training on ${train.rows} samples, ${train.cols} features` });
+  const model = buildModel(strategy.model, train.cols, strategy.training.seed);
+  try {
+    const outcome = trainModel(model, train, val, {
+      model: strategy.model,
+      training: strategy.training,
+      signal: deps.signal,
+      progressEveryBatches: deps.progressEveryBatches,
+      now,
+      onProgress: (p: TrainProgress) => {
+        const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
+        const metrics = p.val_accuracy !== undefined ? ` · val_loss ${p.val_loss!.toFixed(3)} · val_acc ${p.val_accuracy.toFixed(3)}` : '';
+        const { phase: _phase, epoch_end: _end, ...rest } = p;
+        emit({ phase: 'model_training', progress_pct: 10 + 80 * done, message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${metrics}`, ...rest });
+      },
+    });
+    checkCancel();
+    const tTrain = now();
+
+    emit({ phase: 'validation', progress_pct: 90, message: 'evaluating on the test part' });
+    const majority = majorityClass(train.y);
+    const testProbs = predictProba(model, test.x, test.rows, test.cols);
+    const testPred = argmaxRows(testProbs);
+    const testMetrics = classificationMetrics(testProbs, testPred, test.y, majority);
+    const importance = permutationImportance(model, test.x, test.y, samples.names, strategy.training.seed);
+    const valProbs = predictProba(model, val.x, val.rows, val.cols);
+    const valPred = argmaxRows(valProbs);
+    const valShare = classCounts(valPred, 3).map((c) => c / Math.max(1, val.rows));
+    const reference: ReferenceDistributions = {
+      bins: 10,
+      features: samples.names.map((name, j) => featureReference(name, columnOf(split.train.x, split.train.rows, split.train.cols, j), 10)),
+      prediction_scores: predictionScores(valProbs),
+      predicted_class_share: { down: valShare[0]!, flat: valShare[1]!, up: valShare[2]! },
+      validation: { accuracy: accuracyOf(valPred, val.y), loss: outcome.history[outcome.best_epoch - 1]?.val_loss ?? Number.NaN, samples: val.rows },
+    };
+    checkCancel();
+    const tEval = now();
+
+    emit({ phase: 'saving', progress_pct: 97, message: `saving ${req.modelId}` });
+    const counts = classCounts(samples.y, 3);
+    const first = outcome.history[0];
+    const bestEpoch = outcome.history[outcome.best_epoch - 1] ?? first;
+    const allTimes = data.series.flatMap((b) => (b.time.length ? [b.time[0]!, b.time[b.time.length - 1]!] : []));
+    const result: TrainingResult = {
+      model_id: req.modelId,
+      model_path: path.resolve(req.modelsDir, req.modelId),
+      created_at: clock().toISOString(),
+      strategy: { name: strategy.name, hash: req.strategy.hash, source: req.strategy.source },
+      backend: deps.backend,
+      training_metrics: {
+        epochs_run: outcome.epochs_run,
+        best_epoch: outcome.best_epoch,
+        stopped_early: outcome.stopped_early,
+        initial_loss: first?.loss ?? Number.NaN,
+        final_loss: bestEpoch?.loss ?? Number.NaN,
+        best_val_loss: bestEpoch?.val_loss ?? Number.NaN,
+        best_val_accuracy: bestEpoch?.val_accuracy ?? Number.NaN,
+        loss_decrease: first && bestEpoch ? (first.loss - bestEpoch.loss) / first.loss : 0,
+        class_weights: outcome.class_weights,
+        samples_per_s: outcome.samples_per_s,
+        history: outcome.history,
+      },
+      test_metrics: testMetrics,
+      artifacts: {
+        feature_importance: importance,
+        per_symbol: perSymbol(data, split.test, testPred, majority),
+        files: Object.values(ARTIFACT_FILES),
+      },
+      model_info: {
+        architecture: architecture(strategy.model, train.cols),
+        parameters: model.countParams(),
+        input_features: train.cols,
+        feature_names: samples.names,
+        optimizer: strategy.training.optimizer,
+        learning_rate: strategy.training.learning_rate,
+        batch_size: strategy.training.batch_size,
+        seed: strategy.training.seed,
+      },
+      data_summary: {
+        source: data.source,
+        data_hash: data.hash,
+        symbols: data.series.map((s) => s.symbol),
+        timeframe: data.timeframe,
+        bars: barCount(data),
+        date_range: { from: iso(Math.min(...allTimes)), to: iso(Math.max(...allTimes)) },
+        samples: { train: train.rows, validation: val.rows, test: test.rows, purged: split.purged },
+        split_boundaries: { validation_start: iso(split.boundaries.validation_start), test_start: iso(split.boundaries.test_start) },
+        label_balance: Object.fromEntries(LABEL_CLASSES.map((c, i) => [c, counts[i]!])) as TrainingResult['data_summary']['label_balance'],
+        notes: data.notes,
+      },
+      timings: {
+        data_s: (tData - t0) / 1000,
+        features_s: (tFeatures - tData) / 1000,
+        training_s: (tTrain - tFeatures) / 1000,
+        evaluation_s: (tEval - tTrain) / 1000,
+        saving_s: 0,
+        total_s: (tEval - t0) / 1000,
+      },
+    };
+    await saveArtifacts(req.modelsDir, req.modelId, {
+      model,
+      strategyYaml: req.strategy.yaml,
+      features: { names: samples.names, scaler },
+      reference,
+      result,
+    });
+    const tSave = now();
+    result.timings.saving_s = (tSave - tEval) / 1000;
+    result.timings.total_s = (tSave - t0) / 1000;
+    emit({ phase: 'saving', progress_pct: 100, message: `saved ${req.modelId}` });
+    return result;
+  } finally {
+    model.dispose();
+  }
+}
