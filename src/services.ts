@@ -65,7 +65,13 @@ export function createServices(config: Config, opts: ServiceOptions = {}): Servi
         logger.info({ model_id: modelId, strategy: strategy.source, data: input.data, backend: info.name }, 'training started');
         const result = await runTrainingPipeline(
           { strategy, data: input.data, overrides: input.overrides, modelId, modelsDir: models, dataDir: config.data_dir, cwd },
-          { backend: info, signal: ctx.signal, onProgress: ctx.onProgress, progressEveryBatches: config.progress_every_batches, clock: opts.clock },
+          {
+            backend: info,
+            signal: ctx.signal,
+            onProgress: ctx.onProgress,
+            progressEveryBatches: config.progress_every_batches,
+            clock: opts.clock,
+          },
         );
         logger.info({ model_id: modelId, accuracy: result.test_metrics.accuracy, seconds: result.timings.total_s }, 'training finished');
         return result;

@@ -9,9 +9,15 @@ export const globalOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): ParsedArgs {
   try {
-    return parseArgs({ args, options: { ...globalOptions, ...options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options: { ...globalOptions, ...options }, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
   } catch (err) {
     throw new DomainError('INVALID_ARGUMENT', `${(err as Error).message}. Run "trainyard --help" for usage.`);
   }

@@ -5,7 +5,7 @@ import { packageRoot } from '../config/paths.js';
 import type { ConfigInput } from '../config/schema.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { createServices, type Services } from '../services.js';
-import { intOption, listOption, parse } from './args.js';
+import { intOption, listOption, parse, type ParsedArgs } from './args.js';
 import { createProgress } from './progress.js';
 import { formatTrainingSummary } from './summary.js';
 import { USAGE } from './usage.js';
@@ -20,6 +20,8 @@ export interface CliIo {
 }
 
 export const DEFAULT_STRATEGY = 'multi_indicator_fuzzy';
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const trainOptions = {
   data: { type: 'string' },
@@ -37,7 +39,7 @@ function version(): string {
   return pkg.version;
 }
 
-function servicesFor(values: Record<string, unknown>, io: CliIo): Services {
+function servicesFor(values: ParsedArgs['values'], io: CliIo): Services {
   const argv: Partial<ConfigInput> = {
     home: values['home'] as string | undefined,
     backend: values['backend'] as ConfigInput['backend'],
@@ -50,26 +52,30 @@ function servicesFor(values: Record<string, unknown>, io: CliIo): Services {
 async function train(args: string[], io: CliIo, demo: boolean): Promise<number> {
   const { values, positionals } = parse(args, trainOptions);
   const ref = demo ? (positionals[0] ?? DEFAULT_STRATEGY) : positionals[0];
-  if (!ref) throw new DomainError('INVALID_ARGUMENT', 'trainyard train needs a strategy: a name (see "trainyard strategies"), a path, or inline YAML.');
+  if (!ref)
+    throw new DomainError(
+      'INVALID_ARGUMENT',
+      'trainyard train needs a strategy: a name (see "trainyard strategies"), a path, or inline YAML.',
+    );
   const services = servicesFor(values, io);
-  const progress = createProgress(io.stderr, Boolean(values.quiet) || (Boolean(values.json) && !io.stderr.isTTY));
+  const progress = createProgress(io.stderr, Boolean(values['quiet']) || (Boolean(values['json']) && !io.stderr.isTTY));
   try {
     const result = await services.training.train(
       {
         strategy: ref,
-        data: values.data ?? (demo ? 'sample:sp500' : undefined),
+        data: str(values['data']) ?? (demo ? 'sample:sp500' : undefined),
         overrides: {
-          symbols: listOption(values.symbols),
-          from: values.from,
-          to: values.to,
-          epochs: intOption(values.epochs, 'epochs', 1),
-          seed: intOption(values.seed, 'seed'),
+          symbols: listOption(str(values['symbols'])),
+          from: str(values['from']),
+          to: str(values['to']),
+          epochs: intOption(str(values['epochs']), 'epochs', 1),
+          seed: intOption(str(values['seed']), 'seed'),
         },
       },
       { signal: io.signal, onProgress: (p) => progress.update(p) },
     );
     progress.done();
-    io.stdout.write(values.json ? JSON.stringify(result) + '\n' : formatTrainingSummary(result) + '\n');
+    io.stdout.write(values['json'] ? JSON.stringify(result) + '\n' : formatTrainingSummary(result) + '\n');
     return 0;
   } finally {
     progress.done();
@@ -81,10 +87,16 @@ function strategies(args: string[], io: CliIo): number {
   const { values } = parse(args, { json: { type: 'boolean' } });
   const services = servicesFor(values, io);
   const names = services.strategies.list();
-  io.stdout.write(values.json ? JSON.stringify(names) + '\n' : names.map((n) => {
-    const s = services.strategies.resolve(n).strategy;
-    return `${n.padEnd(28)} ${s.description}`;
-  }).join('\n') + '\n');
+  io.stdout.write(
+    values['json']
+      ? JSON.stringify(names) + '\n'
+      : names
+          .map((n) => {
+            const s = services.strategies.resolve(n).strategy;
+            return `${n.padEnd(28)} ${s.description}`;
+          })
+          .join('\n') + '\n',
+  );
   return 0;
 }
 
@@ -92,7 +104,11 @@ function validate(args: string[], io: CliIo): number {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } });
   if (!positionals[0]) throw new DomainError('INVALID_ARGUMENT', 'trainyard validate needs a strategy name, path or inline YAML.');
   const resolved = servicesFor(values, io).strategies.resolve(positionals[0]);
-  io.stdout.write(values.json ? JSON.stringify({ valid: true, strategy: resolved.strategy, hash: resolved.hash }) + '\n' : `${resolved.source}: valid (strategy ${resolved.strategy.name})\n`);
+  io.stdout.write(
+    values['json']
+      ? JSON.stringify({ valid: true, strategy: resolved.strategy, hash: resolved.hash }) + '\n'
+      : `${resolved.source}: valid (strategy ${resolved.strategy.name})\n`,
+  );
   return 0;
 }
 
@@ -135,4 +151,3 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 }
-

@@ -71,5 +71,10 @@ export function loadConfig(src: ConfigSources = {}): Config {
     throw new DomainError('INVALID_CONFIG', `Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`, { issues });
   }
   const c = parsed.data;
-  return { ...c, home: path.resolve(cwd, c.home), strategies_dir: path.resolve(cwd, c.strategies_dir), data_dir: path.resolve(cwd, c.data_dir) };
+  return {
+    ...c,
+    home: path.resolve(cwd, c.home),
+    strategies_dir: path.resolve(cwd, c.strategies_dir),
+    data_dir: path.resolve(cwd, c.data_dir),
+  };
 }

@@ -8,7 +8,10 @@ export const configSchema = z.strictObject({
   home: z.string().min(1).describe('State directory (registry, models, training status); TRAINYARD_HOME'),
   strategies_dir: z.string().min(1).describe('Folder of strategy YAML files'),
   data_dir: z.string().min(1).describe('Folder of bundled data files'),
-  backend: z.enum(['auto', ...backendNames]).default('auto').describe('TensorFlow.js backend; TRAINYARD_BACKEND'),
+  backend: z
+    .enum(['auto', ...backendNames])
+    .default('auto')
+    .describe('TensorFlow.js backend; TRAINYARD_BACKEND'),
   wasm_threads: z.number().int().min(0).max(64).default(2).describe('wasm backend threads (0 = library default)'),
   log_level: z.enum(logLevels).default('info'),
   progress_every_batches: z.number().int().min(1).default(50).describe('Mid-epoch progress at most every N batches'),

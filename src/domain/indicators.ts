@@ -22,27 +22,27 @@ export const indicatorCatalog = {
   rsi: {
     params: strictObject({ period: period(14) }),
     outputs: ['value'],
-    docs: "Relative strength index with Wilder's smoothing, 0..100.",
+    docs: "Relative strength index with Wilder's smoothing (averages seeded with the simple mean of the first n gains/losses), 0..100; 50 when nothing moved.",
   },
   macd: {
     params: strictObject({ fast: period(12), slow: period(26), signal: period(9) }),
     outputs: ['line', 'signal', 'hist'],
-    docs: 'MACD line (EMA fast - EMA slow), its signal EMA and the histogram, each divided by close.',
+    docs: 'MACD line (EMA fast - EMA slow of close), its signal EMA over the line and the histogram (line - signal), each divided by close.',
   },
   bollinger: {
     params: strictObject({ period: period(20), stddev: z.number().positive().max(10).default(2) }),
     outputs: ['percent_b', 'width'],
-    docs: 'Bollinger bands (population std): %B = (close - lower) / (upper - lower); width = (upper - lower) / middle.',
+    docs: 'Bollinger bands (SMA +- stddev x population std): %B = (close - lower) / (upper - lower), 0.5 when the bands collapse; width = (upper - lower) / middle.',
   },
   atr: {
     params: strictObject({ period: period(14) }),
     outputs: ['value'],
-    docs: "Average true range with Wilder's smoothing, divided by close.",
+    docs: "Average true range (true range from the second bar on) with Wilder's smoothing seeded by the mean of the first n true ranges, divided by close.",
   },
   stochastic: {
     params: strictObject({ k_period: period(14), d_period: period(3) }),
     outputs: ['k', 'd'],
-    docs: 'Stochastic oscillator %K (0..100) and its SMA %D.',
+    docs: 'Stochastic oscillator %K = 100 * (close - lowest low) / (highest high - lowest low) over k_period bars (50 when high == low), and %D = SMA of %K over d_period.',
   },
   roc: {
     params: strictObject({ period: period(10) }),
@@ -52,12 +52,12 @@ export const indicatorCatalog = {
   obv: {
     params: strictObject({ period: period(20) }),
     outputs: ['value'],
-    docs: 'On-balance volume flow over the last n bars divided by the volume traded in them, -1..1.',
+    docs: 'On-balance volume flow over the last n bars (volume counted + on an up close, - on a down close) divided by the volume traded in them, -1..1; 0 without volume.',
   },
   volatility: {
     params: strictObject({ period: period(20), annualize: z.boolean().default(false) }),
     outputs: ['value'],
-    docs: 'Rolling standard deviation (sample) of log returns over n bars; optionally annualised.',
+    docs: 'Rolling standard deviation (sample) of one-bar log returns over n bars (at least 2); optionally annualised by sqrt(bars per year observed in the timestamps).',
   },
   returns: {
     params: strictObject({ period: period(1) }),

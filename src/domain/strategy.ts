@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { strictObject } from './strict-object.js';
 import { indicatorCatalog, indicatorTypes, type IndicatorType } from './indicators.js';
 
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter');
+const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter');
 
 const isoDate = z
   .string()
@@ -21,9 +19,7 @@ function indicatorVariant<T extends IndicatorType>(type: T) {
   return strictObject({
     id: identifier.describe('Name used by fuzzy_sets and features, e.g. "rsi_14"'),
     type: z.literal(type),
-    params: (indicatorCatalog[type].params as z.ZodType<Record<string, unknown>>).default(() =>
-      indicatorCatalog[type].params.parse({}),
-    ),
+    params: (indicatorCatalog[type].params as z.ZodType<Record<string, unknown>>).default(() => indicatorCatalog[type].params.parse({})),
   });
 }
 const indicatorVariants = indicatorTypes.map((t) => indicatorVariant(t));
@@ -39,26 +35,26 @@ export type IndicatorDef = z.infer<typeof indicatorSchema>;
 const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || x >= xs[i - 1]!);
 export const membershipSchema = z.union(
   [
-  z
-    .tuple([z.number(), z.number(), z.number()])
-    .refine(ascending, 'triangular points must be ascending: [left, peak, right]')
-    .transform((p) => ({ type: 'triangular' as const, params: p as number[] })),
-  z
-    .tuple([z.number(), z.number(), z.number(), z.number()])
-    .refine(ascending, 'trapezoidal points must be ascending: [a, b, c, d]')
-    .transform((p) => ({ type: 'trapezoidal' as const, params: p as number[] })),
-  strictObject({
-    type: z.literal('triangular'),
-    params: z.tuple([z.number(), z.number(), z.number()]).refine(ascending, 'points must be ascending'),
-  }),
-  strictObject({
-    type: z.literal('trapezoidal'),
-    params: z.tuple([z.number(), z.number(), z.number(), z.number()]).refine(ascending, 'points must be ascending'),
-  }),
-  strictObject({
-    type: z.literal('gaussian'),
-    params: z.tuple([z.number(), z.number().positive('sigma must be > 0')]).describe('[mean, sigma]'),
-  }),
+    z
+      .tuple([z.number(), z.number(), z.number()])
+      .refine(ascending, 'triangular points must be ascending: [left, peak, right]')
+      .transform((p) => ({ type: 'triangular' as const, params: p as number[] })),
+    z
+      .tuple([z.number(), z.number(), z.number(), z.number()])
+      .refine(ascending, 'trapezoidal points must be ascending: [a, b, c, d]')
+      .transform((p) => ({ type: 'trapezoidal' as const, params: p as number[] })),
+    strictObject({
+      type: z.literal('triangular'),
+      params: z.tuple([z.number(), z.number(), z.number()]).refine(ascending, 'points must be ascending'),
+    }),
+    strictObject({
+      type: z.literal('trapezoidal'),
+      params: z.tuple([z.number(), z.number(), z.number(), z.number()]).refine(ascending, 'points must be ascending'),
+    }),
+    strictObject({
+      type: z.literal('gaussian'),
+      params: z.tuple([z.number(), z.number().positive('sigma must be > 0')]).describe('[mean, sigma]'),
+    }),
   ],
   {
     error: () =>
@@ -117,7 +113,7 @@ export const trainingSchema = strictObject({
 
 export const strategyDataSchema = strictObject({
   symbols: z.array(z.string().min(1)).optional().describe('Symbols to use; all in the data when absent'),
-  timeframe: timeframeSchema.default('1d'),
+  timeframe: timeframeSchema.optional().describe("Resample the data to this bar size; the data's own bar size when absent"),
   from: isoDate.optional(),
   to: isoDate.optional(),
   source: z.string().optional().describe('Default data spec, e.g. "sample:sp500"'),
@@ -129,7 +125,7 @@ export const strategySchema = z
     description: z.string().default(''),
     hypothesis: z.string().default('').describe('What market behaviour the strategy expects to exploit'),
     version: z.union([z.string(), z.number()]).optional(),
-    data: strategyDataSchema.default({ timeframe: '1d' }),
+    data: strategyDataSchema.default({}),
     indicators: z.array(indicatorSchema).min(1, 'at least one indicator is needed'),
     fuzzy_sets: z.record(z.string(), z.record(identifier, membershipSchema)).default({}),
     features: featuresSchema.default({ fuzzy: true, raw: [], lagged_returns: [] }),
@@ -149,25 +145,43 @@ export const strategySchema = z
     });
     const valid = [...outputs].join(', ');
     for (const key of Object.keys(s.fuzzy_sets)) {
-      if (!outputs.has(key)) ctx.addIssue({ code: 'custom', path: ['fuzzy_sets', key], message: `unknown indicator output "${key}"; valid: ${valid}` });
+      if (!outputs.has(key))
+        ctx.addIssue({ code: 'custom', path: ['fuzzy_sets', key], message: `unknown indicator output "${key}"; valid: ${valid}` });
     }
     s.features.raw.forEach((key, i) => {
-      if (!outputs.has(key)) ctx.addIssue({ code: 'custom', path: ['features', 'raw', i], message: `unknown indicator output "${key}"; valid: ${valid}` });
+      if (!outputs.has(key))
+        ctx.addIssue({ code: 'custom', path: ['features', 'raw', i], message: `unknown indicator output "${key}"; valid: ${valid}` });
     });
     const fuzzyCount = Object.values(s.fuzzy_sets).reduce((n, sets) => n + Object.keys(sets).length, 0);
     const featureCount = (s.features.fuzzy ? fuzzyCount : 0) + s.features.raw.length + s.features.lagged_returns.length;
     if (featureCount === 0) {
-      ctx.addIssue({ code: 'custom', path: ['features'], message: 'the strategy yields no features: add fuzzy_sets, features.raw or features.lagged_returns' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: 'the strategy yields no features: add fuzzy_sets, features.raw or features.lagged_returns',
+      });
     }
     if (s.labels.type === 'forward_return' && s.labels.up_threshold === 0 && s.labels.down_threshold === 0) {
-      ctx.addIssue({ code: 'custom', path: ['labels'], message: 'up_threshold and down_threshold are both 0: nothing would be labelled "flat"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labels'],
+        message: 'up_threshold and down_threshold are both 0: nothing would be labelled "flat"',
+      });
     }
     const horizon = labelHorizon(s.labels);
     if (s.training.purge_gap !== undefined && s.training.purge_gap < horizon) {
-      ctx.addIssue({ code: 'custom', path: ['training', 'purge_gap'], message: `purge_gap ${s.training.purge_gap} is shorter than the label horizon ${horizon}; use at least ${horizon} or leave it out` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'purge_gap'],
+        message: `purge_gap ${s.training.purge_gap} is shorter than the label horizon ${horizon}; use at least ${horizon} or leave it out`,
+      });
     }
     if (s.training.validation_fraction + s.training.test_fraction > 0.7) {
-      ctx.addIssue({ code: 'custom', path: ['training'], message: 'validation_fraction + test_fraction must leave at least 30% for training' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training'],
+        message: 'validation_fraction + test_fraction must leave at least 30% for training',
+      });
     }
   });
 

@@ -37,7 +37,11 @@ function isInline(ref: string): boolean {
 function findFile(ref: string, loc: StrategyLocations): string | undefined {
   const candidates = [path.resolve(loc.cwd ?? process.cwd(), ref)];
   if (/^[A-Za-z0-9_.-]+$/.test(ref)) {
-    candidates.push(path.join(loc.strategiesDir, `${ref}.yaml`), path.join(loc.strategiesDir, `${ref}.yml`), path.join(loc.strategiesDir, ref));
+    candidates.push(
+      path.join(loc.strategiesDir, `${ref}.yaml`),
+      path.join(loc.strategiesDir, `${ref}.yml`),
+      path.join(loc.strategiesDir, ref),
+    );
   }
   return candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
 }
@@ -54,18 +58,26 @@ export function parseStrategy(yaml: string, source = 'inline'): ResolvedStrategy
     });
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new DomainError('INVALID_STRATEGY', `Strategy ${source} must be a YAML mapping with name, indicators, labels, ... (see trainyard://schema/strategy).`, {
-      source,
-      issues: ['(root): expected a mapping'],
-    });
+    throw new DomainError(
+      'INVALID_STRATEGY',
+      `Strategy ${source} must be a YAML mapping with name, indicators, labels, ... (see trainyard://schema/strategy).`,
+      {
+        source,
+        issues: ['(root): expected a mapping'],
+      },
+    );
   }
   const parsed = strategySchema.safeParse(doc);
   if (!parsed.success) {
     const issues = formatIssues(parsed.error.issues);
-    throw new DomainError('INVALID_STRATEGY', `Strategy ${source} has ${issues.length} problem${issues.length > 1 ? 's' : ''}:\n${issues.map((i) => `  - ${i}`).join('\n')}`, {
-      source,
-      issues,
-    });
+    throw new DomainError(
+      'INVALID_STRATEGY',
+      `Strategy ${source} has ${issues.length} problem${issues.length > 1 ? 's' : ''}:\n${issues.map((i) => `  - ${i}`).join('\n')}`,
+      {
+        source,
+        issues,
+      },
+    );
   }
   const hash = createHash('sha256').update(JSON.stringify(parsed.data)).digest('hex');
   return { strategy: parsed.data, yaml, source, hash };

@@ -73,7 +73,12 @@ function perSymbol(data: MarketData, test: SampleSet, pred: Int32Array, majority
     const y = Int32Array.from(idx, (r) => test.y[r]!);
     const p = Int32Array.from(idx, (r) => pred[r]!);
     const base = y.reduce((n, c) => n + (c === majority ? 1 : 0), 0);
-    return { symbol: bars.symbol, samples: y.length, accuracy: accuracyOf(p, y), baseline_accuracy: y.length ? base / y.length : Number.NaN };
+    return {
+      symbol: bars.symbol,
+      samples: y.length,
+      accuracy: accuracyOf(p, y),
+      baseline_accuracy: y.length ? base / y.length : Number.NaN,
+    };
   });
 }
 
@@ -116,18 +121,16 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     purge: strategy.training.purge_gap ?? horizon,
   });
   const scaler = fitScaler(split.train.x, split.train.rows, split.train.cols);
-  const [train, val, test] = [split.train, split.validation, split.test].map((p) => toMatrix(p, applyScaler(scaler, p.x, p.rows, p.cols))) as [
-    LabeledMatrix,
-    LabeledMatrix,
-    LabeledMatrix,
-  ];
+  const [train, val, test] = [split.train, split.validation, split.test].map((p) =>
+    toMatrix(p, applyScaler(scaler, p.x, p.rows, p.cols)),
+  ) as [LabeledMatrix, LabeledMatrix, LabeledMatrix];
   checkCancel();
   const tFeatures = now();
 
   emit({ phase: 'model_training', progress_pct: 10, message: `training on ${train.rows} samples, ${train.cols} features` });
   const model = buildModel(strategy.model, train.cols, strategy.training.seed);
   try {
-    const outcome = trainModel(model, train, val, {
+    const outcome = await trainModel(model, train, val, {
       model: strategy.model,
       training: strategy.training,
       signal: deps.signal,
@@ -137,7 +140,12 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
         const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
         const metrics = p.val_accuracy !== undefined ? ` · val_loss ${p.val_loss!.toFixed(3)} · val_acc ${p.val_accuracy.toFixed(3)}` : '';
         const { phase: _phase, epoch_end: _end, ...rest } = p;
-        emit({ phase: 'model_training', progress_pct: 10 + 80 * done, message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${metrics}`, ...rest });
+        emit({
+          phase: 'model_training',
+          progress_pct: 10 + 80 * done,
+          message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${metrics}`,
+          ...rest,
+        });
       },
     });
     checkCancel();
@@ -157,7 +165,11 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
       features: samples.names.map((name, j) => featureReference(name, columnOf(split.train.x, split.train.rows, split.train.cols, j), 10)),
       prediction_scores: predictionScores(valProbs),
       predicted_class_share: { down: valShare[0]!, flat: valShare[1]!, up: valShare[2]! },
-      validation: { accuracy: accuracyOf(valPred, val.y), loss: outcome.history[outcome.best_epoch - 1]?.val_loss ?? Number.NaN, samples: val.rows },
+      validation: {
+        accuracy: accuracyOf(valPred, val.y),
+        loss: outcome.history[outcome.best_epoch - 1]?.val_loss ?? Number.NaN,
+        samples: val.rows,
+      },
     };
     checkCancel();
     const tEval = now();

@@ -39,7 +39,10 @@ const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 export async function saveArtifacts(modelsDir: string, modelId: string, c: ArtifactContents): Promise<string> {
   const target = path.join(modelsDir, modelId);
   if (fs.existsSync(target)) {
-    throw new DomainError('ARTIFACT_INVALID', `Model folder ${target} already exists; model artifacts are never overwritten. Train again to get a new version.`);
+    throw new DomainError(
+      'ARTIFACT_INVALID',
+      `Model folder ${target} already exists; model artifacts are never overwritten. Train again to get a new version.`,
+    );
   }
   await fs.promises.mkdir(modelsDir, { recursive: true });
   const tmp = path.join(modelsDir, `.tmp-${modelId}-${randomBytes(4).toString('hex')}`);
@@ -70,7 +73,10 @@ async function readJson<T>(dir: string, file: string): Promise<T> {
   try {
     return JSON.parse(await fs.promises.readFile(path.join(dir, file), 'utf8')) as T;
   } catch (err) {
-    throw new DomainError('ARTIFACT_INVALID', `Model folder ${dir} has an unreadable ${file} (${(err as Error).message}). The artifact is damaged; retrain the model.`);
+    throw new DomainError(
+      'ARTIFACT_INVALID',
+      `Model folder ${dir} has an unreadable ${file} (${(err as Error).message}). The artifact is damaged; retrain the model.`,
+    );
   }
 }
 

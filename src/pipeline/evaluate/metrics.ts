@@ -46,12 +46,7 @@ export function majorityClass(y: Int32Array): number {
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
-export function classificationMetrics(
-  probs: Float32Array,
-  pred: Int32Array,
-  y: Int32Array,
-  trainMajority: number,
-): ClassificationMetrics {
+export function classificationMetrics(probs: Float32Array, pred: Int32Array, y: Int32Array, trainMajority: number): ClassificationMetrics {
   const cm = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   for (let i = 0; i < y.length; i++) cm[y[i]!]![pred[i]!]! += 1;
   const perClass = {} as ClassificationMetrics['per_class'];

@@ -8,7 +8,12 @@ const FUSED: ReadonlySet<Activation> = new Set(['relu', 'elu', 'sigmoid']);
 
 function dense(h: tf.Tensor2D, w: DenseWeights, activation: Activation | 'linear'): tf.Tensor2D {
   if (activation === 'linear' || FUSED.has(activation)) {
-    return tf.fused.matMul({ a: h, b: w.kernel as tf.Tensor2D, bias: w.bias, activation: activation as tf.fused.Activation }) as tf.Tensor2D;
+    return tf.fused.matMul({
+      a: h,
+      b: w.kernel as tf.Tensor2D,
+      bias: w.bias,
+      activation: activation as tf.fused.Activation,
+    }) as tf.Tensor2D;
   }
   const z = tf.fused.matMul({ a: h, b: w.kernel as tf.Tensor2D, bias: w.bias });
   return (activation === 'tanh' ? tf.tanh(z) : tf.selu(z)) as tf.Tensor2D;
@@ -19,12 +24,7 @@ function dense(h: tf.Tensor2D, w: DenseWeights, activation: Activation | 'linear
  * `model.apply` (softmax aside) but without the layers machinery, which costs more than the
  * matmuls themselves at these sizes. `dropoutSeed` set = training mode.
  */
-export function forwardLogits(
-  x: tf.Tensor2D,
-  weights: DenseWeights[],
-  spec: Strategy['model'],
-  dropoutSeed?: number,
-): tf.Tensor2D {
+export function forwardLogits(x: tf.Tensor2D, weights: DenseWeights[], spec: Strategy['model'], dropoutSeed?: number): tf.Tensor2D {
   let h = x;
   const last = weights.length - 1;
   weights.forEach((w, i) => {

@@ -47,7 +47,14 @@ export interface TrainOptions {
   progressEveryBatches?: number | undefined;
   /** Injected clock (ms) so timings are testable; defaults to performance.now. */
   now?: (() => number) | undefined;
+  /**
+   * The loop yields to the event loop after this many ms of work, so an abort fired by a signal
+   * handler, a timer or a worker message is seen at the next batch. Default 20 ms.
+   */
+  yieldEveryMs?: number | undefined;
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function shuffledIndex(n: number, rng: Rng): Int32Array {
   const idx = new Int32Array(n);
@@ -62,11 +69,7 @@ function shuffledIndex(n: number, rng: Rng): Int32Array {
 }
 
 /** Mean unweighted cross-entropy and accuracy over a set, in big eval-mode chunks. */
-export function evaluateLoss(
-  data: LabeledMatrix,
-  weights: DenseWeights[],
-  spec: Strategy['model'],
-): { loss: number; accuracy: number } {
+export function evaluateLoss(data: LabeledMatrix, weights: DenseWeights[], spec: Strategy['model']): { loss: number; accuracy: number } {
   if (data.rows === 0) return { loss: Number.NaN, accuracy: Number.NaN };
   const chunk = 8192;
   let lossSum = 0;
@@ -101,7 +104,12 @@ function restore(weights: DenseWeights[], values: Float32Array[]): void {
  * cross-entropy + L2, gradients clipped to a global norm): on wasm it is faster than model.fit and
  * gives us per-batch cancellation. Early stopping restores the best validation-loss weights.
  */
-export function trainModel(model: tf.LayersModel, train: LabeledMatrix, val: LabeledMatrix, opts: TrainOptions): TrainOutcome {
+export async function trainModel(
+  model: tf.LayersModel,
+  train: LabeledMatrix,
+  val: LabeledMatrix,
+  opts: TrainOptions,
+): Promise<TrainOutcome> {
   const now = opts.now ?? (() => performance.now());
   const t0 = now();
   const { training: cfg, model: spec } = opts;
@@ -119,6 +127,8 @@ export function trainModel(model: tf.LayersModel, train: LabeledMatrix, val: Lab
   let stale = 0;
   let step = 0;
   let stoppedEarly = false;
+  const yieldEvery = opts.yieldEveryMs ?? 20;
+  let lastYield = now();
 
   const xAll = tf.tensor2d(train.x, [train.rows, train.cols]);
   const yAll = tf.tensor1d(train.y, 'int32');
@@ -134,6 +144,10 @@ export function trainModel(model: tf.LayersModel, train: LabeledMatrix, val: Lab
       let lossSum = tf.scalar(0);
       try {
         for (let b = 0; b < batches; b++) {
+          if (now() - lastYield >= yieldEvery) {
+            await yieldToEventLoop();
+            lastYield = now();
+          }
           if (opts.signal?.aborted) throw cancelledError(opts.signal.reason);
           const start = b * batch;
           const size = Math.min(batch, train.rows - start);
@@ -156,7 +170,15 @@ export function trainModel(model: tf.LayersModel, train: LabeledMatrix, val: Lab
           lossSum.dispose();
           lossSum = next;
           if (opts.onProgress && (b + 1) % every === 0 && b + 1 < batches) {
-            opts.onProgress({ phase: 'training', epoch, epochs: cfg.epochs, batch: b + 1, batches, loss: batchLoss.dataSync()[0]!, epoch_end: false });
+            opts.onProgress({
+              phase: 'training',
+              epoch,
+              epochs: cfg.epochs,
+              batch: b + 1,
+              batches,
+              loss: batchLoss.dataSync()[0]!,
+              epoch_end: false,
+            });
           }
           batchLoss.dispose();
         }
@@ -164,7 +186,17 @@ export function trainModel(model: tf.LayersModel, train: LabeledMatrix, val: Lab
         const v = evaluateLoss(val, weights, spec);
         const stats: EpochStats = { epoch, loss, val_loss: v.loss, val_accuracy: v.accuracy, seconds: (now() - te) / 1000 };
         history.push(stats);
-        opts.onProgress?.({ phase: 'training', epoch, epochs: cfg.epochs, batch: batches, batches, loss, val_loss: v.loss, val_accuracy: v.accuracy, epoch_end: true });
+        opts.onProgress?.({
+          phase: 'training',
+          epoch,
+          epochs: cfg.epochs,
+          batch: batches,
+          batches,
+          loss,
+          val_loss: v.loss,
+          val_accuracy: v.accuracy,
+          epoch_end: true,
+        });
         const monitored = Number.isFinite(v.loss) ? v.loss : loss;
         if (monitored < best.loss) {
           best = { loss: monitored, epoch, values: snapshot(weights) };

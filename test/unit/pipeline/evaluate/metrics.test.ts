@@ -8,7 +8,12 @@ describe('classificationMetrics', () => {
     const y = Int32Array.from([0, 0, 1, 2, 2, 2]);
     const pred = Int32Array.from([0, 1, 1, 2, 2, 0]);
     const probs = new Float32Array(18);
-    pred.forEach((p, i) => probs.set([0.1, 0.1, 0.1].map((v, c) => (c === p ? 0.8 : v)), i * 3));
+    pred.forEach((p, i) =>
+      probs.set(
+        [0.1, 0.1, 0.1].map((v, c) => (c === p ? 0.8 : v)),
+        i * 3,
+      ),
+    );
     const m = classificationMetrics(probs, pred, y, majorityClass(y));
     expect(m.accuracy).toBeCloseTo(4 / 6);
     expect(m.baseline_class).toBe('up');

@@ -30,40 +30,40 @@ describe('trainModel', () => {
   const train = makeMatrix(1200, 6, 1);
   const val = makeMatrix(300, 6, 2);
 
-  it('learns a learnable target well above chance', () => {
+  it('learns a learnable target well above chance', async () => {
     const s = spec({ epochs: 15, learning_rate: 0.01 });
     const model = buildModel(s.model, 6, s.training.seed);
-    const out = trainModel(model, train, val, { model: s.model, training: s.training });
+    const out = await trainModel(model, train, val, { model: s.model, training: s.training });
     expect(out.history.at(-1)!.loss).toBeLessThan(out.history[0]!.loss);
     expect(Math.max(...out.history.map((h) => h.val_accuracy))).toBeGreaterThan(0.8);
     model.dispose();
   });
 
-  it('is deterministic: same seed, same backend -> identical losses and weights', () => {
-    const run = () => {
+  it('is deterministic: same seed, same backend -> identical losses and weights', async () => {
+    const run = async () => {
       const s = spec({ seed: 5 });
       const model = buildModel(s.model, 6, s.training.seed);
-      const out = trainModel(model, train, val, { model: s.model, training: s.training });
+      const out = await trainModel(model, train, val, { model: s.model, training: s.training });
       const probs = predictProba(model, val.x, val.rows, val.cols);
       model.dispose();
       return { losses: out.history.map((h) => [h.loss, h.val_loss]), probs: Array.from(probs.slice(0, 30)) };
     };
-    const a = run();
-    const b = run();
+    const a = await run();
+    const b = await run();
     expect(b.losses).toEqual(a.losses);
     expect(b.probs).toEqual(a.probs);
     const s = spec({ seed: 6 });
     const model = buildModel(s.model, 6, s.training.seed);
-    const c = trainModel(model, train, val, { model: s.model, training: s.training });
+    const c = await trainModel(model, train, val, { model: s.model, training: s.training });
     model.dispose();
     expect(c.history.map((h) => [h.loss, h.val_loss])).not.toEqual(a.losses);
   });
 
-  it('keeps the tensor count flat across epochs', () => {
+  it('keeps the tensor count flat across epochs', async () => {
     const s = spec({ epochs: 6 });
     const model = buildModel(s.model, 6, s.training.seed);
     const counts: number[] = [];
-    trainModel(model, train, val, {
+    await trainModel(model, train, val, {
       model: s.model,
       training: s.training,
       onProgress: (p) => {
@@ -76,13 +76,13 @@ describe('trainModel', () => {
     expect(tf.memory().numTensors).toBeLessThan(before);
   });
 
-  it('stops within one batch of an abort', () => {
+  it('stops within one batch of an abort raised inside the loop', async () => {
     const s = spec({ epochs: 50, batch_size: 16 });
     const model = buildModel(s.model, 6, s.training.seed);
     const controller = new AbortController();
     const seen: TrainProgress[] = [];
     let batchesAfterAbort = -1;
-    expect(() =>
+    await expect(
       trainModel(model, train, val, {
         model: s.model,
         training: s.training,
@@ -97,17 +97,44 @@ describe('trainModel', () => {
           }
         },
       }),
-    ).toThrow(/cancelled/);
+    ).rejects.toThrow(/cancelled/);
     expect(batchesAfterAbort).toBe(0);
     expect(seen.at(-1)).toMatchObject({ epoch: 2, batch: 10 });
     model.dispose();
   });
 
-  it('early stopping restores the best validation weights', () => {
+  it('stops within one batch when an abort arrives from a timer (event loop not starved)', async () => {
+    const s = spec({ epochs: 500, batch_size: 16 });
+    const model = buildModel(s.model, 6, s.training.seed);
+    const controller = new AbortController();
+    let batchesSeen = 0;
+    let atAbort = -1;
+    setTimeout(() => {
+      atAbort = batchesSeen;
+      controller.abort('timer');
+    }, 150);
+    const started = performance.now();
+    await expect(
+      trainModel(model, train, val, {
+        model: s.model,
+        training: s.training,
+        signal: controller.signal,
+        progressEveryBatches: 1,
+        onProgress: () => {
+          batchesSeen++;
+        },
+      }),
+    ).rejects.toThrow(/cancelled: timer/);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(batchesSeen - atAbort).toBeLessThanOrEqual(1);
+    model.dispose();
+  });
+
+  it('early stopping restores the best validation weights', async () => {
     const noise = makeMatrix(600, 6, 3, false);
     const s = spec({ epochs: 40, early_stopping_patience: 3, learning_rate: 0.01 }, { dropout: 0 });
     const model = buildModel(s.model, 6, s.training.seed);
-    const out = trainModel(model, noise, makeMatrix(200, 6, 4, false), { model: s.model, training: s.training });
+    const out = await trainModel(model, noise, makeMatrix(200, 6, 4, false), { model: s.model, training: s.training });
     expect(out.stopped_early).toBe(true);
     expect(out.epochs_run).toBe(out.best_epoch + 3);
     model.dispose();
@@ -116,7 +143,7 @@ describe('trainModel', () => {
   it('saves with its own IO handler and loads back to identical predictions', async () => {
     const s = spec({ epochs: 2 });
     const model = buildModel(s.model, 6, s.training.seed);
-    trainModel(model, train, val, { model: s.model, training: s.training });
+    await trainModel(model, train, val, { model: s.model, training: s.training });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ty-io-'));
     await model.save(fileSystemHandler(dir));
     const loaded = await tf.loadLayersModel(fileSystemHandler(dir));

@@ -1,0 +1,15 @@
+export type { Bars, LoadOptions, MarketData } from './types.js';
+export { barCount } from './types.js';
+export { loadMarketData } from './load.js';
+export { parseDataSpec, SPEC_USAGE, SYNTHETIC_DEFAULTS, type DataSpec, type SyntheticParams } from './spec.js';
+export { parseCsv, readCsv, type CsvOptions, type CsvResult } from './csv.js';
+export { readCsvFile } from './csv-file.js';
+export { decodeCsvBytes } from './decode.js';
+export { loadSample, bundledDataDir, SAMPLES, type SampleName } from './sample.js';
+export { generateSynthetic, SIGNAL_LOOKBACK } from './synthetic.js';
+export { resampleBars, assertResamplable } from './resample.js';
+export { inferTimeframe, timeframeMinutes, timeframeMs, formatTimeframe, STANDARD_TIMEFRAMES } from './timeframe.js';
+export { selectSymbols, filterRange, coverage } from './filter.js';
+export { hashBars } from './hash.js';
+export { parseTimestamp, formatTime } from './timestamp.js';
+export { MAX_LISTED_PROBLEMS, type DataProblem } from './problems.js';

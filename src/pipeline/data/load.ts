@@ -1,0 +1,55 @@
+import { isAbsolute, resolve } from 'node:path';
+import { readCsvFile } from './csv-file.js';
+import { filterRange, selectSymbols } from './filter.js';
+import { hashBars } from './hash.js';
+import { resampleBars, assertResamplable } from './resample.js';
+import { loadSample } from './sample.js';
+import { parseDataSpec, type DataSpec } from './spec.js';
+import { generateSynthetic } from './synthetic.js';
+import { inferTimeframe, timeframeMinutes } from './timeframe.js';
+import type { Bars, LoadOptions, MarketData } from './types.js';
+
+interface Loaded {
+  series: Bars[];
+  timeframe: string;
+  notes: string[];
+}
+
+/**
+ * Resolves a data spec to bars: load (csv / sample / synthetic) -> keep `symbols` -> keep the
+ * `from`..`to` range -> resample to `timeframe` -> hash. Relative csv paths are resolved against
+ * `opts.cwd` (default: the process working directory, as Node resolves it).
+ */
+export async function loadMarketData(spec: string, opts: LoadOptions = {}): Promise<MarketData> {
+  const parsed = parseDataSpec(spec);
+  const loaded = await loadSource(parsed, opts);
+  const notes = [...loaded.notes];
+  if (opts.timeframe !== undefined) assertResamplable(loaded.timeframe, opts.timeframe);
+  let series = selectSymbols(loaded.series, opts.symbols, spec);
+  series = filterRange(series, { from: opts.from, to: opts.to }, spec, notes);
+  let timeframe = loaded.timeframe;
+  if (opts.timeframe !== undefined && timeframeMinutes(opts.timeframe) !== timeframeMinutes(timeframe)) {
+    const before = series.reduce((n, s) => n + s.time.length, 0);
+    series = series.map((s) => resampleBars(s, timeframe, opts.timeframe ?? timeframe));
+    const after = series.reduce((n, s) => n + s.time.length, 0);
+    notes.push(`resampled ${timeframe} bars to ${opts.timeframe}: ${before} -> ${after} bars`);
+    timeframe = opts.timeframe;
+  }
+  return { series, timeframe, source: spec, hash: hashBars(series), notes };
+}
+
+async function loadSource(spec: DataSpec, opts: LoadOptions): Promise<Loaded> {
+  switch (spec.kind) {
+    case 'csv': {
+      const abs = isAbsolute(spec.path) ? spec.path : resolve(opts.cwd ?? '.', spec.path);
+      const { series, notes } = await readCsvFile(abs, spec.path);
+      return { series, notes, timeframe: inferTimeframe(series.map((s) => s.time)) };
+    }
+    case 'sample': {
+      const { series, notes } = await loadSample(spec.name, opts.dataDir);
+      return { series, notes, timeframe: inferTimeframe(series.map((s) => s.time)) };
+    }
+    case 'synthetic':
+      return { series: generateSynthetic(spec.params), notes: [], timeframe: spec.params.timeframe };
+  }
+}

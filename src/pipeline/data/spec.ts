@@ -1,0 +1,128 @@
+import { DomainError } from '../../domain/errors.js';
+
+/** Parameters of the synthetic generator, every one filled in (see synthetic.ts). */
+export interface SyntheticParams {
+  seed: number;
+  bars: number;
+  symbols: number;
+  /** Strength of the planted momentum signal in [0, 1]; 0 = pure random walk. */
+  signal: number;
+  /** Number of volatility regimes (1 = constant volatility). */
+  regimes: number;
+  timeframe: string;
+  /** ISO date of the first bar. */
+  start: string;
+}
+
+export type DataSpec = { kind: 'csv'; path: string } | { kind: 'sample'; name: 'sp500' } | { kind: 'synthetic'; params: SyntheticParams };
+
+export const SPEC_USAGE =
+  'Use csv:<path>, sample:sp500 or synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2][,timeframe=1d][,start=2010-01-01]';
+
+export const SYNTHETIC_DEFAULTS: SyntheticParams = {
+  seed: 1,
+  bars: 5000,
+  symbols: 1,
+  signal: 0,
+  regimes: 1,
+  timeframe: '1d',
+  start: '2010-01-01',
+};
+
+const SAMPLES = ['sp500'] as const;
+const MAX_SYNTHETIC_BARS = 5_000_000;
+const MAX_SYNTHETIC_SYMBOLS = 100;
+const MAX_REGIMES = 5;
+
+/** `csv:<path>` | `sample:sp500` | `synthetic:<k=v,...>`; a bare path ending in .csv is read as csv. */
+export function parseDataSpec(spec: string): DataSpec {
+  const text = spec.trim();
+  if (text === '') throw specError(spec, 'the data spec is empty');
+  const colon = text.indexOf(':');
+  const scheme = colon < 0 ? text.toLowerCase() : text.slice(0, colon).toLowerCase();
+  const rest = colon < 0 ? '' : text.slice(colon + 1).trim();
+
+  if (scheme === 'csv') {
+    if (rest === '') throw specError(spec, 'csv: needs a file path, e.g. csv:data/prices.csv');
+    return { kind: 'csv', path: rest };
+  }
+  if (scheme === 'sample') {
+    const name = rest.toLowerCase();
+    if (!(SAMPLES as readonly string[]).includes(name)) {
+      throw specError(spec, `unknown sample "${rest}"; available samples: ${SAMPLES.join(', ')}`, { part: rest }, 'Unknown');
+    }
+    return { kind: 'sample', name: 'sp500' };
+  }
+  if (scheme === 'synthetic') return { kind: 'synthetic', params: parseSyntheticParams(spec, rest) };
+  if (/\.csv$/i.test(text)) return { kind: 'csv', path: text };
+  const part = colon < 0 ? text : text.slice(0, colon);
+  throw specError(spec, `unknown scheme "${part}" (known: csv, sample, synthetic)`, { part }, 'Unknown');
+}
+
+function parseSyntheticParams(spec: string, rest: string): SyntheticParams {
+  const params: SyntheticParams = { ...SYNTHETIC_DEFAULTS };
+  const seen = new Set<string>();
+  for (const raw of rest.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    if (eq < 0) throw specError(spec, `"${item}" is not key=value`, { part: item });
+    const key = item.slice(0, eq).trim().toLowerCase();
+    const value = item.slice(eq + 1).trim();
+    if (seen.has(key)) throw specError(spec, `"${key}" is given twice`, { part: key });
+    seen.add(key);
+    switch (key) {
+      case 'seed':
+        params.seed = integer(spec, key, value, 0, 4294967295);
+        break;
+      case 'bars':
+        params.bars = integer(spec, key, value, 2, MAX_SYNTHETIC_BARS);
+        break;
+      case 'symbols':
+        params.symbols = integer(spec, key, value, 1, MAX_SYNTHETIC_SYMBOLS);
+        break;
+      case 'regimes':
+        params.regimes = integer(spec, key, value, 1, MAX_REGIMES);
+        break;
+      case 'signal': {
+        const n = Number(value);
+        if (value === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+          throw specError(spec, `signal must be a number from 0 to 1, got "${value}"`, { part: key });
+        }
+        params.signal = n;
+        break;
+      }
+      case 'timeframe':
+        if (!/^\d+(m|h|d|w)$/.test(value) || /^0+[mhdw]$/.test(value)) {
+          throw specError(spec, `timeframe must look like 1m, 5m, 1h, 4h, 1d or 1w, got "${value}"`, { part: key });
+        }
+        params.timeframe = value;
+        break;
+      case 'start':
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+          throw specError(spec, `start must be an ISO date such as 2010-01-01, got "${value}"`, { part: key });
+        }
+        params.start = value;
+        break;
+      default:
+        throw specError(
+          spec,
+          `unknown synthetic parameter "${key}"; valid parameters: seed, bars, symbols, signal, regimes, timeframe, start`,
+          { part: key },
+        );
+    }
+  }
+  return params;
+}
+
+function integer(spec: string, key: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw specError(spec, `${key} must be a whole number from ${min} to ${max}, got "${value}"`, { part: key });
+  }
+  return n;
+}
+
+function specError(spec: string, problem: string, data: Record<string, unknown> = {}, adjective = 'Invalid'): DomainError {
+  return new DomainError('INVALID_DATA_SPEC', `${adjective} data spec "${spec}": ${problem}. ${SPEC_USAGE}`, { spec, ...data });
+}

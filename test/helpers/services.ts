@@ -1,0 +1,21 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/config/logger.js';
+import { createServices, type Services } from '../../src/services.js';
+
+export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
+export const MOMENTUM = path.join(FIXTURES, 'momentum-test.yaml');
+
+/** Services on a fresh temporary state directory, quiet logs, wasm with one thread. */
+export function tempServices(): { services: Services; home: string } {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-test-'));
+  const config = loadConfig({ argv: { home, log_level: 'silent', wasm_threads: 1 }, env: {} });
+  return { services: createServices(config, { logger: createLogger('silent') }), home };
+}
+
+export function modelFolders(home: string): string[] {
+  const dir = path.join(home, 'models');
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
