@@ -8,7 +8,7 @@ import { backend, canonicalStrategy, emit, median, randomMatrix } from './_share
 const info = await backend();
 const train = randomMatrix(16_000, 40, 1);
 const val = randomMatrix(4_000, 40, 2);
-const rounds = Number(process.env['ROUNDS'] ?? 5);
+const rounds = Number(process.env['ROUNDS'] ?? 9);
 
 for (const batch of [32, 256]) {
   const s = canonicalStrategy(batch, 2);

@@ -15,7 +15,13 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'ARTIFACT_INVALID'
   | 'CANCELLED'
-  | 'TRAINING_FAILED';
+  | 'TRAINING_FAILED'
+  | 'INVALID_TRANSITION'
+  | 'OPERATION_NOT_FOUND'
+  | 'REGISTRY_UNAVAILABLE'
+  | 'GATE_FAILED'
+  | 'CONFLICT'
+  | 'SHUTTING_DOWN';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

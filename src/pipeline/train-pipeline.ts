@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { cancelledError } from '../domain/errors.js';
+import { DomainError, cancelledError } from '../domain/errors.js';
 import { LABEL_CLASSES, labelHorizon, type Strategy } from '../domain/strategy.js';
 import { ARTIFACT_FILES, saveArtifacts } from './artifacts/store.js';
 import { columnOf, featureReference, predictionScores, type ReferenceDistributions } from './artifacts/reference.js';
@@ -82,6 +82,21 @@ function perSymbol(data: MarketData, test: SampleSet, pred: Int32Array, majority
   });
 }
 
+/** Too little data: say how many bars there were and what the strategy consumes before the first sample. */
+function withDataContext<T>(data: MarketData, warmup: number, horizon: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.code !== 'INSUFFICIENT_DATA') throw err;
+    const bars = data.series.map((b) => `${b.symbol} ${b.time.length}`).join(', ');
+    throw new DomainError(
+      'INSUFFICIENT_DATA',
+      `${err.message} The data has ${barCount(data)} bars (${bars}); the strategy needs ${warmup} warm-up bars and a ${horizon}-bar label horizon per symbol before and after the labelled samples.`,
+      { ...err.data, bars: barCount(data), warmup, horizon },
+    );
+  }
+}
+
 /**
  * The training pipeline: data -> indicators -> fuzzy -> features -> labels -> split -> scale ->
  * model -> train -> evaluate -> save. Pure apart from loading data and writing the artifact
@@ -115,11 +130,13 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
   const labels = data.series.map((bars) => buildLabels(strategy.labels, bars));
   const samples = assembleSamples(data.series, features, labels);
   const horizon = labelHorizon(strategy.labels);
-  const split = chronologicalSplit(samples, {
-    validation_fraction: strategy.training.validation_fraction,
-    test_fraction: strategy.training.test_fraction,
-    purge: strategy.training.purge_gap ?? horizon,
-  });
+  const split = withDataContext(data, features[0]?.warmup ?? 0, horizon, () =>
+    chronologicalSplit(samples, {
+      validation_fraction: strategy.training.validation_fraction,
+      test_fraction: strategy.training.test_fraction,
+      purge: strategy.training.purge_gap ?? horizon,
+    }),
+  );
   const scaler = fitScaler(split.train.x, split.train.rows, split.train.cols);
   const [train, val, test] = [split.train, split.validation, split.test].map((p) =>
     toMatrix(p, applyScaler(scaler, p.x, p.rows, p.cols)),
