@@ -101,9 +101,13 @@ export function createOperationStore(db: Db, clock: () => Date, pid: number) {
     list(filter: ListOperationsFilter = {}): Operation[] {
       const where: string[] = [];
       const args: unknown[] = [];
-      if (filter.type) (where.push('type = ?'), args.push(filter.type));
-      if (filter.status) (where.push('status = ?'), args.push(filter.status));
-      if (filter.parent_id) (where.push('parent_id = ?'), args.push(filter.parent_id));
+      for (const col of ['type', 'status', 'parent_id'] as const) {
+        const value = filter[col];
+        if (value) {
+          where.push(`${col} = ?`);
+          args.push(value);
+        }
+      }
       const sql = `SELECT * FROM operations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
       return (db.prepare(sql).all(...args, Math.min(1000, filter.limit ?? 50)) as Row[]).map(parseRow);
     },
