@@ -14,15 +14,17 @@ export function createOptimizer(t: Strategy['training']): tf.Optimizer {
   }
 }
 
-/** Scales every gradient by min(1, maxNorm / global L2 norm), as torch's clip_grad_norm_ does. */
+/**
+ * Scales every gradient by maxNorm / global L2 norm when the norm exceeds maxNorm, as torch's
+ * clip_grad_norm_ does. The norm is read back (a cheap copy on CPU backends) so the common case,
+ * no clipping needed, costs no extra tensor ops. Call inside a tidy.
+ */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const names = Object.keys(grads);
-    const sq = names.map((n) => tf.sum(tf.square(grads[n]!)));
-    const norm = tf.sqrt(tf.addN(sq));
-    const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(maxNorm), tf.add(norm, 1e-6)));
-    const out: tf.NamedTensorMap = {};
-    for (const n of names) out[n] = tf.mul(grads[n]!, scale);
-    return out;
-  });
+  const names = Object.keys(grads);
+  const norm = Math.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))).dataSync()[0]!);
+  if (!(norm > maxNorm)) return grads;
+  const scale = maxNorm / (norm + 1e-6);
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
+  return out;
 }

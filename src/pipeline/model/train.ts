@@ -130,17 +130,23 @@ export async function trainModel(
   const yieldEvery = opts.yieldEveryMs ?? 20;
   let lastYield = now();
 
-  const xAll = tf.tensor2d(train.x, [train.rows, train.cols]);
-  const yAll = tf.tensor1d(train.y, 'int32');
-  const cw = tf.tensor1d(classWeights);
+  const cols = train.cols;
+  // Batches are uploaded from JS typed arrays: on wasm, slicing or gathering a large device tensor
+  // costs milliseconds per batch (it scales with the source), an upload of one batch microseconds.
+  const xs = new Float32Array(train.rows * cols);
+  // Targets carry the class weight: -sum(target * log softmax) is then the weighted cross-entropy.
+  const ts = new Float32Array(train.rows * NUM_CLASSES);
   try {
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       const te = now();
-      // One gather per epoch puts the shuffled rows on the device; batches are then cheap slices.
-      const [xs, ys] = tf.tidy(() => {
-        const perm = tf.tensor1d(shuffledIndex(train.rows, rng), 'int32');
-        return [tf.gather(xAll, perm), tf.gather(yAll, perm)] as const;
-      });
+      const perm = shuffledIndex(train.rows, rng);
+      ts.fill(0);
+      for (let i = 0; i < train.rows; i++) {
+        const r = perm[i]!;
+        xs.set(train.x.subarray(r * cols, (r + 1) * cols), i * cols);
+        const c = train.y[r]!;
+        ts[i * NUM_CLASSES + c] = classWeights[c]!;
+      }
       let lossSum = tf.scalar(0);
       try {
         for (let b = 0; b < batches; b++) {
@@ -154,14 +160,15 @@ export async function trainModel(
           const seed = cfg.seed * 1_000_003 + step * 97;
           step++;
           const batchLoss = tf.tidy(() => {
-            const xb = tf.slice(xs, [start, 0], [size, train.cols]) as tf.Tensor2D;
-            const yb = tf.slice(ys, [start], [size]) as tf.Tensor1D;
+            const xb = tf.tensor2d(xs.subarray(start * cols, (start + size) * cols), [size, cols]);
+            const tb = tf.tensor2d(ts.subarray(start * NUM_CLASSES, (start + size) * NUM_CLASSES), [size, NUM_CLASSES]);
             const { value, grads } = tf.variableGrads(() => {
               const logits = forwardLogits(xb, weights, spec, seed);
-              const sampleW = tf.gather(cw, yb);
-              let loss = tf.losses.softmaxCrossEntropy(tf.oneHot(yb, NUM_CLASSES), logits, sampleW, undefined, tf.Reduction.MEAN);
+              // Mean over the batch of w_y * CE (Keras's sample-weight convention). Written out rather
+              // than tf.losses.softmaxCrossEntropy, whose gradient assumes label rows sum to 1.
+              let loss = tf.div(tf.sum(tf.mul(tb, tf.logSoftmax(logits))), -size) as tf.Scalar;
               if (spec.l2 > 0) loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
-              return loss as tf.Scalar;
+              return loss;
             }, vars);
             optimizer.applyGradients(clipByGlobalNorm(grads, cfg.gradient_clip));
             return value;
@@ -207,15 +214,10 @@ export async function trainModel(
         }
       } finally {
         lossSum.dispose();
-        xs.dispose();
-        ys.dispose();
       }
     }
     restore(weights, best.values);
   } finally {
-    xAll.dispose();
-    yAll.dispose();
-    cw.dispose();
     optimizer.dispose();
   }
   const seconds = (now() - t0) / 1000;
