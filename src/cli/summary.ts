@@ -27,6 +27,11 @@ export function formatTrainingSummary(r: TrainingResult): string {
     '',
     'Test (out of sample)',
     `  accuracy   ${pct(m.accuracy)} vs majority-class baseline ${pct(m.baseline_accuracy)} ("${m.baseline_class}")  ->  ${edge >= 0 ? '+' : ''}${(edge * 100).toFixed(1)} points`,
+    `  verdict    ${
+      edge > 0.02
+        ? 'beats always predicting the most common class on unseen data'
+        : 'no edge over always predicting the most common class on unseen data'
+    }`,
     `  loss       ${num(m.loss)} · macro F1 ${num(m.macro_f1)}`,
     `  per class  ${Object.entries(m.per_class)
       .map(([c, v]) => `${c} P ${num(v.precision, 2)} R ${num(v.recall, 2)} (n=${v.support})`)
