@@ -5,13 +5,20 @@ Usage:
   trainyard train <strategy> [options]   train a strategy (a name under strategies/, a path, or YAML)
   trainyard strategies                   list the example strategies
   trainyard validate <strategy>          check a strategy file and list every problem
+  trainyard status [operation_id]        one operation, or the recent ones
+  trainyard models list [--name N] [--stage S]
+  trainyard models show <model_id>       model card: lineage, metrics, stage history
+  trainyard models promote <model_id> --to staging|production --reason "<why>" [--skip-staging] [--force]
+  trainyard models rollback <name> --reason "<why>"   previous production version back
+  trainyard models history <name>        every stage change (who, when, why)
 
 Train options:
   --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2]
   --symbols A,B        only these symbols
   --from YYYY-MM-DD    first bar (inclusive)     --to YYYY-MM-DD   last bar (inclusive)
   --epochs N           override training.epochs  --seed N          override training.seed
-  --json               print only the result object (JSON) on stdout
+  --priority high      jump the training queue
+  --json               print only the result object (JSON) on stdout (any command)
   --quiet              no progress output
 
 Global options:

@@ -23,8 +23,18 @@ const ENV_KEYS: Record<string, keyof ConfigInput> = {
   TRAINYARD_LOG_LEVEL: 'log_level',
   TRAINYARD_STRATEGIES_DIR: 'strategies_dir',
   TRAINYARD_DATA_DIR: 'data_dir',
+  TRAINYARD_WORKERS: 'workers',
+  TRAINYARD_RETENTION: 'retention',
+  TRAINYARD_SHUTDOWN: 'shutdown',
 };
-const NUMERIC = new Set<keyof ConfigInput>(['wasm_threads', 'progress_every_batches']);
+const NUMERIC = new Set<keyof ConfigInput>([
+  'wasm_threads',
+  'progress_every_batches',
+  'workers',
+  'retention',
+  'worker_memory_mb',
+  'shutdown_timeout_ms',
+]);
 
 function fromEnv(env: Record<string, string | undefined>): Partial<ConfigInput> {
   const out: Record<string, unknown> = {};

@@ -3,7 +3,7 @@ import type { FeatureImportance } from './evaluate/importance.js';
 import type { ClassificationMetrics } from './evaluate/metrics.js';
 import type { EpochStats } from './model/train.js';
 
-export type PipelinePhase = 'data_preparation' | 'feature_engineering' | 'model_training' | 'validation' | 'saving';
+export type PipelinePhase = 'data_preparation' | 'feature_engineering' | 'model_training' | 'validation' | 'saving' | 'deployment_decision';
 
 export interface PipelineProgress {
   phase: PipelinePhase;

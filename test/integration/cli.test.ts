@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { MOMENTUM } from '../helpers/services.js';
+import { MOMENTUM, modelFolders, stagingLeftovers } from '../helpers/services.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-cli-'));
 
@@ -41,7 +41,8 @@ describe('trainyard CLI (built, spawned)', () => {
     expect(r.stderr).toMatch(/line 3.*high/i);
     expect(r.stderr).toMatch(/line 4.*close/i);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(fs.existsSync(path.join(home, 'models'))).toBe(false);
+    expect(modelFolders(home)).toEqual([]);
+    expect(stagingLeftovers(home)).toEqual([]);
   });
 
   it('names known strategies when one is missing, and usage errors exit 2', async () => {
@@ -70,7 +71,62 @@ describe('trainyard CLI (built, spawned)', () => {
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/cancelled/i);
-    const models = path.join(home, 'models');
-    expect(fs.existsSync(models) ? fs.readdirSync(models) : []).toEqual([]);
+    expect(modelFolders(home)).toEqual([]);
+    expect(stagingLeftovers(home)).toEqual([]);
+    const status = await runCli(['status', '--json', '--home', home]);
+    expect((JSON.parse(status.stdout) as { status: string }[]).map((o) => o.status)).toEqual(['cancelled']);
+  });
+
+  it('registers a candidate, then promotes, rolls back and shows history through the models commands', async () => {
+    const home = tmp();
+    const train = (seed: number) =>
+      runCli([
+        'train',
+        MOMENTUM,
+        '--data',
+        `synthetic:seed=${seed},bars=1200,signal=0.3`,
+        '--epochs',
+        '1',
+        '--json',
+        '--quiet',
+        '--home',
+        home,
+      ]);
+    const first = JSON.parse((await train(1)).stdout) as { model_id: string; operation_id: string };
+    const second = JSON.parse((await train(2)).stdout) as { model_id: string; operation_id: string };
+    expect([first.model_id, second.model_id]).toEqual(['momentum_test@1', 'momentum_test@2']);
+    expect(first.operation_id).toMatch(/^op_/);
+    const cli = (...args: string[]) => runCli([...args, '--home', home]);
+    expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'production', '--reason', 'first')).stderr).toMatch(
+      /promote it to staging first.*skip_staging/,
+    );
+    expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'staging', '--reason', 'looks fine')).code).toBe(0);
+    expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'production', '--reason', 'ship')).stdout).toMatch(
+      /momentum_test@1 is now production/,
+    );
+    expect(
+      (await cli('models', 'promote', 'momentum_test@2', '--to', 'production', '--reason', 'better', '--skip-staging')).stdout,
+    ).toMatch(/momentum_test@1 retired/);
+    expect((await cli('models', 'rollback', 'momentum_test', '--reason', 'v2 misbehaves')).stdout).toMatch(
+      /momentum_test@1 is production again; momentum_test@2 retired/,
+    );
+    const prod = JSON.parse((await cli('models', 'list', '--stage', 'production', '--json')).stdout) as { model_id: string }[];
+    expect(prod.map((m) => m.model_id)).toEqual(['momentum_test@1']);
+    const history = JSON.parse((await cli('models', 'history', 'momentum_test', '--json')).stdout) as { action: string; actor: string }[];
+    expect(history.map((h) => h.action)).toEqual(['promote', 'promote', 'retire', 'promote', 'rollback', 'rollback']);
+    expect(history[0]!.actor).toMatch(/^cli:/);
+    const bad = await cli('models', 'show', 'momentum_test@9');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/No model 'momentum_test@9'. Call list_models \(or "trainyard models list"\)/);
+    const files = JSON.parse(fs.readFileSync(path.join(home, 'models', 'model_registry.json'), 'utf8')) as {
+      production_model: { model_id: string };
+    };
+    expect(files.production_model.model_id).toBe('momentum_test@1');
+    const runFile = JSON.parse(fs.readFileSync(path.join(home, 'training', 'runs', `${first.operation_id}.json`), 'utf8')) as {
+      status: string;
+      phases: Record<string, { status: string }>;
+    };
+    expect(runFile.status).toBe('completed');
+    expect(Object.values(runFile.phases).map((p) => p.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
   });
 });

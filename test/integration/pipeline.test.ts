@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/domain/errors.js';
 import { loadArtifacts } from '../../src/pipeline/artifacts/store.js';
 import { loadMarketData } from '../../src/pipeline/data/index.js';
@@ -10,7 +10,17 @@ import { accuracyOf, crossEntropy } from '../../src/pipeline/evaluate/metrics.js
 import { buildFeaturesMulti, buildLabels } from '../../src/pipeline/features/index.js';
 import { argmaxRows, predictProba } from '../../src/pipeline/model/predict.js';
 import { parseStrategy } from '../../src/pipeline/strategy-source.js';
-import { MOMENTUM, modelFolders, tempServices } from '../helpers/services.js';
+import { MOMENTUM, modelFolders, stagingLeftovers, tempServices as makeServices } from '../helpers/services.js';
+
+const opened: ReturnType<typeof makeServices>[] = [];
+const tempServices = () => {
+  const s = makeServices();
+  opened.push(s);
+  return s;
+};
+afterAll(async () => {
+  await Promise.all(opened.map((s) => s.services.close()));
+});
 
 const synthetic = (seed: number, signal: number, extra = '') => `synthetic:seed=${seed},bars=3000,signal=${signal}${extra}`;
 
@@ -42,6 +52,7 @@ describe('training pipeline on synthetic data', () => {
       'weights.bin',
     ]);
     expect(modelFolders(home)).toEqual(['momentum_test@1']);
+    await services.backend(); // training ran in a worker thread; this thread loads the model itself
     const a = await loadArtifacts(r.model_path);
     expect(a.strategyYaml).toBe(fs.readFileSync(MOMENTUM, 'utf8'));
     expect(a.reference.features.map((f) => f.name)).toEqual(r.model_info.feature_names);
@@ -105,6 +116,10 @@ describe('training pipeline on synthetic data', () => {
       .catch((e: unknown) => e);
     expect(isDomainError(err) && err.code).toBe('CANCELLED');
     expect(modelFolders(home)).toEqual([]);
+    expect(stagingLeftovers(home)).toEqual([]);
+    const [op] = services.registry.operations.list({ type: 'training' });
+    expect(op).toMatchObject({ status: 'cancelled' });
+    expect(services.registry.models.count()).toBe(0);
   });
 
   it('rejects data too short for the strategy with what to do, and an invalid strategy before any work', async () => {
@@ -118,6 +133,7 @@ describe('training pipeline on synthetic data', () => {
     expect((err as Error).message).toMatch(/indicators\[1\]\.type/);
     expect((err as Error).message).toMatch(/labels\.horizon/);
     expect(modelFolders(home)).toEqual([]);
-    expect(fs.existsSync(path.join(home, 'models'))).toBe(false);
+    // The invalid strategy was rejected before anything was queued: one operation (the short data), not two.
+    expect(services.registry.operations.list({ type: 'training' }).map((o) => o.status)).toEqual(['failed']);
   });
 });

@@ -1,0 +1,51 @@
+// Worker-thread entry: runs one training pipeline and reports back. Each worker thread has its
+// own TensorFlow.js engine, so training never touches the main thread's event loop.
+import { parentPort } from 'node:worker_threads';
+import { isDomainError } from '../domain/errors.js';
+import { initBackend } from '../pipeline/backend/index.js';
+import { parseStrategy } from '../pipeline/strategy-source.js';
+import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('training-worker must run in a worker thread');
+const controller = new AbortController();
+const send = (msg: FromWorker) => port.postMessage(msg);
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'cancel') controller.abort(msg.reason);
+  else void run(msg);
+});
+
+async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const { job } = msg;
+  try {
+    const backend = await initBackend({ preference: job.backend, wasmThreads: job.wasm_threads });
+    const strategy = parseStrategy(job.strategy_yaml, job.strategy_source);
+    const result = await runTrainingPipeline(
+      {
+        strategy,
+        data: job.data,
+        overrides: job.overrides,
+        modelId: msg.model_id,
+        modelsDir: msg.staging_dir,
+        dataDir: job.data_dir,
+        cwd: job.cwd,
+      },
+      {
+        backend,
+        signal: controller.signal,
+        progressEveryBatches: job.progress_every_batches,
+        onProgress: (progress) => send({ type: 'progress', progress }),
+      },
+    );
+    send({ type: 'result', result });
+  } catch (err) {
+    send({
+      type: 'error',
+      error: isDomainError(err)
+        ? { code: err.code, message: err.message }
+        : { code: 'TRAINING_FAILED', message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack },
+    });
+  }
+}

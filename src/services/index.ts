@@ -1,0 +1,195 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { codeVersion } from '../config/code-version.js';
+import { createLogger, type Logger } from '../config/logger.js';
+import { packageRoot } from '../config/paths.js';
+import type { Config } from '../config/schema.js';
+import { cancelledError, DomainError } from '../domain/errors.js';
+import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
+import { createJobRunner, type JobEvent, type JobRunner } from '../jobs/runner.js';
+import type { TrainingJobSpec } from '../jobs/protocol.js';
+import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
+import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
+import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
+import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
+import { openRegistry, type Registry } from '../registry/index.js';
+import { createMirror, type Mirror } from '../registry/mirror.js';
+import { registerTrainedModel } from './registration.js';
+
+export interface TrainInput {
+  /** Name under strategies/, a path, or inline YAML. */
+  strategy: string;
+  data?: string | undefined;
+  overrides?: TrainingOverrides | undefined;
+}
+
+export interface StartOptions {
+  actor: string;
+  priority?: 'normal' | 'high';
+  parent_id?: string | null;
+  trigger?: string;
+}
+
+export interface RunContext extends Partial<StartOptions> {
+  /** Aborting cancels the training job. */
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: PipelineProgress) => void) | undefined;
+  onQueued?: ((op: Operation) => void) | undefined;
+}
+
+export interface ServiceOptions {
+  logger?: Logger;
+  cwd?: string;
+  clock?: () => Date;
+}
+
+const TERMINAL_MESSAGE: Partial<Record<Operation['status'], string>> = {
+  failed: 'Training failed',
+  interrupted: 'Training was interrupted',
+};
+
+/** Builds everything once; the CLI and the MCP server share one instance. */
+export function createServices(config: Config, opts: ServiceOptions = {}) {
+  const logger = opts.logger ?? createLogger(config.log_level);
+  const clock = opts.clock ?? (() => new Date());
+  const cwd = opts.cwd ?? process.cwd();
+  const models = path.join(config.home, 'models');
+  const staging = path.join(models, '.staging');
+  const version = codeVersion(packageRoot());
+  const registry: Registry = openRegistry({
+    file: path.join(config.home, 'trainyard.db'),
+    modelsDir: models,
+    clock,
+    retention: config.retention,
+  });
+  const mirror: Mirror = createMirror({ home: config.home, registry, clock, logger });
+  const strategies = {
+    list: () => listStrategies(config.strategies_dir),
+    resolve: (ref: string): ResolvedStrategy => resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd }),
+  };
+
+  const jobs: JobRunner = createJobRunner({
+    operations: registry.operations,
+    stagingDir: staging,
+    logger,
+    clock,
+    workers: config.workers,
+    resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
+    onCompleted: (op, result, stagedPath) =>
+      registerTrainedModel(registry, op, result, stagedPath, version, (op.params['actor'] as string | undefined) ?? 'system'),
+  });
+  jobs.on((e: JobEvent) => mirror.touch(e.type === 'progress' ? e.operation_id : e.operation.id));
+
+  // Rows of dead processes -> interrupted; artifact folders nobody owns -> removed. Staging folders
+  // of jobs still running in another live process (a server beside this CLI) are left alone.
+  const live = new Set(registry.operations.list({ status: 'running', limit: 1000 }).map((o) => o.id));
+  jobs.recover({
+    folders: () =>
+      registry.models.orphanFolders().filter((f) => {
+        const id = /^(?:\.tmp-)?(op_[0-9]+_[0-9a-f]+)/.exec(path.basename(f))?.[1];
+        return !(id && (live.has(id) || registry.operations.list({ status: 'pending', limit: 1000 }).some((o) => o.id === id)));
+      }),
+  });
+  for (const id of registry.operations.list({ status: 'running', limit: 1000 }).map((o) => o.id)) live.add(id);
+  mirror.flush();
+
+  const training = {
+    /** Validates the strategy (nothing is queued when it is invalid) and queues the job. */
+    start(input: TrainInput, o: StartOptions): Operation {
+      const strategy = strategies.resolve(input.strategy);
+      const spec: TrainingJobSpec = {
+        strategy_yaml: strategy.yaml,
+        strategy_source: strategy.source,
+        data: input.data,
+        overrides: input.overrides,
+        data_dir: config.data_dir,
+        cwd,
+        backend: config.backend,
+        wasm_threads: config.wasm_threads,
+        progress_every_batches: config.progress_every_batches,
+      };
+      const params = {
+        strategy: strategy.strategy.name,
+        strategy_source: strategy.source,
+        data: input.data ?? null,
+        overrides: input.overrides ?? {},
+        actor: o.actor,
+        trigger: o.trigger ?? 'manual',
+      };
+      const op = jobs.submit(spec, { priority: o.priority, parent_id: o.parent_id ?? null, params });
+      registry.audit.append(o.actor, 'start_training', op.id, params);
+      return op;
+    },
+
+    cancel(id: string, reason: string, actor: string): Operation {
+      return registry.audit.record(actor, 'cancel_training', id, { reason }, () => jobs.cancel(id, reason));
+    },
+
+    /**
+     * Queues a job and follows it to the end; aborting `ctx.signal` cancels the job. Resolves with
+     * the full training result (read back from the registered artifact folder).
+     */
+    async train(input: TrainInput, ctx: RunContext = {}): Promise<TrainingResult & { operation_id: string }> {
+      const op = training.start(input, {
+        actor: ctx.actor ?? 'cli',
+        priority: ctx.priority,
+        parent_id: ctx.parent_id,
+        trigger: ctx.trigger,
+      });
+      ctx.onQueued?.(op);
+      const unsubscribe = jobs.subscribe(op.id, (e) => {
+        if (e.type === 'progress') ctx.onProgress?.(e.progress);
+      });
+      const onAbort = () => {
+        const current = registry.operations.get(op.id);
+        if (!TERMINAL_STATUSES.has(current.status)) jobs.cancel(op.id, String(ctx.signal?.reason ?? 'aborted'));
+      };
+      ctx.signal?.addEventListener('abort', onAbort, { once: true });
+      if (ctx.signal?.aborted) onAbort();
+      try {
+        const done = await jobs.waitFor(op.id);
+        if (done.status === 'cancelled') throw cancelledError(done.error?.message);
+        if (done.status !== 'completed') {
+          const code = (done.error?.code ?? 'TRAINING_FAILED') as DomainError['code'];
+          throw new DomainError(
+            code,
+            done.error?.message ?? `${TERMINAL_MESSAGE[done.status] ?? 'Training did not complete'} (${done.id}).`,
+            { operation_id: done.id },
+          );
+        }
+        const modelPath = done.result?.['model_path'] as string;
+        const result = JSON.parse(fs.readFileSync(path.join(modelPath, 'result.json'), 'utf8')) as TrainingResult;
+        return { ...result, operation_id: op.id };
+      } finally {
+        unsubscribe();
+        ctx.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    clock,
+    codeVersion: version,
+    paths: { models, staging, training: path.join(config.home, 'training') },
+    backend: (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads }),
+    registry,
+    jobs,
+    mirror,
+    strategies,
+    training,
+    /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
+    close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
+      closing ??= (async () => {
+        await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
+        mirror.close();
+        registry.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Operation } from '../domain/operation.js';
+import type { TrainingResult } from '../pipeline/result.js';
+import type { Registry } from '../registry/index.js';
+
+/** What a completed training operation records as its result: small, with the registered id. */
+export interface TrainingOutcome extends Record<string, unknown> {
+  model_id: string;
+  model_path: string;
+  stage: string;
+  test_accuracy: number;
+  baseline_accuracy: number;
+  test_loss: number;
+  epochs_run: number;
+  archived: string[];
+}
+
+/**
+ * Registers a finished training run: the staged artifact folder becomes models/<name>@<n> in the
+ * registry's transaction, with result.json stamped with the final id and path first.
+ */
+export function registerTrainedModel(
+  registry: Registry,
+  op: Operation,
+  result: TrainingResult,
+  stagedPath: string,
+  codeVersion: string,
+  actor: string,
+): TrainingOutcome {
+  const t = result.training_metrics;
+  const { history: _history, ...trainingSummary } = t;
+  const model = registry.models.register(
+    {
+      name: result.strategy.name,
+      operation_id: op.id,
+      staged_path: stagedPath,
+      lineage: {
+        strategy_hash: result.strategy.hash,
+        data_hash: result.data_summary.data_hash,
+        data_source: result.data_summary.source,
+        code_version: codeVersion,
+        seed: result.model_info.seed,
+        backend: result.backend.name,
+      },
+      metrics: {
+        training: trainingSummary,
+        validation: { loss: t.best_val_loss, accuracy: t.best_val_accuracy },
+        test: {
+          accuracy: result.test_metrics.accuracy,
+          baseline_accuracy: result.test_metrics.baseline_accuracy,
+          loss: result.test_metrics.loss,
+          macro_f1: result.test_metrics.macro_f1,
+          samples: result.test_metrics.samples,
+        },
+      },
+      prepare: (modelId, finalPath) => {
+        const file = path.join(stagedPath, 'result.json');
+        fs.writeFileSync(file, JSON.stringify({ ...result, model_id: modelId, model_path: finalPath }, null, 2) + '\n');
+      },
+    },
+    actor,
+  );
+  return {
+    model_id: model.model_id,
+    model_path: model.artifact_path,
+    stage: model.stage,
+    test_accuracy: result.test_metrics.accuracy,
+    baseline_accuracy: result.test_metrics.baseline_accuracy,
+    test_loss: result.test_metrics.loss,
+    epochs_run: t.epochs_run,
+    archived: model.archived,
+  };
+}
