@@ -52,6 +52,8 @@ describe('training pipeline on synthetic data', () => {
       'weights.bin',
     ]);
     expect(modelFolders(home)).toEqual(['momentum_test@1']);
+    expect(r.model_path).toBe(path.join(home, 'models', 'momentum_test@1'));
+    expect(services.registry.models.get('momentum_test@1')).toMatchObject({ stage: 'candidate', operation_id: r.operation_id });
     await services.backend(); // training ran in a worker thread; this thread loads the model itself
     const a = await loadArtifacts(r.model_path);
     expect(a.strategyYaml).toBe(fs.readFileSync(MOMENTUM, 'utf8'));
