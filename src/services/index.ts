@@ -81,16 +81,16 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   jobs.on((e: JobEvent) => mirror.touch(e.type === 'progress' ? e.operation_id : e.operation.id));
 
   // Rows of dead processes -> interrupted; artifact folders nobody owns -> removed. Staging folders
-  // of jobs still running in another live process (a server beside this CLI) are left alone.
-  const live = new Set(registry.operations.list({ status: 'running', limit: 1000 }).map((o) => o.id));
+  // of jobs still pending or running in another live process (a server beside this CLI) stay.
   jobs.recover({
-    folders: () =>
-      registry.models.orphanFolders().filter((f) => {
+    folders: () => {
+      const live = new Set([...registry.operations.list({ status: 'running', limit: 1000 }), ...registry.operations.list({ status: 'pending', limit: 1000 })].map((o) => o.id));
+      return registry.models.orphanFolders().filter((f) => {
         const id = /^(?:\.tmp-)?(op_[0-9]+_[0-9a-f]+)/.exec(path.basename(f))?.[1];
-        return !(id && (live.has(id) || registry.operations.list({ status: 'pending', limit: 1000 }).some((o) => o.id === id)));
-      }),
+        return !(id && live.has(id));
+      });
+    },
   });
-  for (const id of registry.operations.list({ status: 'running', limit: 1000 }).map((o) => o.id)) live.add(id);
   mirror.flush();
 
   const training = {
