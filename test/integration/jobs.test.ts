@@ -20,7 +20,11 @@ afterAll(async () => {
   await Promise.all(opened.map((s) => s.close()));
 });
 
-const job = (seed: number, epochs = 2, bars = 1500) => ({ strategy: MOMENTUM, data: `synthetic:seed=${seed},bars=${bars},signal=0.3`, overrides: { epochs } });
+const job = (seed: number, epochs = 2, bars = 1500) => ({
+  strategy: MOMENTUM,
+  data: `synthetic:seed=${seed},bars=${bars},signal=0.3`,
+  overrides: { epochs },
+});
 
 describe('job runner', () => {
   it('returns a pending operation at once and keeps the main thread responsive while a job trains', async () => {
