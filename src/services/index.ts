@@ -84,7 +84,12 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   // of jobs still pending or running in another live process (a server beside this CLI) stay.
   jobs.recover({
     folders: () => {
-      const live = new Set([...registry.operations.list({ status: 'running', limit: 1000 }), ...registry.operations.list({ status: 'pending', limit: 1000 })].map((o) => o.id));
+      const live = new Set(
+        [
+          ...registry.operations.list({ status: 'running', limit: 1000 }),
+          ...registry.operations.list({ status: 'pending', limit: 1000 }),
+        ].map((o) => o.id),
+      );
       return registry.models.orphanFolders().filter((f) => {
         const id = /^(?:\.tmp-)?(op_[0-9]+_[0-9a-f]+)/.exec(path.basename(f))?.[1];
         return !(id && live.has(id));
