@@ -4,7 +4,7 @@ const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'n
 const num = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
 /** The readable end-of-run summary the CLI prints on stdout. */
-export function formatTrainingSummary(r: TrainingResult): string {
+export function formatTrainingSummary(r: TrainingResult & { operation_id?: string }): string {
   const d = r.data_summary;
   const t = r.training_metrics;
   const m = r.test_metrics;
@@ -41,6 +41,7 @@ export function formatTrainingSummary(r: TrainingResult): string {
       .map((f) => `${f.feature} (+${num(f.loss_increase, 4)})`)
       .join(', ')}`,
     '',
+    `Registered ${r.model_id} as a candidate${r.operation_id ? ` (operation ${r.operation_id})` : ''}; promote it with "trainyard models promote ${r.model_id} --to staging --reason ..."`,
     `Saved to ${r.model_path}  (${r.timings.total_s.toFixed(1)} s total, ${r.timings.training_s.toFixed(1)} s training)`,
   ];
   return lines.join('\n');

@@ -191,7 +191,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     checkCancel();
     const tEval = now();
 
-    emit({ phase: 'saving', progress_pct: 97, message: `saving ${req.modelId}` });
+    emit({ phase: 'saving', progress_pct: 97, message: 'saving artifacts' });
     const counts = classCounts(samples.y, 3);
     const first = outcome.history[0];
     const bestEpoch = outcome.history[outcome.best_epoch - 1] ?? first;
@@ -262,7 +262,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     const tSave = now();
     result.timings.saving_s = (tSave - tEval) / 1000;
     result.timings.total_s = (tSave - t0) / 1000;
-    emit({ phase: 'saving', progress_pct: 100, message: `saved ${req.modelId}` });
+    emit({ phase: 'saving', progress_pct: 100, message: 'artifacts saved' });
     return result;
   } finally {
     model.dispose();
