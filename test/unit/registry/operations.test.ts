@@ -25,6 +25,14 @@ describe('database', () => {
     const file = tmpFile();
     fs.writeFileSync(file, 'this is not sqlite at all, just some text '.repeat(100));
     expect(() => openDatabase(file)).toThrow(/Cannot open the registry database .*not a trainyard database or is damaged/);
+    // A path that cannot be opened as a file (here: a folder), and a file from a newer trainyard.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ty-reg-dir-'));
+    expect(() => openDatabase(folder)).toThrow(/Cannot open the registry database .*(not writable|Check)/);
+    const newer = tmpFile();
+    const db = openDatabase(newer);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openDatabase(newer)).toThrow(/schema version 99 is newer than this trainyard.*upgrade trainyard/);
     if (process.getuid?.() !== 0) {
       const ro = tmpFile();
       openDatabase(ro).close();
