@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
 import { fromJson } from './json-columns.js';
+import { whereEquals } from './where.js';
 import type { Actor, AuditEntry } from './types.js';
 
 export function createAuditLog(db: Db, clock: () => Date) {
@@ -26,19 +27,10 @@ export function createAuditLog(db: Db, clock: () => Date) {
     },
 
     list(filter: { limit?: number; actor?: string; action?: string } = {}): AuditEntry[] {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (filter.actor) {
-        where.push('actor = ?');
-        args.push(filter.actor);
-      }
-      if (filter.action) {
-        where.push('action = ?');
-        args.push(filter.action);
-      }
+      const where = whereEquals({ actor: filter.actor, action: filter.action });
       const rows = db
-        .prepare(`SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
-        .all(...args, filter.limit ?? 100) as Record<string, unknown>[];
+        .prepare(`SELECT * FROM audit_log ${where.sql} ORDER BY id DESC LIMIT ?`)
+        .all(...where.args, filter.limit ?? 100) as Record<string, unknown>[];
       return rows.map((r) => ({ ...(r as unknown as AuditEntry), args: fromJson<Record<string, unknown>>(r['args']) ?? {} }));
     },
   };

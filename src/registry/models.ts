@@ -11,6 +11,7 @@ import {
 } from '../domain/model-version.js';
 import type { Db } from './db.js';
 import { fromJson } from './json-columns.js';
+import { whereEquals } from './where.js';
 import type { Actor, ListModelsFilter, PromoteInput, RegisterInput } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -96,18 +97,9 @@ export function createModelStore({ db, modelsDir, clock, retention }: ModelStore
     get,
 
     list(filter: ListModelsFilter = {}): ModelVersion[] {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (filter.name) {
-        where.push('name = ?');
-        args.push(filter.name);
-      }
-      if (filter.stage) {
-        where.push('stage = ?');
-        args.push(filter.stage);
-      }
-      const sql = `SELECT * FROM model_versions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, version DESC LIMIT ?`;
-      return (db.prepare(sql).all(...args, Math.min(10_000, filter.limit ?? 100)) as Row[]).map(parseVersion);
+      const where = whereEquals({ name: filter.name, stage: filter.stage });
+      const sql = `SELECT * FROM model_versions ${where.sql} ORDER BY created_at DESC, version DESC LIMIT ?`;
+      return (db.prepare(sql).all(...where.args, Math.min(10_000, filter.limit ?? 100)) as Row[]).map(parseVersion);
     },
 
     production(name: string): ModelVersion | null {

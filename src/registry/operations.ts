@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, operationSchema, type Operation } from '../domain/operation.js';
 import type { Db } from './db.js';
 import { fromJson, toJson } from './json-columns.js';
+import { whereEquals } from './where.js';
 import type { ListOperationsFilter, NewOperation, OperationUpdate } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -99,17 +100,9 @@ export function createOperationStore(db: Db, clock: () => Date, pid: number) {
     },
 
     list(filter: ListOperationsFilter = {}): Operation[] {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      for (const col of ['type', 'status', 'parent_id'] as const) {
-        const value = filter[col];
-        if (value) {
-          where.push(`${col} = ?`);
-          args.push(value);
-        }
-      }
-      const sql = `SELECT * FROM operations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-      return (db.prepare(sql).all(...args, Math.min(1000, filter.limit ?? 50)) as Row[]).map(parseRow);
+      const where = whereEquals({ type: filter.type, status: filter.status, parent_id: filter.parent_id });
+      const sql = `SELECT * FROM operations ${where.sql} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+      return (db.prepare(sql).all(...where.args, Math.min(1000, filter.limit ?? 50)) as Row[]).map(parseRow);
     },
 
     /**
