@@ -25,7 +25,7 @@ export function servicesFor(values: ParsedArgs['values'], io: CliIo): Services {
   const argv: Partial<ConfigInput> = {
     home: str(values['home']),
     backend: str(values['backend']) as ConfigInput['backend'],
-    log_level: (str(values['log-level']) as ConfigInput['log_level']) ?? (io.env['TRAINYARD_LOG_LEVEL'] ? undefined : 'warn'),
+    log_level: (str(values['log-level']) as ConfigInput['log_level']) ?? (io.env['TRAINYARD_LOG_LEVEL'] ? undefined : 'error'),
   };
   const config = loadConfig({ argv, env: io.env, file: str(values['config']), cwd: io.cwd });
   return createServices(config, { cwd: io.cwd });

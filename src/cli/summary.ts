@@ -3,6 +3,18 @@ import type { TrainingResult } from '../pipeline/result.js';
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'n/a');
 const num = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
+/**
+ * Edge against the majority-class baseline, judged against sampling noise: two standard errors of
+ * an accuracy measured on n samples, sqrt(p (1 - p) / n) at the baseline rate p.
+ */
+function verdict(edge: number, baseline: number, n: number): string {
+  const noise = 2 * Math.sqrt((baseline * (1 - baseline)) / Math.max(1, n));
+  const band = `±${(noise * 100).toFixed(1)} points is noise on ${n} test samples`;
+  if (edge > noise) return `beats always predicting the most common class on unseen data (${band})`;
+  if (edge < -noise) return `worse than always predicting the most common class (${band})`;
+  return `no edge over always predicting the most common class (${band})`;
+}
+
 /** The readable end-of-run summary the CLI prints on stdout. */
 export function formatTrainingSummary(r: TrainingResult & { operation_id?: string }): string {
   const d = r.data_summary;
@@ -27,11 +39,7 @@ export function formatTrainingSummary(r: TrainingResult & { operation_id?: strin
     '',
     'Test (out of sample)',
     `  accuracy   ${pct(m.accuracy)} vs majority-class baseline ${pct(m.baseline_accuracy)} ("${m.baseline_class}")  ->  ${edge >= 0 ? '+' : ''}${(edge * 100).toFixed(1)} points`,
-    `  verdict    ${
-      edge > 0.02
-        ? 'beats always predicting the most common class on unseen data'
-        : 'no edge over always predicting the most common class on unseen data'
-    }`,
+    `  verdict    ${verdict(edge, m.baseline_accuracy, m.samples)}`,
     `  loss       ${num(m.loss)} · macro F1 ${num(m.macro_f1)}`,
     `  per class  ${Object.entries(m.per_class)
       .map(([c, v]) => `${c} P ${num(v.precision, 2)} R ${num(v.recall, 2)} (n=${v.support})`)

@@ -16,6 +16,7 @@ Train options:
   --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2]
   --symbols A,B        only these symbols
   --from YYYY-MM-DD    first bar (inclusive)     --to YYYY-MM-DD   last bar (inclusive)
+  --timeframe 4h       resample to this bar size (must be coarser than the data's)
   --epochs N           override training.epochs  --seed N          override training.seed
   --priority high      jump the training queue
   --json               print only the result object (JSON) on stdout (any command)

@@ -21,6 +21,8 @@ import type { ResolvedStrategy } from './strategy-source.js';
 
 export interface TrainingOverrides {
   symbols?: string[] | undefined;
+  /** Resample to this bar size (overrides the strategy's data.timeframe). */
+  timeframe?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
   epochs?: number | undefined;
@@ -57,7 +59,13 @@ function applyOverrides(s: Strategy, o: TrainingOverrides | undefined): Strategy
   if (!o) return s;
   return {
     ...s,
-    data: { ...s.data, ...(o.symbols ? { symbols: o.symbols } : {}), ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) },
+    data: {
+      ...s.data,
+      ...(o.symbols ? { symbols: o.symbols } : {}),
+      ...(o.from ? { from: o.from } : {}),
+      ...(o.to ? { to: o.to } : {}),
+      ...(o.timeframe ? { timeframe: o.timeframe } : {}),
+    },
     training: { ...s.training, ...(o.epochs !== undefined ? { epochs: o.epochs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
   };
 }
