@@ -20,6 +20,19 @@ export const configSchema = z.strictObject({
   worker_memory_mb: z.number().int().min(64).optional().describe('Heap limit of a training worker (resourceLimits.maxOldGenerationSizeMb)'),
   shutdown: z.enum(['cancel', 'finish']).default('cancel').describe('On SIGINT/SIGTERM: cancel running jobs, or let them finish'),
   shutdown_timeout_ms: z.number().int().min(0).default(30_000),
+  gates: z
+    .strictObject({
+      training: z
+        .strictObject({
+          min_accuracy: z.number().min(0).max(1).default(0.45),
+          max_test_loss: z.number().positive().default(0.8),
+          min_loss_decrease: z.number().min(0).max(1).default(0.2),
+          min_edge_over_baseline: z.number().min(0).max(1).default(0.02),
+        })
+        .default({ min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 }),
+    })
+    .default({ training: { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 } })
+    .describe('Gate thresholds; the training gate defaults follow the model-trainer spec'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,34 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Services } from '../services/index.js';
+import { allTools } from '../tools/index.js';
+import { registerPrompts } from './prompts.js';
+import { registerTool } from './register-tool.js';
+import { registerResources } from './resources.js';
+
+export const INSTRUCTIONS = `trainyard trains, gates and manages trading-strategy models.
+Typical flow: list_strategies (or write YAML and validate_strategy) -> start_training (returns an operation_id at once; pass wait_seconds to wait with progress) -> get_status until completed -> evaluate_gate on the new model_id -> promote_model to staging, later production -> check_drift on recent data -> rollback_model if production misbehaves.
+Training runs in the background: cancelling a waiting start_training call does not stop the job; cancel_training does.
+Models are "<strategy name>@<version>". Every stage change is recorded with who and why. Report test accuracy against the majority-class baseline: a model that does not beat it has no edge.`;
+
+export interface ServerOptions {
+  /** Expose only tools that change nothing. */
+  readOnly?: boolean;
+  version?: string;
+}
+
+/** One MCP server over the shared services; connect it to any transport. */
+export function createServer(services: Services, opts: ServerOptions = {}): { server: McpServer; close: () => Promise<void> } {
+  const server = new McpServer(
+    { name: 'trainyard', title: 'trainyard', version: opts.version ?? services.codeVersion },
+    { instructions: INSTRUCTIONS, capabilities: { logging: {} } },
+  );
+  const logger = services.logger.child({ component: 'mcp' });
+  const clientName = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown'}`;
+  for (const tool of allTools) {
+    if (opts.readOnly && !tool.annotations.readOnlyHint) continue;
+    registerTool(server, tool, services, logger, clientName);
+  }
+  registerResources(server, services);
+  registerPrompts(server);
+  return { server, close: () => server.close() };
+}

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { strategySchema } from '../domain/strategy.js';
+import type { Services } from '../services/index.js';
+
+const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
+const startsWith = (values: string[], prefix: string) => values.filter((v) => v.startsWith(prefix)).slice(0, 50);
+
+/** Read-only views for agents: model cards, operations, strategies, the registry, the strategy schema. */
+export function registerResources(server: McpServer, services: Services): void {
+  const { models, operations } = services.registry;
+  server.registerResource(
+    'model',
+    new ResourceTemplate('trainyard://models/{model_id}', {
+      list: () => ({
+        resources: models
+          .list({ limit: 100 })
+          .map((m) => ({ uri: `trainyard://models/${m.model_id}`, name: m.model_id, description: `${m.stage} model version` })),
+      }),
+      complete: {
+        model_id: (value) =>
+          startsWith(
+            models.list({ limit: 1000 }).map((m) => m.model_id),
+            value,
+          ),
+      },
+    }),
+    { title: 'Model card', description: 'A model version: stage, lineage, metrics and promotion history', mimeType: 'application/json' },
+    (uri, { model_id }) => {
+      const m = models.get(String(model_id));
+      return json(uri.href, { ...m, history: models.history(m.name) });
+    },
+  );
+  server.registerResource(
+    'operation',
+    new ResourceTemplate('trainyard://operations/{id}', {
+      list: () => ({
+        resources: operations
+          .list({ limit: 50 })
+          .map((o) => ({ uri: `trainyard://operations/${o.id}`, name: o.id, description: `${o.type} ${o.status}` })),
+      }),
+      complete: {
+        id: (value) =>
+          startsWith(
+            operations.list({ limit: 500 }).map((o) => o.id),
+            value,
+          ),
+      },
+    }),
+    { title: 'Operation', description: 'A long-running operation and its progress or outcome', mimeType: 'application/json' },
+    (uri, { id }) => json(uri.href, operations.get(String(id))),
+  );
+  server.registerResource(
+    'strategy',
+    new ResourceTemplate('trainyard://strategies/{name}', {
+      list: () => ({
+        resources: services.strategies.list().map((n) => ({ uri: `trainyard://strategies/${n}`, name: n, mimeType: 'application/yaml' })),
+      }),
+      complete: { name: (value) => startsWith(services.strategies.list(), value) },
+    }),
+    { title: 'Strategy YAML', description: 'An example strategy file, trainable as is', mimeType: 'application/yaml' },
+    (uri, { name }) => {
+      const s = services.strategies.resolve(String(name));
+      return { contents: [{ uri: uri.href, mimeType: 'application/yaml', text: fs.readFileSync(s.source, 'utf8') }] };
+    },
+  );
+  server.registerResource(
+    'registry',
+    'trainyard://registry',
+    {
+      title: 'Registry summary',
+      description: 'Model names with their production version, candidates and recent stage changes',
+      mimeType: 'application/json',
+    },
+    (uri) =>
+      json(uri.href, {
+        names: models
+          .names()
+          .map((name) => ({
+            name,
+            production: models.production(name)?.model_id ?? null,
+            versions: models.list({ name, limit: 5 }).map((m) => `${m.model_id} ${m.stage}`),
+          })),
+        total_versions: models.count(),
+        running: services.jobs.stats(),
+      }),
+  );
+  server.registerResource(
+    'strategy-schema',
+    'trainyard://schema/strategy',
+    {
+      title: 'Strategy format (JSON Schema)',
+      description: 'Every field of a strategy file, with defaults and allowed values',
+      mimeType: 'application/schema+json',
+    },
+    (uri) => json(uri.href, z.toJSONSchema(strategySchema, { io: 'input', unrepresentable: 'any' })),
+  );
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineTool } from './define-tool.js';
+import { operationIdSchema, operationSummarySchema, summarizeOperation } from './schemas.js';
+
+export const cancelTraining = defineTool({
+  name: 'cancel_training',
+  title: 'Cancel a training run',
+  description:
+    'Cancel a queued or running training job. A running job stops within one batch; it ends "cancelled" and leaves no model behind. ' +
+    'Fails for an operation that already ended. Returns the operation once it has stopped.',
+  input: z.object({ operation_id: operationIdSchema, reason: z.string().min(3).describe('Why; kept in the audit log') }),
+  output: operationSummarySchema,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  handler: async (input, services, ctx) => {
+    services.training.cancel(input.operation_id, input.reason, ctx.actor);
+    const op = await services.jobs.waitFor(input.operation_id, { timeoutMs: 10_000, signal: ctx.signal });
+    return summarizeOperation(op, services.jobs.queuePosition(op.id), services.clock());
+  },
+  render: (o) => `${o.operation_id} is ${o.status}${o.message ? `: ${o.message}` : ''}`,
+});

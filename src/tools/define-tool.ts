@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { Services } from '../services/index.js';
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What a handler may use besides its input; no MCP SDK types (see src/server/register-tool.ts). */
+export interface ToolContext {
+  /** Who is calling: "mcp:<client name>". */
+  actor: string;
+  /** Aborted when the client cancels the request. */
+  signal: AbortSignal;
+  /** Reports progress when the client asked for it (progress out of 100); a no-op otherwise. */
+  progress: (progress: number, message: string) => void;
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  handler: (input: z.infer<I>, services: Services, ctx: ToolContext) => Promise<z.infer<O>> | z.infer<O>;
+  /** Short text rendering of the result for clients that show text only. */
+  render?: (output: z.infer<O>) => string;
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return def;
+}
+
+export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { trainingGate } from '../monitoring/gates.js';
+import { READ_ONLY, defineTool } from './define-tool.js';
+import { gateResultSchema, operationIdSchema, operationSummarySchema, summarizeOperation } from './schemas.js';
+
+export const getStatus = defineTool({
+  name: 'get_status',
+  title: 'Get the status of an operation, or the overall picture',
+  description:
+    "With operation_id: that operation's status, phase, progress, latest metrics and ETA; when a training run has completed, its model_id and training gate result. " +
+    'Without: the overall picture (current run, queue, last completed run). Cheap; poll it while a job runs.',
+  input: z.object({ operation_id: operationIdSchema.optional() }),
+  output: z.object({
+    operation: operationSummarySchema.optional(),
+    training_gate: gateResultSchema.nullable().optional().describe('Training gate of the registered model (completed runs)'),
+    current_run: operationSummarySchema.nullable().optional(),
+    queue: z.array(z.string()).optional().describe('Queued operation ids, next first'),
+    last_completed: operationSummarySchema.nullable().optional(),
+    next_scheduled_run: z.string().nullable().optional(),
+  }),
+  annotations: READ_ONLY,
+  handler: (input, services) => {
+    const now = services.clock();
+    const summary = (id: string) => summarizeOperation(services.registry.operations.get(id), services.jobs.queuePosition(id), now);
+    if (input.operation_id) {
+      const op = summary(input.operation_id);
+      const modelId = op.result?.['model_id'];
+      const gate =
+        typeof modelId === 'string' ? trainingGate(services.registry.models.get(modelId), services.config.gates.training, now) : null;
+      return { operation: op, training_gate: gate };
+    }
+    const stats = services.jobs.stats();
+    const recent = services.registry.operations.list({ limit: 50 });
+    const running = recent.find((o) => o.status === 'running');
+    const last = recent.find((o) => o.status !== 'running' && o.status !== 'pending');
+    return {
+      current_run: running ? summary(running.id) : null,
+      queue: stats.queued,
+      last_completed: last ? summary(last.id) : null,
+      next_scheduled_run: null,
+    };
+  },
+  render: (o) =>
+    o.operation
+      ? `${o.operation.operation_id}: ${o.operation.status} ${o.operation.progress_pct}% ${o.operation.phase ?? ''} ${o.operation.message ?? ''}${o.training_gate ? ` · training gate ${o.training_gate.passed ? 'passed' : 'failed'}` : ''}`
+      : `current: ${o.current_run?.operation_id ?? 'none'} · queued: ${o.queue?.length ?? 0} · last: ${o.last_completed ? `${o.last_completed.operation_id} ${o.last_completed.status}` : 'none'}`,
+});

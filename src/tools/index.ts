@@ -1,0 +1,30 @@
+import { cancelTraining } from './cancel-training.js';
+import { checkDrift } from './check-drift.js';
+import type { ToolDefinition } from './define-tool.js';
+import { evaluateGate } from './evaluate-gate.js';
+import { getModel } from './get-model.js';
+import { getStatus } from './get-status.js';
+import { listModels } from './list-models.js';
+import { listOperations } from './list-operations.js';
+import { promoteModel } from './promote-model.js';
+import { rollbackModel } from './rollback-model.js';
+import { startTraining } from './start-training.js';
+import { listStrategies, validateStrategy } from './strategies.js';
+
+export type { ToolContext, ToolDefinition } from './define-tool.js';
+
+/** Every tool, in the order agents see them. */
+export const allTools: ToolDefinition[] = [
+  startTraining,
+  getStatus,
+  cancelTraining,
+  listOperations,
+  listModels,
+  getModel,
+  evaluateGate,
+  checkDrift,
+  promoteModel,
+  rollbackModel,
+  validateStrategy,
+  listStrategies,
+] as unknown as ToolDefinition[];

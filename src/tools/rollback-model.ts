@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { promotionRecordSchema } from '../domain/model-version.js';
+import { defineTool } from './define-tool.js';
+import { summarizeModel } from './model-summary.js';
+import { modelSummarySchema } from './schemas.js';
+
+export const rollbackModel = defineTool({
+  name: 'rollback_model',
+  title: 'Roll back to the previous production version',
+  description:
+    'Put the previous production version of a model name back into production and retire the current one, in one transaction. Recorded in the promotion history.',
+  input: z.object({ name: z.string().min(1).describe('Registered model name, e.g. "rsi_mean_reversion"'), reason: z.string().min(3) }),
+  output: z.object({ model: modelSummarySchema, retired: modelSummarySchema, record: promotionRecordSchema }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  handler: (input, services, ctx) => {
+    const out = services.registry.models.rollback(input.name, input.reason, ctx.actor);
+    services.mirror.touch();
+    return { model: summarizeModel(out.model), retired: summarizeModel(out.retired), record: out.record };
+  },
+  render: (o) => `${o.model.model_id} is production again; ${o.retired.model_id} retired.`,
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { isDomainError } from '../domain/errors.js';
+import { READ_ONLY, defineTool } from './define-tool.js';
+
+export const listStrategies = defineTool({
+  name: 'list_strategies',
+  title: 'List example strategies',
+  description:
+    'The strategies under strategies/ that start_training accepts by name, with their description and hypothesis. Read one in full as the resource trainyard://strategies/{name}.',
+  input: z.object({}),
+  output: z.object({ strategies: z.array(z.object({ name: z.string(), description: z.string(), hypothesis: z.string() })) }),
+  annotations: READ_ONLY,
+  handler: (_input, services) => ({
+    strategies: services.strategies.list().map((name) => {
+      const s = services.strategies.resolve(name).strategy;
+      return { name, description: s.description, hypothesis: s.hypothesis.trim() };
+    }),
+  }),
+  render: (o) => o.strategies.map((s) => `${s.name}: ${s.description}`).join('\n'),
+});
+
+export const validateStrategy = defineTool({
+  name: 'validate_strategy',
+  title: 'Validate a strategy',
+  description:
+    'Check a strategy (name, path or inline YAML) against the schema without training. Returns valid plus every problem by field path with what is allowed. ' +
+    'The full format is the resource trainyard://schema/strategy.',
+  input: z.object({ strategy: z.string().min(1).describe('Strategy name, path, or inline YAML') }),
+  output: z.object({
+    valid: z.boolean(),
+    problems: z.array(z.string()).describe('"field.path: what is wrong and what is allowed"'),
+    name: z.string().nullable(),
+    hash: z.string().nullable(),
+    feature_count: z.number().nullable(),
+  }),
+  annotations: READ_ONLY,
+  handler: (input, services) => {
+    try {
+      const r = services.strategies.resolve(input.strategy);
+      const s = r.strategy;
+      const fuzzy = s.features.fuzzy ? Object.values(s.fuzzy_sets).reduce((n, sets) => n + Object.keys(sets).length, 0) : 0;
+      return {
+        valid: true,
+        problems: [],
+        name: s.name,
+        hash: r.hash,
+        feature_count: fuzzy + s.features.raw.length + s.features.lagged_returns.length,
+      };
+    } catch (err) {
+      if (!isDomainError(err) || (err.code !== 'INVALID_STRATEGY' && err.code !== 'STRATEGY_NOT_FOUND')) throw err;
+      const problems = (err.data?.['issues'] as string[] | undefined) ?? [err.message];
+      return { valid: false, problems, name: null, hash: null, feature_count: null };
+    }
+  },
+  render: (o) => (o.valid ? `valid: ${o.name} (${o.feature_count} features)` : `invalid:\n${o.problems.map((p) => `- ${p}`).join('\n')}`),
+});

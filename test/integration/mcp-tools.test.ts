@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, text } from '../helpers/mcp.js';
+import { MOMENTUM, tempServices } from '../helpers/services.js';
+
+const DATA = 'synthetic:seed=1,bars=1500,signal=0.3';
+
+describe('MCP tools through a real client', () => {
+  const { services } = tempServices();
+  let mcp: Awaited<ReturnType<typeof connectClient>>;
+  beforeAll(async () => {
+    mcp = await connectClient(services);
+  });
+  afterAll(async () => {
+    await mcp.close();
+    await services.close();
+  });
+
+  it('lists every tool with an output schema and all four annotations', async () => {
+    const { tools } = await mcp.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      [
+        'cancel_training',
+        'check_drift',
+        'evaluate_gate',
+        'get_model',
+        'get_status',
+        'list_models',
+        'list_operations',
+        'list_strategies',
+        'promote_model',
+        'rollback_model',
+        'start_training',
+        'validate_strategy',
+      ].sort(),
+    );
+    for (const t of tools) {
+      expect(t.outputSchema, t.name).toBeDefined();
+      expect(t.description!.length, t.name).toBeGreaterThan(60);
+      for (const k of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const)
+        expect(typeof t.annotations?.[k], `${t.name}.${k}`).toBe('boolean');
+    }
+    const instructions = mcp.client.getInstructions();
+    expect(instructions).toMatch(/start_training.*get_status.*evaluate_gate.*promote_model/s);
+  });
+
+  it('trains with wait_seconds and progress, then status, gate, promotion with force, model card', async () => {
+    const progress: { progress: number; total?: number; message?: string }[] = [];
+    const r = await mcp.call(
+      'start_training',
+      { strategy: MOMENTUM, data: DATA, overrides: { epochs: 3 }, wait_seconds: 120 },
+      { onprogress: (p) => progress.push(p), timeout: 120_000 },
+    );
+    expect(r.isError).toBeFalsy();
+    const op = r.structuredContent as { operation_id: string; status: string; result: { model_id: string } };
+    expect(op.status).toBe('completed');
+    expect(op.result.model_id).toBe('momentum_test@1');
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.every((p, i) => p.total === 100 && (i === 0 || p.progress >= progress[i - 1]!.progress))).toBe(true);
+    expect(progress.some((p) => /epoch \d+\/3 · loss [\d.]+ · val_acc/.test(p.message ?? ''))).toBe(true);
+
+    const status = (await mcp.call('get_status', { operation_id: op.operation_id })).structuredContent as {
+      operation: { status: string };
+      training_gate: { passed: boolean; checks: unknown[] };
+    };
+    expect(status.operation.status).toBe('completed');
+    expect(status.training_gate.checks).toHaveLength(4);
+
+    const gate = await mcp.call('evaluate_gate', { gate: 'training', model_id: 'momentum_test@1', thresholds: { min_accuracy: 0.99 } });
+    expect(gate.structuredContent).toMatchObject({ gate: 'training', passed: false });
+    expect(text(gate)).toMatch(/accuracy_below_threshold \(\d+% < 99%\)/);
+
+    // The default gate asks for test loss < 0.8, which a 3-epoch model on noisy data misses.
+    const refused = await mcp.call('promote_model', { model_id: 'momentum_test@1', to_stage: 'staging', reason: 'try it' });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toMatch(/GATE_FAILED: .*failed the training gate: .*force/);
+    const forced = await mcp.call('promote_model', {
+      model_id: 'momentum_test@1',
+      to_stage: 'staging',
+      reason: 'paper trading only',
+      force: true,
+    });
+    expect(forced.structuredContent).toMatchObject({ model: { stage: 'staging' }, record: { forced: true, actor: 'mcp:test-agent' } });
+
+    const card = (await mcp.call('get_model', { model_id: 'momentum_test@1' })).structuredContent as {
+      history: { to_stage: string }[];
+      lineage: { backend: string };
+    };
+    expect(card.history.map((h) => h.to_stage)).toEqual(['staging']);
+    expect(card.lineage.backend).toMatch(/wasm|cpu/);
+    const list = (await mcp.call('list_models', { stage: 'staging' })).structuredContent as { models: { model_id: string }[] };
+    expect(list.models.map((m) => m.model_id)).toEqual(['momentum_test@1']);
+
+    const drift = (await mcp.call('check_drift', { model_id: 'momentum_test@1', data: 'synthetic:seed=2,bars=1500,signal=0.3' }))
+      .structuredContent as { action_required: boolean; features: unknown[] };
+    expect(drift.features.length).toBeGreaterThan(5);
+    expect(drift.action_required).toBe(false);
+  });
+
+  it('answers bad input with isError text that says what to do, and the server keeps serving', async () => {
+    const missing = await mcp.call('get_model', { model_id: 'nope@3' });
+    expect(missing.isError).toBe(true);
+    expect(text(missing)).toMatch(/No model 'nope@3'. Call list_models/);
+    const badId = await mcp.call('get_model', { model_id: 'Not An Id' });
+    expect(badId.isError).toBe(true);
+    const invalid = await mcp.call('start_training', { strategy: 'name: broken\nindicators: []\nlabels: {type: forward_return}\n' });
+    expect(invalid.isError).toBe(true);
+    expect(text(invalid)).toMatch(/INVALID_STRATEGY: .*indicators.*validate_strategy/s);
+    const v = (
+      await mcp.call('validate_strategy', { strategy: 'name: x\nindicators: [{id: r, type: rsx}]\nlabels: {type: forward_return}\n' })
+    ).structuredContent as { valid: boolean; problems: string[] };
+    expect(v.valid).toBe(false);
+    expect(v.problems[0]).toMatch(/indicators\[0\]\.type/);
+    const ok = (await mcp.call('validate_strategy', { strategy: 'rsi_mean_reversion' })).structuredContent as { valid: boolean };
+    expect(ok.valid).toBe(true);
+    const rollback = await mcp.call('rollback_model', { name: 'ghost', reason: 'why not' });
+    expect(text(rollback)).toMatch(/No production version of "ghost"/);
+    const strategies = (await mcp.call('list_strategies')).structuredContent as { strategies: { name: string }[] };
+    expect(strategies.strategies.map((s) => s.name)).toContain('macd_trend');
+  });
+
+  it('a cancelled wait ends the call but not the job; cancel_training stops the job', async () => {
+    const controller = new AbortController();
+    const started: string[] = [];
+    const call = mcp.call(
+      'start_training',
+      { strategy: MOMENTUM, data: DATA, overrides: { epochs: 500 }, wait_seconds: 600 },
+      {
+        signal: controller.signal,
+        onprogress: (p) => {
+          if (/epoch 2\//.test(p.message ?? '')) controller.abort('enough waiting');
+        },
+      },
+    );
+    await expect(call).rejects.toThrow();
+    const ops = (await mcp.call('list_operations', { status: 'running' })).structuredContent as { operations: { operation_id: string }[] };
+    expect(ops.operations).toHaveLength(1);
+    started.push(ops.operations[0]!.operation_id);
+    const cancelled = await mcp.call('cancel_training', { operation_id: started[0], reason: 'test over' });
+    expect(cancelled.structuredContent).toMatchObject({ status: 'cancelled' });
+    const again = await mcp.call('cancel_training', { operation_id: started[0], reason: 'test over' });
+    expect(text(again)).toMatch(/already ended as cancelled/);
+  });
+
+  it('reads resources and prompts', async () => {
+    const schema = await mcp.client.readResource({ uri: 'trainyard://schema/strategy' });
+    expect(JSON.parse((schema.contents[0] as { text: string }).text)).toHaveProperty('properties.indicators');
+    const card = await mcp.client.readResource({ uri: 'trainyard://models/momentum_test@1' });
+    expect((card.contents[0] as { text: string }).text).toContain('momentum_test@1');
+    const yaml = await mcp.client.readResource({ uri: 'trainyard://strategies/macd_trend' });
+    expect((yaml.contents[0] as { text: string }).text).toContain('name: macd_trend');
+    const completion = await mcp.client.complete({
+      ref: { type: 'ref/resource', uri: 'trainyard://models/{model_id}' },
+      argument: { name: 'model_id', value: 'momentum' },
+    });
+    expect(completion.completion.values).toContain('momentum_test@1');
+    const { prompts } = await mcp.client.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual(['design_strategy', 'investigate_drift', 'review_models']);
+    const p = await mcp.client.getPrompt({ name: 'investigate_drift', arguments: { model_id: 'momentum_test@1' } });
+    expect(JSON.stringify(p.messages)).toContain('check_drift');
+  });
+
+  it('a read-only server exposes only the read tools', async () => {
+    const ro = await connectClient(services, { readOnly: true });
+    const { tools } = await ro.client.listTools();
+    expect(tools.every((t) => t.annotations?.readOnlyHint)).toBe(true);
+    expect(tools.map((t) => t.name)).not.toContain('start_training');
+    await ro.close();
+  });
+});
