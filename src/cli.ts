@@ -8,7 +8,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\n${sig}: cancelling (again to force quit)\n`);
+    process.stderr.write(`\n${sig}: stopping (again to force quit)\n`);
     controller.abort(sig);
   });
 }

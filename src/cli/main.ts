@@ -5,6 +5,7 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
 import { servicesFor, type CliIo } from './context.js';
 import { modelsCommand } from './models.js';
+import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { trainCommand } from './train.js';
 import { USAGE } from './usage.js';
@@ -49,6 +50,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   train: (a, io) => trainCommand(a, io, false),
   demo: (a, io) => trainCommand(a, io, true),
   models: modelsCommand,
+  serve: serveCommand,
   status: statusCommand,
   strategies,
   validate,

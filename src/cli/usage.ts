@@ -5,6 +5,8 @@ Usage:
   trainyard train <strategy> [options]   train a strategy (a name under strategies/, a path, or YAML)
   trainyard strategies                   list the example strategies
   trainyard validate <strategy>          check a strategy file and list every problem
+  trainyard serve [--read-only]          MCP server over stdio (for Claude Code and other clients)
+  trainyard serve --http [--host 127.0.0.1] [--port 7777] [--token T]   MCP over Streamable HTTP at /mcp
   trainyard status [operation_id]        one operation, or the recent ones
   trainyard models list [--name N] [--stage S]
   trainyard models show <model_id>       model card: lineage, metrics, stage history

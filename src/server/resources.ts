@@ -75,13 +75,11 @@ export function registerResources(server: McpServer, services: Services): void {
     },
     (uri) =>
       json(uri.href, {
-        names: models
-          .names()
-          .map((name) => ({
-            name,
-            production: models.production(name)?.model_id ?? null,
-            versions: models.list({ name, limit: 5 }).map((m) => `${m.model_id} ${m.stage}`),
-          })),
+        names: models.names().map((name) => ({
+          name,
+          production: models.production(name)?.model_id ?? null,
+          versions: models.list({ name, limit: 5 }).map((m) => `${m.model_id} ${m.stage}`),
+        })),
         total_versions: models.count(),
         running: services.jobs.stats(),
       }),

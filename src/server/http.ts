@@ -1,0 +1,178 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { DomainError } from '../domain/errors.js';
+import type { Services } from '../services/index.js';
+import { createServer } from './create-server.js';
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  /** Bearer token; required when binding anything but loopback. */
+  token?: string | undefined;
+  readOnly?: boolean;
+  /** Largest request body accepted (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Sessions idle this long are closed (default 30 min). */
+  idleSessionMs?: number;
+  /** Extra Host header values to accept (e.g. a reverse proxy's name). */
+  allowedHosts?: string[];
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  close: () => Promise<void>;
+  lastSeen: number;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function rpcError(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  send(res, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null }, headers);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume(); // drain the rest so the 413 reaches the client
+        reject(new DomainError('INVALID_ARGUMENT', `request body over ${limit} bytes`));
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/**
+ * MCP over Streamable HTTP at /mcp: one session (and one McpServer over the shared services) per
+ * client, bearer-token auth, Host/Origin checks against DNS rebinding, a body size limit, idle
+ * session eviction, and a health answer on "/".
+ */
+export async function startHttpServer(services: Services, opts: HttpOptions): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!LOOPBACK.has(opts.host) && !opts.token) {
+    throw new DomainError(
+      'INVALID_ARGUMENT',
+      `Binding ${opts.host} exposes trainyard beyond this machine: set a token (--token or TRAINYARD_TOKEN).`,
+    );
+  }
+  const logger = services.logger.child({ component: 'http' });
+  const sessions = new Map<string, Session>();
+  const limit = opts.maxBodyBytes ?? 1024 * 1024;
+  let port = opts.port;
+  const allowedHosts = () =>
+    new Set([...['localhost', '127.0.0.1', '[::1]', opts.host].map((h) => `${h}:${port}`), ...(opts.allowedHosts ?? [])]);
+  const allowedOrigins = () => new Set(['localhost', '127.0.0.1', '[::1]', opts.host].map((h) => `http://${h}:${port}`));
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://internal');
+    if (url.pathname === '/' && req.method === 'GET') {
+      return send(res, 200, {
+        status: 'ok',
+        name: 'trainyard',
+        version: services.codeVersion,
+        sessions: sessions.size,
+        jobs: services.jobs.stats(),
+      });
+    }
+    if (url.pathname !== '/mcp') return send(res, 404, { error: 'not found; the MCP endpoint is /mcp' });
+    if (!allowedHosts().has(req.headers.host ?? '')) return rpcError(res, 403, `Host "${req.headers.host ?? ''}" not allowed`);
+    const origin = req.headers.origin;
+    if (origin && !allowedOrigins().has(origin)) return rpcError(res, 403, `Origin "${origin}" not allowed`);
+    if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
+      return rpcError(res, 401, 'Missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="trainyard"' });
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    let body: unknown;
+    if (req.method === 'POST') {
+      if (Number(req.headers['content-length'] ?? 0) > limit)
+        return rpcError(res, 413, `request body over ${limit} bytes`, { connection: 'close' });
+      try {
+        body = JSON.parse(await readBody(req, limit));
+      } catch (err) {
+        return rpcError(res, err instanceof DomainError ? 413 : 400, err instanceof DomainError ? err.message : 'Body is not valid JSON');
+      }
+    }
+    if (existing) {
+      existing.lastSeen = Date.now();
+      return existing.transport.handleRequest(req, res, body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return rpcError(
+        res,
+        sessionId ? 404 : 400,
+        sessionId ? 'Unknown or expired session; initialize again' : 'No session: send an initialize request first',
+      );
+    }
+    const { server, close } = createServer(services, { readOnly: opts.readOnly });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, close, lastSeen: Date.now() });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  const httpServer = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'http request failed');
+      if (!res.headersSent) rpcError(res, 500, 'Internal error');
+      else res.end();
+    });
+  });
+  httpServer.requestTimeout = 0; // long waits (start_training with wait_seconds) stream progress
+  const idleMs = opts.idleSessionMs ?? 30 * 60_000;
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, s] of sessions) {
+        if (now - s.lastSeen > idleMs) {
+          sessions.delete(id);
+          void s.close();
+          logger.info({ session: id }, 'closed idle session');
+        }
+      }
+    },
+    Math.min(idleMs, 60_000),
+  );
+  sweeper.unref();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(opts.port, opts.host, () => resolve());
+  });
+  port = (httpServer.address() as AddressInfo).port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${host}:${port}/mcp`,
+    close: async () => {
+      clearInterval(sweeper);
+      await Promise.all([...sessions.values()].map((s) => s.close()));
+      sessions.clear();
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await closed;
+    },
+  };
+}
