@@ -71,6 +71,8 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
   const trainingDir = path.join(home, 'training');
   let timer: NodeJS.Timeout | undefined;
   const dirtyRuns = new Set<string>();
+  // Progress touches only the status and run files; the registry file waits for a registry change.
+  let registryDirty = true;
 
   function writeStatus(): void {
     const now = clock();
@@ -150,7 +152,8 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
       for (const id of dirtyRuns) writeJsonAtomic(path.join(trainingDir, 'runs', `${id}.json`), runFile(registry.operations.get(id)));
       dirtyRuns.clear();
       writeStatus();
-      writeRegistry();
+      if (registryDirty) writeRegistry();
+      registryDirty = false;
     } catch (err) {
       // The mirror is a convenience; the registry stays the truth. Log and carry on.
       logger?.warn({ err }, 'state file mirror failed');
@@ -159,13 +162,18 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
 
   return {
     flush,
-    /** Marks things changed; the files are rewritten at most once per debounce interval. */
-    touch(runId?: string): void {
+    /**
+     * Marks things changed; the files are rewritten at most once per debounce interval. A run's
+     * progress rewrites the status and run files; a change of models (or no run id) all files.
+     */
+    touch(runId?: string, registryChanged = runId === undefined): void {
       if (runId) dirtyRuns.add(runId);
+      registryDirty ||= registryChanged;
       timer ??= setTimeout(flush, debounceMs);
       timer.unref?.();
     },
     close(): void {
+      registryDirty = true;
       flush();
     },
   };

@@ -78,7 +78,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     onCompleted: (op, result, stagedPath) =>
       registerTrainedModel(registry, op, result, stagedPath, version, (op.params['actor'] as string | undefined) ?? 'system'),
   });
-  jobs.on((e: JobEvent) => mirror.touch(e.type === 'progress' ? e.operation_id : e.operation.id));
+  jobs.on((e: JobEvent) => (e.type === 'progress' ? mirror.touch(e.operation_id) : mirror.touch(e.operation.id, true)));
 
   // Rows of dead processes -> interrupted; artifact folders nobody owns -> removed. Staging folders
   // of jobs still pending or running in another live process (a server beside this CLI) stay.

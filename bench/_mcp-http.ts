@@ -1,0 +1,37 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { startHttpServer } from '../src/server/http.js';
+import { benchServices, STRATEGY } from './_services.js';
+
+/** An HTTP MCP server on loopback with a long training job running in its worker. */
+export async function httpWithTraining() {
+  const { services } = benchServices();
+  const server = await startHttpServer(services, { host: '127.0.0.1', port: 0, token: 'bench' });
+  const op = services.training.start(
+    { strategy: STRATEGY, data: 'synthetic:seed=1,bars=40000,signal=0.2', overrides: { epochs: 500 } },
+    { actor: 'bench' },
+  );
+  while (services.registry.operations.get(op.id).phase !== 'model_training') await new Promise((r) => setTimeout(r, 50));
+  // Control run: BENCH_NO_TRAINING=1 measures the same calls with the worker idle.
+  if (process.env['BENCH_NO_TRAINING']) {
+    services.jobs.cancel(op.id, 'control run');
+    await services.jobs.waitFor(op.id);
+  }
+  const connect = async () => {
+    const client = new Client({ name: 'bench', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: 'Bearer bench' } } }),
+    );
+    return client;
+  };
+  return {
+    op,
+    connect,
+    async close() {
+      if (!process.env['BENCH_NO_TRAINING']) services.jobs.cancel(op.id, 'bench over');
+      await services.jobs.waitFor(op.id);
+      await server.close();
+      await services.close();
+    },
+  };
+}
