@@ -159,6 +159,39 @@ describe('MCP tools through a real client', () => {
     expect(JSON.stringify(p.messages)).toContain('check_drift');
   });
 
+  it('rolls back production to the previous version', async () => {
+    const second = (
+      await mcp.call(
+        'start_training',
+        { strategy: MOMENTUM, data: DATA, overrides: { epochs: 1, seed: 2 }, wait_seconds: 120 },
+        { timeout: 120_000 },
+      )
+    ).structuredContent as {
+      result: { model_id: string };
+    };
+    for (const id of ['momentum_test@1', second.result.model_id]) {
+      const r = await mcp.call('promote_model', {
+        model_id: id,
+        to_stage: 'production',
+        reason: 'rollback test',
+        force: true,
+        skip_staging: true,
+      });
+      expect(r.isError, text(r)).toBeFalsy();
+    }
+    const rb = await mcp.call('rollback_model', { name: 'momentum_test', reason: 'newer one misbehaves' });
+    expect(rb.structuredContent).toMatchObject({
+      model: { model_id: 'momentum_test@1', stage: 'production' },
+      retired: { model_id: second.result.model_id },
+    });
+    const listed = (await mcp.call('list_operations', { type: 'training', limit: 10 })).structuredContent as {
+      operations: { status: string }[];
+    };
+    expect(listed.operations.length).toBeGreaterThanOrEqual(3);
+    const bad = await mcp.call('list_operations', { status: 'sleeping' });
+    expect(bad.isError).toBe(true);
+  });
+
   it('a read-only server exposes only the read tools', async () => {
     const ro = await connectClient(services, { readOnly: true });
     const { tools } = await ro.client.listTools();

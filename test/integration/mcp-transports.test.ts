@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../src/server/http.js';
-import { CLI } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { MOMENTUM, tempServices } from '../helpers/services.js';
 
 const require = createRequire(import.meta.url);
@@ -131,5 +131,24 @@ describe('MCP transports', () => {
     const { services } = tempServices();
     await expect(startHttpServer(services, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/set a token/);
     await services.close();
+  });
+
+  it('trainyard serve --http stops cleanly on SIGTERM', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-http-'));
+    let url = '';
+    const run = runCli(['serve', '--http', '--port', '0', '--home', home], {
+      onStderr: (chunk, child) => {
+        const m = /listening on (\S+)/.exec(chunk);
+        if (m && !url) {
+          url = m[1]!;
+          void fetch(url.replace('/mcp', '/'))
+            .then((r) => r.json())
+            .then(() => child.kill('SIGTERM'));
+        }
+      },
+    });
+    const r = await run;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect(r.code).toBe(0);
   });
 });
