@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lineageSchema, modelIdSchema, modelMetricsSchema, promotionRecordSchema, stageSchema } from '../domain/model-version.js';
+import { modelIdSchema, modelVersionSchema, promotionRecordSchema } from '../domain/model-version.js';
 import { trainingGate } from '../monitoring/gates.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { gateResultSchema } from './schemas.js';
@@ -10,18 +10,18 @@ export const getModel = defineTool({
   description:
     'One model version: stage, lineage (strategy, data, code version, seed, backend), metrics, training gate and the full promotion history of its name.',
   input: z.object({ model_id: modelIdSchema }),
-  output: z.object({
-    model_id: z.string(),
-    stage: stageSchema,
-    created_at: z.string(),
-    created_by: z.string(),
-    operation_id: z.string().nullable(),
-    artifact_path: z.string(),
-    lineage: lineageSchema,
-    metrics: modelMetricsSchema,
-    training_gate: gateResultSchema,
-    history: z.array(promotionRecordSchema),
-  }),
+  output: modelVersionSchema
+    .pick({
+      model_id: true,
+      stage: true,
+      created_at: true,
+      created_by: true,
+      operation_id: true,
+      artifact_path: true,
+      lineage: true,
+      metrics: true,
+    })
+    .extend({ training_gate: gateResultSchema, history: z.array(promotionRecordSchema) }),
   annotations: READ_ONLY,
   handler: (input, services) => {
     const m = services.registry.models.get(input.model_id);
