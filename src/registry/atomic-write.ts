@@ -2,15 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** Writes JSON so a reader sees the old file or the new one, never half of one (temp + rename). */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+/**
+ * Writes JSON so a reader sees the old file or the new one, never half of one (temp + rename),
+ * without blocking the event loop (the mirror writes while a server answers requests).
+ */
+export async function writeJsonAtomicAsync(file: string, value: unknown): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-    fs.renameSync(tmp, file);
+    await fs.promises.writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+    await fs.promises.rename(tmp, file);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    await fs.promises.rm(tmp, { force: true });
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Operation } from '../domain/operation.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { writeJsonAtomicAsync } from './atomic-write.js';
 import type { Registry } from './index.js';
 
 /** Phases of a run in the model-trainer spec's order. */
@@ -74,46 +74,50 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
   // Progress touches only the status and run files; the registry file waits for a registry change.
   let registryDirty = true;
 
-  function writeStatus(): void {
+  /** Reads happen now (consistent snapshot); the files are written off the event loop. */
+  function statusFile(): [string, unknown] {
     const now = clock();
     const recent = registry.operations.list({ type: 'training', limit: 50 });
     const running = recent.find((o) => o.status === 'running');
     const last = recent.find((o) => o.status !== 'running' && o.status !== 'pending');
     const lastModel = last?.result?.['model_id'] as string | undefined;
-    const lastStage = lastModel ? registry.models.list({ limit: 10_000 }).find((m) => m.model_id === lastModel)?.stage : undefined;
-    writeJsonAtomic(path.join(trainingDir, 'training_status.json'), {
-      updated_at: now.toISOString(),
-      current_run: running
-        ? {
-            run_id: running.id,
-            status: running.status,
-            phase: running.phase,
-            progress_pct: running.progress_pct,
-            started_at: running.started_at,
-            eta_completion: eta(running, now),
-          }
-        : null,
-      last_completed_run: last
-        ? {
-            run_id: last.id,
-            status: last.status,
-            result: last.result ?? last.error,
-            model_promoted: lastStage === 'staging' || lastStage === 'production',
-          }
-        : null,
-      next_scheduled_run: null,
-      triggered_runs_pending: recent
-        .filter((o) => o.status === 'pending')
-        .map((o) => ({
-          run_id: o.id,
-          trigger: (o.params['trigger'] as string | undefined) ?? 'manual',
-          priority: o.priority,
-          created_at: o.created_at,
-        })),
-    });
+    const lastStage = lastModel ? registry.models.get(lastModel).stage : undefined;
+    return [
+      path.join(trainingDir, 'training_status.json'),
+      {
+        updated_at: now.toISOString(),
+        current_run: running
+          ? {
+              run_id: running.id,
+              status: running.status,
+              phase: running.phase,
+              progress_pct: running.progress_pct,
+              started_at: running.started_at,
+              eta_completion: eta(running, now),
+            }
+          : null,
+        last_completed_run: last
+          ? {
+              run_id: last.id,
+              status: last.status,
+              result: last.result ?? last.error,
+              model_promoted: lastStage === 'staging' || lastStage === 'production',
+            }
+          : null,
+        next_scheduled_run: null,
+        triggered_runs_pending: recent
+          .filter((o) => o.status === 'pending')
+          .map((o) => ({
+            run_id: o.id,
+            trigger: (o.params['trigger'] as string | undefined) ?? 'manual',
+            priority: o.priority,
+            created_at: o.created_at,
+          })),
+      },
+    ];
   }
 
-  function writeRegistry(): void {
+  function registryFile(): [string, unknown] {
     const all = registry.models.list({ limit: 10_000 });
     const production = all.filter((m) => m.stage === 'production');
     const card = (m: (typeof all)[number]) => ({
@@ -133,31 +137,49 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
         'SELECT model_id, name, from_stage, to_stage, action, actor, at, reason, forced FROM promotion_history ORDER BY id DESC LIMIT 50',
       )
       .all();
-    writeJsonAtomic(path.join(registry.modelsDir, 'model_registry.json'), {
-      updated_at: clock().toISOString(),
-      // The spec has one production model; with several model names the most recently deployed
-      // one is here and every name's is under production_models.
-      production_model: latest ? prodEntry(latest) : null,
-      production_models: Object.fromEntries(production.map((m) => [m.name, prodEntry(m)])),
-      candidate_models: all.filter((m) => m.stage === 'candidate' || m.stage === 'staging').map(card),
-      model_history: history,
-      total_models_trained: registry.models.count(),
-    });
+    return [
+      path.join(registry.modelsDir, 'model_registry.json'),
+      {
+        updated_at: clock().toISOString(),
+        // The spec has one production model; with several model names the most recently deployed
+        // one is here and every name's is under production_models.
+        production_model: latest ? prodEntry(latest) : null,
+        production_models: Object.fromEntries(production.map((m) => [m.name, prodEntry(m)])),
+        candidate_models: all.filter((m) => m.stage === 'candidate' || m.stage === 'staging').map(card),
+        model_history: history,
+        total_models_trained: registry.models.count(),
+      },
+    ];
   }
 
-  function flush(): void {
+  let writing: Promise<void> = Promise.resolve();
+
+  /** Snapshots what changed and queues the writes behind any still in flight. */
+  function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    let files: [string, unknown][];
     try {
-      for (const id of dirtyRuns) writeJsonAtomic(path.join(trainingDir, 'runs', `${id}.json`), runFile(registry.operations.get(id)));
-      dirtyRuns.clear();
-      writeStatus();
-      if (registryDirty) writeRegistry();
-      registryDirty = false;
+      files = [...dirtyRuns].map((id): [string, unknown] => [
+        path.join(trainingDir, 'runs', `${id}.json`),
+        runFile(registry.operations.get(id)),
+      ]);
+      files.push(statusFile());
+      if (registryDirty) files.push(registryFile());
     } catch (err) {
-      // The mirror is a convenience; the registry stays the truth. Log and carry on.
       logger?.warn({ err }, 'state file mirror failed');
+      return writing;
     }
+    dirtyRuns.clear();
+    registryDirty = false;
+    // The mirror is a convenience; the registry stays the truth. A failed write is logged only.
+    writing = writing.then(() =>
+      Promise.all(files.map(([file, value]) => writeJsonAtomicAsync(file, value))).then(
+        () => undefined,
+        (err: unknown) => logger?.warn({ err }, 'state file mirror failed'),
+      ),
+    );
+    return writing;
   }
 
   return {
@@ -169,12 +191,13 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
     touch(runId?: string, registryChanged = runId === undefined): void {
       if (runId) dirtyRuns.add(runId);
       registryDirty ||= registryChanged;
-      timer ??= setTimeout(flush, debounceMs);
+      timer ??= setTimeout(() => void flush(), debounceMs);
       timer.unref?.();
     },
-    close(): void {
+    /** Writes everything once more and waits for the writes to land. */
+    close(): Promise<void> {
       registryDirty = true;
-      flush();
+      return flush();
     },
   };
 }

@@ -96,7 +96,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       });
     },
   });
-  mirror.flush();
+  void mirror.flush();
 
   const training = {
     /** Validates the strategy (nothing is queued when it is invalid) and queues the job. */
@@ -189,7 +189,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {
         await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
-        mirror.close();
+        await mirror.close();
         registry.close();
       })();
       return closing;
