@@ -15,6 +15,28 @@ function verdict(edge: number, baseline: number, n: number): string {
   return `no edge over always predicting the most common class (${band})`;
 }
 
+interface BacktestFigures {
+  total_return: number;
+  sharpe: number;
+  max_drawdown: number;
+  trade_count: number;
+  win_rate: number;
+  exposure: number;
+}
+
+function backtestLines(r: TrainingResult): string[] {
+  const b = r.backtest as { strategy?: BacktestFigures; buy_and_hold?: BacktestFigures } | null;
+  if (!b?.strategy || !b.buy_and_hold) return [];
+  const s = b.strategy;
+  const h = b.buy_and_hold;
+  return [
+    '',
+    'Backtest of the test part (next-bar-open execution, costs included)',
+    `  strategy     return ${pct(s.total_return)} · Sharpe ${num(s.sharpe, 2)} · max drawdown ${pct(s.max_drawdown)} · ${s.trade_count} trades, ${pct(s.win_rate)} won · in the market ${pct(s.exposure)}`,
+    `  buy & hold   return ${pct(h.total_return)} · Sharpe ${num(h.sharpe, 2)} · max drawdown ${pct(h.max_drawdown)}`,
+  ];
+}
+
 /** The readable end-of-run summary the CLI prints on stdout. */
 export function formatTrainingSummary(r: TrainingResult & { operation_id?: string }): string {
   const d = r.data_summary;
@@ -48,6 +70,7 @@ export function formatTrainingSummary(r: TrainingResult & { operation_id?: strin
       .slice(0, 5)
       .map((f) => `${f.feature} (+${num(f.loss_increase, 4)})`)
       .join(', ')}`,
+    ...backtestLines(r),
     '',
     `Registered ${r.model_id} as a candidate${r.operation_id ? ` (operation ${r.operation_id})` : ''}; promote it with "trainyard models promote ${r.model_id} --to staging --reason ..."`,
     `Saved to ${r.model_path}  (${r.timings.total_s.toFixed(1)} s total, ${r.timings.training_s.toFixed(1)} s training)`,

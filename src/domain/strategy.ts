@@ -111,6 +111,18 @@ export const trainingSchema = strictObject({
   seed: z.number().int().min(0).default(42),
 });
 
+export const decisionsSchema = strictObject({
+  confidence_threshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.4)
+    .describe('The winning class needs at least this probability to open a position'),
+  mode: z.enum(['long_only', 'long_short']).default('long_only'),
+  cost_bps: z.number().min(0).max(1000).default(5).describe('Commission per position change, basis points'),
+  slippage_bps: z.number().min(0).max(1000).default(2).describe('Slippage per position change, basis points'),
+});
+
 export const strategyDataSchema = strictObject({
   symbols: z.array(z.string().min(1)).optional().describe('Symbols to use; all in the data when absent'),
   timeframe: timeframeSchema.optional().describe("Resample the data to this bar size; the data's own bar size when absent"),
@@ -132,6 +144,7 @@ export const strategySchema = z
     labels: labelsSchema,
     model: modelSchema.default({ type: 'mlp', hidden_layers: [64, 32], activation: 'relu', dropout: 0.2, l2: 0 }),
     training: trainingSchema.default(trainingSchema.parse({})),
+    decisions: decisionsSchema.default(decisionsSchema.parse({})).describe('How predictions become positions in backtests'),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();

@@ -5,7 +5,17 @@ import { isDomainError } from '../domain/errors.js';
 import { initBackend } from '../pipeline/backend/index.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
+import { backtestSegment } from '../monitoring/backtest/segment.js';
+import type { EvaluationHook } from '../pipeline/train-pipeline.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+
+/** Every trained model is backtested on its own test segment (out of sample). */
+const backtestHook: EvaluationHook = (series, predictions, strategy) => {
+  const report = backtestSegment(series, predictions, strategy.decisions);
+  if (!report) return null;
+  const { equity_curve, ...summary } = report;
+  return { summary: summary as unknown as Record<string, unknown>, files: { 'equity.json': equity_curve } };
+};
 
 const port = parentPort;
 if (!port) throw new Error('training-worker must run in a worker thread');
@@ -34,6 +44,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       },
       {
         backend,
+        evaluate: backtestHook,
         signal: controller.signal,
         progressEveryBatches: job.progress_every_batches,
         onProgress: (progress) => send({ type: 'progress', progress }),

@@ -48,6 +48,8 @@ export interface TrainingResult {
     history: EpochStats[];
   };
   test_metrics: ClassificationMetrics;
+  /** Out-of-sample backtest of the test predictions against buy-and-hold (null when not run). */
+  backtest: Record<string, unknown> | null;
   artifacts: {
     feature_importance: FeatureImportance[];
     per_symbol: PerSymbolMetrics[];

@@ -40,8 +40,27 @@ export interface TrainingRequest {
   cwd?: string | undefined;
 }
 
+/** Out-of-sample predictions handed to an evaluation hook (e.g. a backtest). */
+export interface TestPredictions {
+  symbol: Int32Array;
+  bar: Int32Array;
+  probs: Float32Array;
+}
+
+/**
+ * Extra evaluation of the test predictions supplied by the caller (the job runner plugs in the
+ * backtester here; the pipeline itself knows nothing of trading rules). `summary` goes into the
+ * result, `files` into the artifact folder.
+ */
+export type EvaluationHook = (
+  series: MarketData['series'],
+  predictions: TestPredictions,
+  strategy: Strategy,
+) => { summary: Record<string, unknown>; files?: Record<string, unknown> } | null;
+
 export interface PipelineDeps {
   backend: BackendInfo;
+  evaluate?: EvaluationHook | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;
   progressEveryBatches?: number | undefined;
@@ -181,6 +200,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     const testProbs = predictProba(model, test.x, test.rows, test.cols);
     const testPred = argmaxRows(testProbs);
     const testMetrics = classificationMetrics(testProbs, testPred, test.y, majority);
+    const extra = deps.evaluate?.(data.series, { symbol: split.test.symbol, bar: split.test.bar, probs: testProbs }, strategy) ?? null;
     const importance = permutationImportance(model, test.x, test.y, samples.names, strategy.training.seed);
     const valProbs = predictProba(model, val.x, val.rows, val.cols);
     const valPred = argmaxRows(valProbs);
@@ -205,6 +225,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     const bestEpoch = outcome.history[outcome.best_epoch - 1] ?? first;
     const allTimes = data.series.flatMap((b) => (b.time.length ? [b.time[0]!, b.time[b.time.length - 1]!] : []));
     const result: TrainingResult = {
+      backtest: extra?.summary ?? null,
       model_id: req.modelId,
       model_path: path.resolve(req.modelsDir, req.modelId),
       created_at: clock().toISOString(),
@@ -261,6 +282,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
       },
     };
     await saveArtifacts(req.modelsDir, req.modelId, {
+      extraFiles: extra?.files,
       model,
       strategyYaml: req.strategy.yaml,
       features: { names: samples.names, scaler },

@@ -53,6 +53,7 @@ export function registerTrainedModel(
           macro_f1: result.test_metrics.macro_f1,
           samples: result.test_metrics.samples,
         },
+        ...(result.backtest ? { backtest: result.backtest } : {}),
       },
       prepare: (modelId, finalPath) => {
         const file = path.join(stagedPath, 'result.json');

@@ -44,6 +44,7 @@ describe('training pipeline on synthetic data', () => {
     const r = await services.training.train({ strategy: MOMENTUM, data: synthetic(4, 0.2) });
     expect(r.model_id).toBe('momentum_test@1');
     expect(fs.readdirSync(r.model_path).sort()).toEqual([
+      'equity.json',
       'features.json',
       'model.json',
       'reference.json',
@@ -54,6 +55,11 @@ describe('training pipeline on synthetic data', () => {
     expect(modelFolders(home)).toEqual(['momentum_test@1']);
     expect(r.model_path).toBe(path.join(home, 'models', 'momentum_test@1'));
     expect(services.registry.models.get('momentum_test@1')).toMatchObject({ stage: 'candidate', operation_id: r.operation_id });
+    // Every model is backtested on its own test part, against buy-and-hold over the same bars.
+    const bt = r.backtest as { strategy: { bars: number; trade_count: number }; buy_and_hold: { total_return: number } };
+    expect(bt.strategy.bars).toBeGreaterThan(r.test_metrics.samples);
+    expect(Number.isFinite(bt.buy_and_hold.total_return)).toBe(true);
+    expect(services.registry.models.get('momentum_test@1').metrics.backtest).toMatchObject({ strategy: { bars: bt.strategy.bars } });
     await services.backend(); // training ran in a worker thread; this thread loads the model itself
     const a = await loadArtifacts(r.model_path);
     expect(a.strategyYaml).toBe(fs.readFileSync(MOMENTUM, 'utf8'));

@@ -27,6 +27,8 @@ export interface ArtifactContents {
   features: FeatureSpec;
   reference: ReferenceDistributions;
   result: unknown;
+  /** More JSON files for the folder, by file name (e.g. equity.json). */
+  extraFiles?: Record<string, unknown> | undefined;
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
@@ -52,6 +54,8 @@ export async function saveArtifacts(modelsDir: string, modelId: string, c: Artif
     await fs.promises.writeFile(path.join(tmp, ARTIFACT_FILES.features), json(c.features));
     await fs.promises.writeFile(path.join(tmp, ARTIFACT_FILES.reference), json(c.reference));
     await fs.promises.writeFile(path.join(tmp, ARTIFACT_FILES.result), json(c.result));
+    for (const [name, value] of Object.entries(c.extraFiles ?? {}))
+      await fs.promises.writeFile(path.join(tmp, path.basename(name)), json(value));
     await fs.promises.rename(tmp, target);
   } catch (err) {
     await fs.promises.rm(tmp, { recursive: true, force: true });
