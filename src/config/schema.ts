@@ -1,6 +1,25 @@
 import { z } from 'zod';
 import { backendNames } from '../pipeline/backend/index.js';
 
+// Defaults: training gate from the model-trainer spec (accuracy 0.45, loss 0.8, decrease 20%);
+// promotion: OOS Sharpe >= 0.9 x production and a deflated Sharpe >= 0.95 (Bailey & López de Prado).
+const trainingGateSchema = z.strictObject({
+  min_accuracy: z.number().min(0).max(1).default(0.45),
+  max_test_loss: z.number().positive().default(0.8),
+  min_loss_decrease: z.number().min(0).max(1).default(0.2),
+  min_edge_over_baseline: z.number().min(0).max(1).default(0.02),
+});
+const backtestGateSchema = z.strictObject({
+  min_win_rate: z.number().min(0).max(1).default(0.45),
+  max_drawdown: z.number().min(0).max(1).default(0.25),
+  min_sharpe: z.number().default(0.5),
+  min_trades: z.number().int().min(0).default(10),
+});
+const promotionGateSchema = z.strictObject({
+  non_inferiority: z.number().min(0).max(2).default(0.9),
+  min_deflated_sharpe: z.number().min(0).max(1).default(0.95),
+});
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting in one schema. Precedence: command-line flags > environment > config file > defaults. */
@@ -22,16 +41,11 @@ export const configSchema = z.strictObject({
   shutdown_timeout_ms: z.number().int().min(0).default(30_000),
   gates: z
     .strictObject({
-      training: z
-        .strictObject({
-          min_accuracy: z.number().min(0).max(1).default(0.45),
-          max_test_loss: z.number().positive().default(0.8),
-          min_loss_decrease: z.number().min(0).max(1).default(0.2),
-          min_edge_over_baseline: z.number().min(0).max(1).default(0.02),
-        })
-        .default({ min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 }),
+      training: trainingGateSchema.default(trainingGateSchema.parse({})),
+      backtest: backtestGateSchema.default(backtestGateSchema.parse({})),
+      promotion: promotionGateSchema.default(promotionGateSchema.parse({})),
     })
-    .default({ training: { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 } })
+    .default({ training: trainingGateSchema.parse({}), backtest: backtestGateSchema.parse({}), promotion: promotionGateSchema.parse({}) })
     .describe('Gate thresholds; the training gate defaults follow the model-trainer spec'),
 });
 

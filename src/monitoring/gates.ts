@@ -1,5 +1,5 @@
-import type { GateResult } from '../domain/model-version.js';
-import type { ModelVersion } from '../domain/model-version.js';
+import type { GateResult, ModelVersion } from '../domain/model-version.js';
+import { deflatedSharpe } from './deflated-sharpe.js';
 
 export interface TrainingGateThresholds {
   min_accuracy: number;
@@ -9,38 +9,58 @@ export interface TrainingGateThresholds {
   min_edge_over_baseline: number;
 }
 
-export const DEFAULT_TRAINING_GATE: TrainingGateThresholds = {
-  min_accuracy: 0.45,
-  max_test_loss: 0.8,
-  min_loss_decrease: 0.2,
-  min_edge_over_baseline: 0.02,
-};
+export interface BacktestGateThresholds {
+  min_win_rate: number;
+  max_drawdown: number;
+  min_sharpe: number;
+  min_trades: number;
+}
 
-const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+export interface PromotionGateThresholds {
+  /** Candidate OOS Sharpe >= this x production OOS Sharpe (model-trainer spec: 0.9). */
+  non_inferiority: number;
+  min_deflated_sharpe: number;
+}
 
-function check(
-  name: string,
-  value: number | undefined,
-  threshold: number,
-  ok: (v: number) => boolean,
-  fmt: (v: number) => string,
-  failCode: string,
-  op: string,
-) {
-  if (value === undefined || !Number.isFinite(value)) {
-    return { name, passed: false, value: null, threshold, reason: `${name}_missing (the model has no ${name} metric)` };
-  }
-  const passed = ok(value);
+type Check = GateResult['checks'][number];
+type Fmt = (v: number) => string;
+const pct: Fmt = (v) => `${(v * 100).toFixed(0)}%`;
+const dec: Fmt = (v) => v.toFixed(3);
+
+function atLeast(name: string, value: number | undefined, min: number, fmt: Fmt, failCode: string): Check {
+  if (value === undefined || !Number.isFinite(value))
+    return { name, passed: false, value: null, threshold: min, reason: `${name}_missing (no ${name} recorded)` };
+  const passed = value >= min;
   return {
     name,
     passed,
     value,
-    threshold,
-    reason: passed
-      ? `${name}_ok (${fmt(value)} ${op} ${fmt(threshold)})`
-      : `${failCode} (${fmt(value)} ${op === '>=' ? '<' : '>='} ${fmt(threshold)})`,
+    threshold: min,
+    reason: passed ? `${name}_ok (${fmt(value)} >= ${fmt(min)})` : `${failCode} (${fmt(value)} < ${fmt(min)})`,
   };
 }
+
+function atMost(name: string, value: number | undefined, max: number, fmt: Fmt, failCode: string, strict = false): Check {
+  if (value === undefined || !Number.isFinite(value))
+    return { name, passed: false, value: null, threshold: max, reason: `${name}_missing (no ${name} recorded)` };
+  const passed = strict ? value < max : value <= max;
+  return {
+    name,
+    passed,
+    value,
+    threshold: max,
+    reason: passed
+      ? `${name}_ok (${fmt(value)} ${strict ? '<' : '<='} ${fmt(max)})`
+      : `${failCode} (${fmt(value)} ${strict ? '>=' : '>'} ${fmt(max)})`,
+  };
+}
+
+const result = (gate: string, checks: Check[], now: Date): GateResult => ({
+  gate,
+  passed: checks.every((c) => c.passed),
+  checks,
+  evaluated_at: now.toISOString(),
+});
 
 /**
  * The training gate: out-of-sample accuracy, final test loss, how much training reduced the loss,
@@ -52,35 +72,85 @@ export function trainingGate(model: ModelVersion, t: TrainingGateThresholds, now
   const training = model.metrics.training as Record<string, number | undefined>;
   const edge =
     test['accuracy'] !== undefined && test['baseline_accuracy'] !== undefined ? test['accuracy'] - test['baseline_accuracy'] : undefined;
-  const checks = [
-    check('accuracy', test['accuracy'], t.min_accuracy, (v) => v >= t.min_accuracy, pct, 'accuracy_below_threshold', '>='),
-    check(
-      'test_loss',
-      test['loss'],
-      t.max_test_loss,
-      (v) => v < t.max_test_loss,
-      (v) => v.toFixed(3),
-      'test_loss_above_threshold',
-      '<',
-    ),
-    check(
-      'loss_decrease',
-      training['loss_decrease'],
-      t.min_loss_decrease,
-      (v) => v >= t.min_loss_decrease,
-      pct,
-      'loss_decrease_below_threshold',
-      '>=',
-    ),
-    check(
-      'edge_over_baseline',
-      edge,
-      t.min_edge_over_baseline,
-      (v) => v >= t.min_edge_over_baseline,
-      (v) => `${(v * 100).toFixed(1)} pts`,
-      'no_edge_over_majority_baseline',
-      '>=',
-    ),
-  ];
-  return { gate: 'training', passed: checks.every((c) => c.passed), checks, evaluated_at: now.toISOString() };
+  return result(
+    'training',
+    [
+      atLeast('accuracy', test['accuracy'], t.min_accuracy, pct, 'accuracy_below_threshold'),
+      atMost('test_loss', test['loss'], t.max_test_loss, dec, 'test_loss_above_threshold', true),
+      atLeast('loss_decrease', training['loss_decrease'], t.min_loss_decrease, pct, 'loss_decrease_below_threshold'),
+      atLeast('edge_over_baseline', edge, t.min_edge_over_baseline, (v) => `${(v * 100).toFixed(1)} pts`, 'no_edge_over_majority_baseline'),
+    ],
+    now,
+  );
+}
+
+function oos(model: ModelVersion): Record<string, number | undefined> {
+  return ((model.metrics.backtest as { strategy?: Record<string, number> } | undefined)?.strategy ?? {}) as Record<
+    string,
+    number | undefined
+  >;
+}
+
+/** The backtest gate on the model's out-of-sample backtest: win rate, drawdown, Sharpe, trade count. */
+export function backtestGate(model: ModelVersion, t: BacktestGateThresholds, now: Date): GateResult {
+  const b = oos(model);
+  return result(
+    'backtest',
+    [
+      atLeast('win_rate', b['win_rate'], t.min_win_rate, pct, 'win_rate_below_threshold'),
+      atMost('max_drawdown', b['max_drawdown'], t.max_drawdown, pct, 'drawdown_above_threshold'),
+      atLeast('sharpe', b['sharpe'], t.min_sharpe, (v) => v.toFixed(2), 'sharpe_below_threshold'),
+      atLeast('trade_count', b['trade_count'], t.min_trades, (v) => v.toFixed(0), 'too_few_trades'),
+    ],
+    now,
+  );
+}
+
+/**
+ * The promotion gate (for production): the backtest gate, non-inferiority against the current
+ * production version of the same name, and the deflated Sharpe ratio over every trial made for
+ * this name, so trying more strategies makes promotion harder.
+ */
+export function promotionGate(
+  model: ModelVersion,
+  ctx: { production: ModelVersion | null; trials: ModelVersion[]; backtest: BacktestGateThresholds; promotion: PromotionGateThresholds },
+  now: Date,
+): GateResult {
+  const checks = [...backtestGate(model, ctx.backtest, now).checks];
+  const b = oos(model);
+  const prod = ctx.production && ctx.production.model_id !== model.model_id ? oos(ctx.production)['sharpe'] : undefined;
+  if (prod === undefined) {
+    checks.push({
+      name: 'non_inferiority',
+      passed: true,
+      value: b['sharpe'] ?? null,
+      threshold: null,
+      reason: 'non_inferiority_not_applicable (no other production version of this name)',
+    });
+  } else {
+    // With a losing production model, "0.9 x" would lower the bar below it; require at least as good then.
+    const bar = prod > 0 ? ctx.promotion.non_inferiority * prod : prod;
+    checks.push(atLeast('non_inferiority', b['sharpe'], bar, (v) => v.toFixed(2), `worse_than_production_${ctx.production!.model_id}`));
+  }
+  const trialSharpes = ctx.trials.map((m) => oos(m)['sharpe_per_period']).filter((v): v is number => v !== undefined && Number.isFinite(v));
+  if (b['sharpe_per_period'] === undefined) {
+    checks.push({
+      name: 'deflated_sharpe',
+      passed: false,
+      value: null,
+      threshold: ctx.promotion.min_deflated_sharpe,
+      reason: 'deflated_sharpe_missing (no backtest recorded)',
+    });
+  } else {
+    const d = deflatedSharpe({
+      sharpe: b['sharpe_per_period'],
+      observations: b['bars'] ?? 0,
+      skew: b['skew'] ?? 0,
+      kurtosis: b['kurtosis'] ?? 3,
+      trialSharpes: trialSharpes.length ? trialSharpes : [b['sharpe_per_period']],
+    });
+    const c = atLeast('deflated_sharpe', d.dsr, ctx.promotion.min_deflated_sharpe, dec, 'deflated_sharpe_below_threshold');
+    checks.push({ ...c, reason: `${c.reason} over ${d.trials} trial${d.trials === 1 ? '' : 's'}` });
+  }
+  return result('promotion', checks, now);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DomainError } from '../domain/errors.js';
 import { modelIdSchema } from '../domain/model-version.js';
-import { trainingGate } from '../monitoring/gates.js';
+import { backtestGate, trainingGate } from '../monitoring/gates.js';
+import { promotionGateFor } from './promotion-gate.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { gateResultSchema } from './schemas.js';
 
@@ -11,7 +11,9 @@ export const evaluateGate = defineTool({
   description:
     'Check a model version against a gate: passed, plus one check per threshold with the measured value and the threshold ' +
     '(e.g. "accuracy_below_threshold (35% < 45%)"). Gate "training": test accuracy, test loss, loss decrease, edge over the majority-class baseline. ' +
-    'Thresholds come from config; pass thresholds to try others. The backtest and promotion gates come with backtesting.',
+    'Gate "backtest": the out-of-sample backtest\'s win rate, max drawdown, Sharpe and trade count. Gate "promotion" (what promote_model to production runs): ' +
+    'the backtest gate, non-inferiority against the current production version (Sharpe >= 0.9 x) and the deflated Sharpe ratio over every version tried for this name. ' +
+    'Thresholds come from config; pass thresholds (training gate) to try others.',
   input: z.object({
     gate: z.enum(['training', 'backtest', 'promotion']),
     model_id: modelIdSchema,
@@ -27,14 +29,11 @@ export const evaluateGate = defineTool({
   output: gateResultSchema,
   annotations: READ_ONLY,
   handler: (input, services) => {
-    if (input.gate !== 'training') {
-      throw new DomainError(
-        'INVALID_ARGUMENT',
-        `The ${input.gate} gate needs backtest results, which trainyard does not compute yet. Use gate "training" for now.`,
-      );
-    }
     const model = services.registry.models.get(input.model_id);
-    return trainingGate(model, { ...services.config.gates.training, ...input.thresholds }, services.clock());
+    const gates = services.config.gates;
+    if (input.gate === 'training') return trainingGate(model, { ...gates.training, ...input.thresholds }, services.clock());
+    if (input.gate === 'backtest') return backtestGate(model, gates.backtest, services.clock());
+    return promotionGateFor(services, model);
   },
   render: (o) => `${o.gate} gate ${o.passed ? 'PASSED' : 'FAILED'}: ${o.checks.map((c) => c.reason).join('; ')}`,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { modelIdSchema, promotionRecordSchema } from '../domain/model-version.js';
 import { trainingGate } from '../monitoring/gates.js';
+import { promotionGateFor } from './promotion-gate.js';
 import { defineTool } from './define-tool.js';
 import { summarizeModel } from './model-summary.js';
 import { modelSummarySchema } from './schemas.js';
@@ -9,7 +10,8 @@ export const promoteModel = defineTool({
   name: 'promote_model',
   title: 'Promote a model version',
   description:
-    'Move a model version to staging or production. The training gate runs first; a failure refuses the promotion and lists the failing checks, ' +
+    'Move a model version to staging or production. The training gate runs first for staging, the promotion gate (backtest gate, non-inferiority against ' +
+    'production, deflated Sharpe) for production; a failure refuses the promotion and lists the failing checks, ' +
     'unless force is set (recorded in the promotion history with the reason). candidate -> production needs skip_staging. ' +
     'Promoting to production retires the current production version of the same name in the same transaction.',
   input: z.object({
@@ -23,7 +25,10 @@ export const promoteModel = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: (input, services, ctx) => {
     const model = services.registry.models.get(input.model_id);
-    const gate = trainingGate(model, services.config.gates.training, services.clock());
+    const gate =
+      input.to_stage === 'production'
+        ? promotionGateFor(services, model)
+        : trainingGate(model, services.config.gates.training, services.clock());
     const out = services.registry.models.promote({ ...input, gate_result: gate }, ctx.actor);
     services.mirror.touch();
     return { model: summarizeModel(out.model), retired: out.retired ? summarizeModel(out.retired) : null, record: out.record };

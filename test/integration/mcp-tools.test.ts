@@ -69,6 +69,23 @@ describe('MCP tools through a real client', () => {
     expect(gate.structuredContent).toMatchObject({ gate: 'training', passed: false });
     expect(text(gate)).toMatch(/accuracy_below_threshold \(\d+% < 99%\)/);
 
+    const bt = (await mcp.call('evaluate_gate', { gate: 'backtest', model_id: 'momentum_test@1' })).structuredContent as {
+      checks: { name: string; value: number | null }[];
+    };
+    expect(bt.checks.map((c) => c.name)).toEqual(['win_rate', 'max_drawdown', 'sharpe', 'trade_count']);
+    expect(bt.checks.every((c) => c.value !== null)).toBe(true);
+    const promo = (await mcp.call('evaluate_gate', { gate: 'promotion', model_id: 'momentum_test@1' })).structuredContent as {
+      checks: { name: string }[];
+    };
+    expect(promo.checks.map((c) => c.name)).toEqual([
+      'win_rate',
+      'max_drawdown',
+      'sharpe',
+      'trade_count',
+      'non_inferiority',
+      'deflated_sharpe',
+    ]);
+
     // The default gate asks for test loss < 0.8, which a 3-epoch model on noisy data misses.
     const refused = await mcp.call('promote_model', { model_id: 'momentum_test@1', to_stage: 'staging', reason: 'try it' });
     expect(refused.isError).toBe(true);

@@ -20,6 +20,10 @@ export interface BacktestMetrics {
   exposure: number;
   /** Units of position traded per year (1 = one full entry or exit). */
   turnover_per_year: number;
+  /** Per-bar (not annualised) Sharpe, skewness and kurtosis (not excess) of bar returns: the deflated Sharpe ratio needs them. */
+  sharpe_per_period: number;
+  skew: number;
+  kurtosis: number;
 }
 
 /** The figures of a simulated run; `periodsPerYear` from the data (e.g. 252 for daily equities). */
@@ -50,6 +54,16 @@ export function backtestMetrics(run: EngineOutput, periodsPerYear: number): Back
   const total = n ? run.equity[n - 1]! - 1 : 0;
   const years = n / periodsPerYear;
   const annualized = years > 0 && total > -1 ? Math.pow(1 + total, 1 / years) - 1 : total <= -1 ? -1 : 0;
+  let m3 = 0;
+  let m4 = 0;
+  for (let t = 0; t < n; t++) {
+    const d = run.returns[t]! - mean;
+    m3 += d * d * d;
+    m4 += d * d * d * d;
+  }
+  const popVar = n ? (sumSq - n * mean * mean) / n : 0;
+  const skew = popVar > 0 ? m3 / n / popVar ** 1.5 : 0;
+  const kurtosis = popVar > 0 ? m4 / n / (popVar * popVar) : 3;
   const wins = run.trades.filter((t) => t.return > 0);
   const losses = run.trades.filter((t) => t.return <= 0);
   const gain = wins.reduce((s, t) => s + t.return, 0);
@@ -68,5 +82,8 @@ export function backtestMetrics(run: EngineOutput, periodsPerYear: number): Back
     avg_holding_bars: run.trades.length ? run.trades.reduce((s, t) => s + (t.exit_bar - t.entry_bar), 0) / run.trades.length : 0,
     exposure: n ? exposed / n : 0,
     turnover_per_year: years > 0 ? traded / years : 0,
+    sharpe_per_period: std > 0 ? mean / std : 0,
+    skew,
+    kurtosis,
   };
 }

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelVersion } from '../../../src/domain/model-version.js';
+import { backtestGate, promotionGate, trainingGate } from '../../../src/monitoring/gates.js';
+
+const now = new Date('2026-01-01T00:00:00Z');
+const BT = { min_win_rate: 0.45, max_drawdown: 0.25, min_sharpe: 0.5, min_trades: 10 };
+const PROMO = { non_inferiority: 0.9, min_deflated_sharpe: 0.95 };
+
+function model(
+  id: string,
+  test: Record<string, number>,
+  backtest?: Record<string, number>,
+  training: Record<string, number> = { loss_decrease: 0.3 },
+): ModelVersion {
+  return {
+    model_id: id,
+    name: id.split('@')[0]!,
+    version: Number(id.split('@')[1]),
+    stage: 'candidate',
+    created_at: '',
+    created_by: 't',
+    operation_id: null,
+    artifact_path: '/x',
+    lineage: { strategy_hash: '', data_hash: '', data_source: '', code_version: '', seed: 1, backend: 'wasm' },
+    metrics: { training, validation: {}, test, ...(backtest ? { backtest: { strategy: backtest } } : {}) },
+    ever_in_production: false,
+    stage_changed_at: '',
+  };
+}
+
+const strong = {
+  win_rate: 0.55,
+  max_drawdown: 0.1,
+  sharpe: 1.6,
+  trade_count: 40,
+  sharpe_per_period: 0.1,
+  bars: 1000,
+  skew: 0,
+  kurtosis: 3,
+};
+
+describe('gates', () => {
+  it('training gate: a model that predicts the majority class every time does not pass', () => {
+    const majority = trainingGate(
+      model('m@1', { accuracy: 0.52, baseline_accuracy: 0.52, loss: 0.7 }),
+      { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 },
+      now,
+    );
+    expect(majority.passed).toBe(false);
+    expect(majority.checks.find((c) => !c.passed)?.reason).toBe('no_edge_over_majority_baseline (0.0 pts < 2.0 pts)');
+    const weak = trainingGate(
+      model('m@2', { accuracy: 0.35, baseline_accuracy: 0.3, loss: 1.1 }),
+      { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 },
+      now,
+    );
+    expect(weak.checks.map((c) => c.reason)).toEqual(
+      expect.arrayContaining(['accuracy_below_threshold (35% < 45%)', 'test_loss_above_threshold (1.100 >= 0.800)']),
+    );
+  });
+
+  it('backtest gate reports each threshold with its measured value', () => {
+    const g = backtestGate(model('m@1', {}, { ...strong, max_drawdown: 0.4, trade_count: 3 }), BT, now);
+    expect(g.passed).toBe(false);
+    expect(g.checks.filter((c) => !c.passed).map((c) => c.reason)).toEqual([
+      'drawdown_above_threshold (40% > 25%)',
+      'too_few_trades (3 < 10)',
+    ]);
+    expect(backtestGate(model('m@2', {}), BT, now).checks[0]!.reason).toMatch(/missing/);
+  });
+
+  it('promotion gate: non-inferiority against production, and more trials make the deflated Sharpe stricter', () => {
+    const candidate = model('s@5', {}, strong);
+    const production = model('s@2', {}, { ...strong, sharpe: 2.0 });
+    const g = promotionGate(candidate, { production, trials: [candidate], backtest: BT, promotion: PROMO }, now);
+    expect(g.checks.find((c) => c.name === 'non_inferiority')).toMatchObject({ passed: false, threshold: 1.8 });
+    const alone = promotionGate(candidate, { production: null, trials: [candidate], backtest: BT, promotion: PROMO }, now);
+    expect(alone.passed).toBe(true);
+    const noisyTrials = Array.from({ length: 40 }, (_, i) =>
+      model(`s@${i + 10}`, {}, { ...strong, sharpe_per_period: 0.1 * Math.sin(i * 1.7) }),
+    );
+    const crowded = promotionGate(
+      candidate,
+      { production: null, trials: [candidate, ...noisyTrials], backtest: BT, promotion: PROMO },
+      now,
+    );
+    const dsr = (x: typeof g) => x.checks.find((c) => c.name === 'deflated_sharpe')!;
+    expect(dsr(crowded).value!).toBeLessThan(dsr(alone).value!);
+    expect(dsr(crowded).reason).toMatch(/over 41 trials/);
+  });
+});
