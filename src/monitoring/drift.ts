@@ -31,3 +31,33 @@ export function psiStatus(value: number, warn: number, drift: number): 'stable' 
   if (!Number.isFinite(value)) return 'unknown';
   return value > drift ? 'drift' : value > warn ? 'warn' : 'stable';
 }
+
+/**
+ * Two-sample Kolmogorov-Smirnov test: the largest gap between the empirical CDFs, and its
+ * asymptotic p-value (Kolmogorov distribution with the Stephens small-sample correction).
+ */
+export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): { statistic: number; p_value: number } {
+  const x = Float64Array.from(a).sort();
+  const y = Float64Array.from(b).sort();
+  const n = x.length;
+  const m = y.length;
+  if (n === 0 || m === 0) return { statistic: Number.NaN, p_value: Number.NaN };
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < n && j < m) {
+    const v = Math.min(x[i]!, y[j]!);
+    while (i < n && x[i]! <= v) i++;
+    while (j < m && y[j]! <= v) j++;
+    d = Math.max(d, Math.abs(i / n - j / m));
+  }
+  const en = Math.sqrt((n * m) / (n + m));
+  const lambda = (en + 0.12 + 0.11 / en) * d;
+  let p = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = 2 * (k % 2 ? 1 : -1) * Math.exp(-2 * k * k * lambda * lambda);
+    p += term;
+    if (Math.abs(term) < 1e-10) break;
+  }
+  return { statistic: d, p_value: Math.min(1, Math.max(0, lambda < 1e-3 ? 1 : p)) };
+}

@@ -107,10 +107,25 @@ describe('MCP tools through a real client', () => {
     const list = (await mcp.call('list_models', { stage: 'staging' })).structuredContent as { models: { model_id: string }[] };
     expect(list.models.map((m) => m.model_id)).toEqual(['momentum_test@1']);
 
-    const drift = (await mcp.call('check_drift', { model_id: 'momentum_test@1', data: 'synthetic:seed=2,bars=1500,signal=0.3' }))
-      .structuredContent as { action_required: boolean; features: unknown[] };
-    expect(drift.features.length).toBeGreaterThan(5);
-    expect(drift.action_required).toBe(false);
+    type Drift = {
+      action_required: boolean;
+      features: { status: string }[];
+      prediction_drift: { drift: boolean };
+      concept_drift: { drift: boolean } | null;
+      recommendation: string;
+    };
+    // Another sample of the same process: no alarm.
+    const same = (await mcp.call('check_drift', { model_id: 'momentum_test@1', data: 'synthetic:seed=2,bars=1500,signal=0.3' }))
+      .structuredContent as Drift;
+    expect(same.features.length).toBeGreaterThan(5);
+    expect(same.concept_drift).not.toBeNull();
+    expect(same.action_required).toBe(false);
+    // A changed market (hourly bars: returns a fifth the size, no momentum): alarm, with reasons.
+    const changed = (await mcp.call('check_drift', { model_id: 'momentum_test@1', data: 'synthetic:seed=2,bars=1500,timeframe=1h' }))
+      .structuredContent as Drift;
+    expect(changed.action_required).toBe(true);
+    expect(changed.features.some((f) => f.status === 'drift')).toBe(true);
+    expect(changed.recommendation).toMatch(/drifted.*Retrain/);
   });
 
   it('answers bad input with isError text that says what to do, and the server keeps serving', async () => {

@@ -88,3 +88,29 @@ describe('gates', () => {
     expect(dsr(crowded).reason).toMatch(/over 41 trials/);
   });
 });
+
+import { ksTwoSample, psi } from '../../../src/monitoring/drift.js';
+import { createRng } from '../../../src/pipeline/random.js';
+
+describe('drift statistics', () => {
+  const rng = createRng(3);
+  const draw = (n: number, shift: number, scale = 1) => Array.from({ length: n }, () => shift + scale * rng.normal());
+
+  it('KS: same distribution -> large p-value; shifted -> tiny p-value; matches a hand example', () => {
+    expect(ksTwoSample(draw(2000, 0), draw(2000, 0)).p_value).toBeGreaterThan(0.05);
+    const shifted = ksTwoSample(draw(2000, 0), draw(2000, 0.3));
+    expect(shifted.p_value).toBeLessThan(1e-6);
+    // {1,2,3,4} vs {3,4,5,6}: the CDFs differ by at most 0.5 (at x = 2).
+    expect(ksTwoSample([1, 2, 3, 4], [3, 4, 5, 6]).statistic).toBe(0.5);
+  });
+
+  it('PSI: ~0 for the same distribution, large for a changed one, finite with empty bins', () => {
+    const ref = draw(5000, 0);
+    const sorted = [...ref].sort((a, b) => a - b);
+    const edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => sorted[Math.floor((k / 10) * sorted.length)]!);
+    const props = new Array(10).fill(0.1);
+    expect(psi(edges, props, draw(5000, 0))).toBeLessThan(0.02);
+    expect(psi(edges, props, draw(5000, 1))).toBeGreaterThan(0.2);
+    expect(Number.isFinite(psi(edges, props, draw(100, 50)))).toBe(true);
+  });
+});
