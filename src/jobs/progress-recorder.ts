@@ -1,40 +1,48 @@
 import type { PipelineProgress } from '../pipeline/result.js';
 import type { OperationStore } from '../registry/operations.js';
 
+const METRIC_KEYS = ['epoch', 'epochs', 'batch', 'batches', 'loss', 'val_loss', 'val_accuracy'] as const;
+
 /**
  * Writes a running job's progress to its operation row: a phase change at once (with the phase's
  * start time kept for the run files), anything else at most once per `throttleMs`, and the latest
- * pending update always before the job ends (`flush`).
+ * pending update always before the job ends (`flush`). The row's metrics keep the latest value of
+ * each training metric, so the last epoch's loss survives the phases that follow training.
  */
 export function createProgressRecorder(operations: OperationStore, id: string, clock: () => Date, throttleMs: number) {
   let phase: string | null = null;
   const phases: Record<string, string> = {};
-  let lastWrite = 0;
+  const latest: Record<string, unknown> = {};
+  let lastWrite = Number.NEGATIVE_INFINITY;
   let pending: PipelineProgress | undefined;
   let timer: NodeJS.Timeout | undefined;
 
+  const metrics = () => ({ ...latest, phases: { ...phases } });
   const write = (p: PipelineProgress) => {
     pending = undefined;
-    lastWrite = Date.now();
-    const metrics: Record<string, unknown> = { phases: { ...phases } };
-    for (const k of ['epoch', 'epochs', 'batch', 'batches', 'loss', 'val_loss', 'val_accuracy'] as const)
-      if (p[k] !== undefined) metrics[k] = p[k];
-    operations.update(id, { phase: p.phase, progress_pct: p.progress_pct, message: p.message, metrics });
+    lastWrite = performance.now();
+    operations.update(id, { phase: p.phase, progress_pct: p.progress_pct, message: p.message, metrics: metrics() });
+  };
+  const cancelTimer = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
   };
 
   return {
     record(p: PipelineProgress): void {
+      // Merged at once, so an epoch end's val_loss survives a later mid-epoch update in the same window.
+      for (const k of METRIC_KEYS) if (p[k] !== undefined) latest[k] = p[k];
       if (p.phase !== phase) {
         phase = p.phase;
         phases[p.phase] = clock().toISOString();
-        if (timer) clearTimeout(timer);
-        timer = undefined;
+        cancelTimer();
         write(p);
         return;
       }
       pending = p;
-      const wait = throttleMs - (Date.now() - lastWrite);
+      const wait = throttleMs - (performance.now() - lastWrite);
       if (wait <= 0) {
+        cancelTimer();
         write(p);
       } else {
         timer ??= setTimeout(() => {
@@ -43,12 +51,14 @@ export function createProgressRecorder(operations: OperationStore, id: string, c
         }, wait);
       }
     },
-    /** Phase start times so far (the deployment decision is stamped by the caller). */
-    phases: () => ({ ...phases }),
+    /** Latest training metrics plus phase start times, as the row holds them. */
+    metrics,
+    /** Writes the update held back by the throttle, if any; call before the job's row ends. */
     flush(): void {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      cancelTimer();
       if (pending) write(pending);
     },
   };
 }
+
+export type ProgressRecorder = ReturnType<typeof createProgressRecorder>;
