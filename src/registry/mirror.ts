@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Operation } from '../domain/operation.js';
+import type { ModelVersion } from '../domain/model-version.js';
 import { writeJsonAtomicAsync } from './atomic-write.js';
+import { eta, runFile } from './run-file.js';
 import type { Registry } from './index.js';
 
-/** Phases of a run in the model-trainer spec's order. */
-export const RUN_PHASES = ['data_preparation', 'feature_engineering', 'model_training', 'validation', 'deployment_decision'] as const;
+export { RUN_PHASES, runFile } from './run-file.js';
 
 export interface MirrorOptions {
   home: string;
@@ -16,56 +16,20 @@ export interface MirrorOptions {
   debounceMs?: number;
 }
 
-function eta(op: Operation, now: Date): string | null {
-  if (!op.started_at || op.progress_pct <= 0 || op.progress_pct >= 100) return null;
-  const elapsed = now.getTime() - Date.parse(op.started_at);
-  return new Date(now.getTime() + (elapsed * (100 - op.progress_pct)) / op.progress_pct).toISOString();
-}
-
-/** Phase start times the runner records in the operation's metrics (`phases: {phase: iso}`). */
-function phaseTimes(op: Operation): Record<string, string> {
-  return ((op.metrics?.['phases'] as Record<string, string> | undefined) ?? {}) as Record<string, string>;
-}
-
-export function runFile(op: Operation): Record<string, unknown> {
-  const times = phaseTimes(op);
-  const current = op.phase ? RUN_PHASES.indexOf(op.phase as (typeof RUN_PHASES)[number]) : -1;
-  const done = op.status === 'completed';
-  const phases = Object.fromEntries(
-    RUN_PHASES.map((p, i) => {
-      const next = RUN_PHASES[i + 1];
-      const started = times[p] ?? null;
-      const status = done
-        ? 'completed'
-        : i < current
-          ? 'completed'
-          : i === current
-            ? op.status === 'running'
-              ? 'running'
-              : op.status
-            : 'pending';
-      const completed = status === 'completed' ? ((next && times[next]) ?? op.finished_at) : null;
-      const entry: Record<string, unknown> = { status, started_at: started, completed_at: completed };
-      if (i === current && op.status === 'running') entry['progress'] = { pct: op.progress_pct, message: op.message };
-      if (p === 'deployment_decision' && op.result)
-        entry['result'] = { model_id: op.result['model_id'] ?? null, stage: op.result['stage'] ?? null };
-      return [p, entry];
-    }),
-  );
-  return {
-    run_id: op.id,
-    trigger: (op.params['trigger'] as string | undefined) ?? 'manual',
-    started_at: op.started_at,
-    completed_at: op.finished_at,
-    status: op.status,
-    error: op.error,
-    phases,
-  };
-}
-
 /**
  * Mirrors the registry into the JSON files the model-trainer specification describes, for agents
- * that read files. Never read back as truth; rewritten atomically after changes.
+ * that read files. Never read back as truth; each file is rewritten atomically (temp + rename).
+ *
+ * - training/training_status.json: `current_run` is the running training operation (eta from
+ *   progress and elapsed time); `last_completed_run` the latest one that ended, whatever the
+ *   outcome (its `status` says which); `model_promoted` is true once its version reached staging
+ *   or was ever in production. `next_scheduled_run` stays null (the scheduler owns schedules);
+ *   `triggered_runs_pending` lists queued training operations.
+ * - training/runs/<run_id>.json: derived from the operation row alone (see runFile).
+ * - <modelsDir>/model_registry.json: `production_model` is the most recently deployed production
+ *   version over all names, `production_models` the production version of every name (keyed by
+ *   name); `candidate_models` holds staging then candidate versions; `model_history` the 50 latest
+ *   stage changes, newest first; `total_models_trained` counts every version ever registered.
  */
 export function createMirror({ home, registry, clock, logger, debounceMs = 500 }: MirrorOptions) {
   const trainingDir = path.join(home, 'training');
@@ -74,6 +38,15 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
   // Progress touches only the status and run files; the registry file waits for a registry change.
   let registryDirty = true;
 
+  /** A model the status file mentions; a missing one (another database, a test double) is no reason to stop mirroring. */
+  function findModel(modelId: string): ModelVersion | null {
+    try {
+      return registry.models.get(modelId);
+    } catch {
+      return null;
+    }
+  }
+
   /** Reads happen now (consistent snapshot); the files are written off the event loop. */
   function statusFile(): [string, unknown] {
     const now = clock();
@@ -81,7 +54,7 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
     const running = recent.find((o) => o.status === 'running');
     const last = recent.find((o) => o.status !== 'running' && o.status !== 'pending');
     const lastModel = last?.result?.['model_id'] as string | undefined;
-    const lastStage = lastModel ? registry.models.get(lastModel).stage : undefined;
+    const lastVersion = lastModel ? findModel(lastModel) : null;
     return [
       path.join(trainingDir, 'training_status.json'),
       {
@@ -101,7 +74,7 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
               run_id: last.id,
               status: last.status,
               result: last.result ?? last.error,
-              model_promoted: lastStage === 'staging' || lastStage === 'production',
+              model_promoted: lastVersion ? lastVersion.ever_in_production || lastVersion.stage === 'staging' : false,
             }
           : null,
         next_scheduled_run: null,
@@ -118,15 +91,18 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
   }
 
   function registryFile(): [string, unknown] {
-    const all = registry.models.list({ limit: 10_000 });
-    const production = all.filter((m) => m.stage === 'production');
-    const card = (m: (typeof all)[number]) => ({
+    const production = registry.models.list({ stage: 'production', limit: 10_000 });
+    const waiting = [
+      ...registry.models.list({ stage: 'staging', limit: 10_000 }),
+      ...registry.models.list({ stage: 'candidate', limit: 10_000 }),
+    ];
+    const card = (m: ModelVersion) => ({
       model_id: m.model_id,
       stage: m.stage,
       created_at: m.created_at,
       test_accuracy: (m.metrics.test['accuracy'] as number | undefined) ?? null,
     });
-    const prodEntry = (m: (typeof all)[number]) => ({
+    const prodEntry = (m: ModelVersion) => ({
       model_id: m.model_id,
       deployed_at: m.stage_changed_at,
       performance_since_deploy: m.metrics.production ?? null,
@@ -136,7 +112,8 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
       .prepare(
         'SELECT model_id, name, from_stage, to_stage, action, actor, at, reason, forced FROM promotion_history ORDER BY id DESC LIMIT 50',
       )
-      .all();
+      .all()
+      .map((h) => ({ ...(h as Record<string, unknown>), forced: (h as { forced: number }).forced === 1 }));
     return [
       path.join(registry.modelsDir, 'model_registry.json'),
       {
@@ -145,7 +122,8 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
         // one is here and every name's is under production_models.
         production_model: latest ? prodEntry(latest) : null,
         production_models: Object.fromEntries(production.map((m) => [m.name, prodEntry(m)])),
-        candidate_models: all.filter((m) => m.stage === 'candidate' || m.stage === 'staging').map(card),
+        // Candidates and staging versions (the ones that could be promoted next), staging first.
+        candidate_models: waiting.map(card),
         model_history: history,
         total_models_trained: registry.models.count(),
       },
@@ -153,6 +131,17 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
   }
 
   let writing: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  /** A run file, or nothing when its operation row is gone (a bad id must not block the other files). */
+  function runEntry(id: string): [string, unknown] | null {
+    try {
+      return [path.join(trainingDir, 'runs', `${id}.json`), runFile(registry.operations.get(id))];
+    } catch (err) {
+      logger?.warn({ err, run_id: id }, 'state file mirror: no run file for this operation');
+      return null;
+    }
+  }
 
   /** Snapshots what changed and queues the writes behind any still in flight. */
   function flush(): Promise<void> {
@@ -160,10 +149,7 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
     timer = undefined;
     let files: [string, unknown][];
     try {
-      files = [...dirtyRuns].map((id): [string, unknown] => [
-        path.join(trainingDir, 'runs', `${id}.json`),
-        runFile(registry.operations.get(id)),
-      ]);
+      files = [...dirtyRuns].map(runEntry).filter((f): f is [string, unknown] => f !== null);
       files.push(statusFile());
       if (registryDirty) files.push(registryFile());
     } catch (err) {
@@ -185,19 +171,34 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
   return {
     flush,
     /**
-     * Marks things changed; the files are rewritten at most once per debounce interval. A run's
-     * progress rewrites the status and run files; a change of models (or no run id) all files.
+     * The debounce: marks things changed; the files are rewritten at most once per `debounceMs`
+     * (500 ms: at most ~2 writes a second however fast progress comes). A run's progress rewrites
+     * the status and run files; a change of models (or no run id) the registry file too.
      */
     touch(runId?: string, registryChanged = runId === undefined): void {
+      if (closed) return;
       if (runId) dirtyRuns.add(runId);
       registryDirty ||= registryChanged;
       timer ??= setTimeout(() => void flush(), debounceMs);
       timer.unref?.();
     },
-    /** Writes everything once more and waits for the writes to land. */
-    close(): Promise<void> {
+    /** Rewrites every file now: status, registry, and the run files of the 50 most recent training runs. */
+    refresh(): Promise<void> {
+      for (const op of registry.operations.list({ type: 'training', limit: 50 })) dirtyRuns.add(op.id);
       registryDirty = true;
       return flush();
+    },
+    /** Rewrites one run's file (and the status file) now. */
+    refreshRun(runId: string): Promise<void> {
+      dirtyRuns.add(runId);
+      return flush();
+    },
+    /** Writes everything once more and waits for the writes to land; later touches are ignored. */
+    close(): Promise<void> {
+      registryDirty = true;
+      const out = flush();
+      closed = true;
+      return out;
     },
   };
 }

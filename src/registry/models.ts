@@ -1,53 +1,61 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
-import {
-  STAGE_TRANSITIONS,
-  modelVersionSchema,
-  promotionRecordSchema,
-  type ModelVersion,
-  type PromotionRecord,
-  type Stage,
-} from '../domain/model-version.js';
+import type { ModelVersion, PromotionRecord, Stage } from '../domain/model-version.js';
 import type { Db } from './db.js';
-import { fromJson } from './json-columns.js';
+import { parseRecord, parseVersion, type Row } from './model-rows.js';
+import { checkPromotion } from './promotion-rules.js';
+import { createRegistrar } from './register.js';
+import { removeArtifacts, retentionVictims, unownedFolders, type RemovalFailure, type RetentionCandidate } from './retention.js';
 import { whereEquals } from './where.js';
-import type { Actor, ListModelsFilter, PromoteInput, RegisterInput } from './types.js';
-
-type Row = Record<string, unknown>;
-
-function parseVersion(row: Row): ModelVersion {
-  return modelVersionSchema.parse({
-    ...row,
-    lineage: fromJson(row['lineage']),
-    metrics: fromJson(row['metrics']),
-    ever_in_production: row['ever_in_production'] === 1,
-  });
-}
-
-function parseRecord(row: Row): PromotionRecord {
-  return promotionRecordSchema.parse({ ...row, gate_result: fromJson(row['gate_result']), forced: row['forced'] === 1 });
-}
+import type { Actor, ListModelsFilter, PromoteInput } from './types.js';
 
 export interface ModelStoreOptions {
   db: Db;
+  /** Absolute folder holding `<name>@<version>/` artifact folders. */
   modelsDir: string;
   clock: () => Date;
   /** Newest versions kept per name (plus every version ever in production). */
   retention: number;
+  logger?: Logger | undefined;
+  /** Told about archived folders that could not be removed (the registry audits them). */
+  onRemovalFailed?: ((failure: RemovalFailure, actor: Actor) => void) | undefined;
 }
 
-export function createModelStore({ db, modelsDir, clock, retention }: ModelStoreOptions) {
+export interface PromoteResult {
+  model: ModelVersion;
+  retired: ModelVersion | null;
+  record: PromotionRecord;
+}
+
+export interface RollbackResult {
+  model: ModelVersion;
+  retired: ModelVersion;
+  record: PromotionRecord;
+}
+
+/** Model versions, their stages and promotion history. Rows are parsed back through the zod schemas. */
+export function createModelStore({ db, modelsDir, clock, retention, logger, onRemovalFailed }: ModelStoreOptions) {
   const byId = db.prepare('SELECT * FROM model_versions WHERE model_id = ?');
   const productionOf = db.prepare(`SELECT * FROM model_versions WHERE name = ? AND stage = 'production'`);
   const insertHistory = db.prepare(
     `INSERT INTO promotion_history (model_id, name, from_stage, to_stage, action, actor, at, reason, gate_result, forced)
      VALUES (@model_id, @name, @from_stage, @to_stage, @action, @actor, @at, @reason, @gate_result, @forced)`,
   );
+  // Retention runs after every registration: it reads only the columns it needs, no JSON, no zod.
+  const retentionRows = db.prepare(
+    `SELECT model_id, name, version, stage, ever_in_production, artifact_path FROM model_versions WHERE name = ? AND stage != 'archived'`,
+  );
+  const historyRow = db.prepare('SELECT * FROM promotion_history WHERE id = ?');
   const setStage = db.prepare(
     `UPDATE model_versions SET stage = @stage, stage_changed_at = @at,
        ever_in_production = CASE WHEN @stage = 'production' THEN 1 ELSE ever_in_production END
      WHERE model_id = @model_id`,
+  );
+  // The version to roll back to: the latest one retired from production that can come back.
+  const previousProduction = db.prepare(
+    `SELECT h.model_id FROM promotion_history h JOIN model_versions m ON m.model_id = h.model_id
+     WHERE h.name = ? AND h.from_stage = 'production' AND h.model_id != ? AND m.stage IN ('retired', 'staging')
+     ORDER BY h.id DESC LIMIT 1`,
   );
 
   function get(modelId: string): ModelVersion {
@@ -59,8 +67,14 @@ export function createModelStore({ db, modelsDir, clock, retention }: ModelStore
     return parseVersion(row);
   }
 
+  function production(name: string): ModelVersion | null {
+    const row = productionOf.get(name) as Row | undefined;
+    return row ? parseVersion(row) : null;
+  }
+
+  /** Moves one version to `to` and appends its history row (inside the caller's transaction). */
   function changeStage(
-    m: ModelVersion,
+    m: Pick<ModelVersion, 'model_id' | 'name' | 'stage'>,
     to: Stage,
     action: PromotionRecord['action'],
     actor: Actor,
@@ -81,30 +95,22 @@ export function createModelStore({ db, modelsDir, clock, retention }: ModelStore
       gate_result: extra.gate ? JSON.stringify(extra.gate) : null,
       forced: extra.forced ? 1 : 0,
     });
-    return parseRecord(db.prepare('SELECT * FROM promotion_history WHERE id = ?').get(info.lastInsertRowid) as Row);
+    return parseRecord(historyRow.get(info.lastInsertRowid) as Row);
   }
 
-  /** Retires the current production version of `name` (if any, and if it is not `except`). */
-  function retireProduction(name: string, except: string, actor: Actor, reason: string): ModelVersion | null {
-    const row = productionOf.get(name) as Row | undefined;
-    if (!row || row['model_id'] === except) return null;
-    const current = parseVersion(row);
-    changeStage(current, 'retired', 'retire', actor, reason);
-    return get(current.model_id);
+  function removeArchived(versions: Pick<ModelVersion, 'model_id' | 'artifact_path'>[], actor: Actor): void {
+    for (const failure of removeArtifacts(versions, logger)) onRemovalFailed?.(failure, actor);
   }
 
   const store = {
     get,
+    production,
 
+    /** Newest first; filter by name and/or stage. */
     list(filter: ListModelsFilter = {}): ModelVersion[] {
       const where = whereEquals({ name: filter.name, stage: filter.stage });
-      const sql = `SELECT * FROM model_versions ${where.sql} ORDER BY created_at DESC, version DESC LIMIT ?`;
+      const sql = `SELECT * FROM model_versions ${where.sql} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
       return (db.prepare(sql).all(...where.args, Math.min(10_000, filter.limit ?? 100)) as Row[]).map(parseVersion);
-    },
-
-    production(name: string): ModelVersion | null {
-      const row = productionOf.get(name) as Row | undefined;
-      return row ? parseVersion(row) : null;
     },
 
     names(): string[] {
@@ -115,179 +121,107 @@ export function createModelStore({ db, modelsDir, clock, retention }: ModelStore
       return (db.prepare('SELECT COUNT(*) AS n FROM model_versions').get() as { n: number }).n;
     },
 
-    /**
-     * Allocates `<name>@<next>`, moves the staged artifact folder into place and inserts the row,
-     * all while holding the write lock; any failure rolls back and removes the folder.
-     */
-    register(input: RegisterInput, actor: Actor): ModelVersion {
-      let finalPath: string | undefined;
-      try {
-        const model = db
-          .transaction(() => {
-            const next =
-              ((db.prepare('SELECT MAX(version) AS v FROM model_versions WHERE name = ?').get(input.name) as { v: number | null }).v ?? 0) +
-              1;
-            const modelId = `${input.name}@${next}`;
-            const target = path.join(modelsDir, modelId);
-            if (fs.existsSync(target)) {
-              throw new DomainError(
-                'CONFLICT',
-                `Model folder ${target} already exists but no registered version owns it; artifacts are never overwritten. Remove or move it, then retry.`,
-              );
-            }
-            input.prepare?.(modelId, target);
-            fs.mkdirSync(modelsDir, { recursive: true });
-            fs.renameSync(input.staged_path, target);
-            finalPath = target;
-            const now = clock().toISOString();
-            db.prepare(
-              `INSERT INTO model_versions (model_id, name, version, stage, created_at, created_by, operation_id, artifact_path, lineage, metrics, stage_changed_at)
-               VALUES (?, ?, ?, 'candidate', ?, ?, ?, ?, ?, ?, ?)`,
-            ).run(
-              modelId,
-              input.name,
-              next,
-              now,
-              actor,
-              input.operation_id,
-              target,
-              JSON.stringify(input.lineage),
-              JSON.stringify(input.metrics),
-              now,
-            );
-            return get(modelId);
-          })
-          .immediate();
-        return model;
-      } catch (err) {
-        fs.rmSync(finalPath ?? input.staged_path, { recursive: true, force: true });
-        throw err;
-      }
-    },
+    /** See createRegistrar: one transaction; a failure leaves neither a row nor a folder. */
+    register: createRegistrar(db, modelsDir, clock, get),
 
-    promote(input: PromoteInput, actor: Actor): { model: ModelVersion; retired: ModelVersion | null; record: PromotionRecord } {
-      return db
-        .transaction(() => {
+    /**
+     * Validates and applies a stage change. Going to production retires the current production
+     * version of the same name in the same transaction, each with its own history row.
+     */
+    promote(input: PromoteInput, actor: Actor): PromoteResult {
+      const out = db
+        .transaction((): PromoteResult => {
           const m = get(input.model_id);
-          const allowed = STAGE_TRANSITIONS[m.stage];
-          if (!allowed.includes(input.to_stage)) {
-            throw new DomainError(
-              'INVALID_TRANSITION',
-              `${m.model_id} is ${m.stage}; it cannot move to ${input.to_stage}. Allowed from ${m.stage}: ${allowed.join(', ') || 'none (final stage)'}.`,
-              { model_id: m.model_id, stage: m.stage, allowed },
-            );
-          }
-          if (m.stage === 'candidate' && input.to_stage === 'production' && !input.skip_staging) {
-            throw new DomainError(
-              'INVALID_TRANSITION',
-              `${m.model_id} is a candidate; promote it to staging first, or pass skip_staging (--skip-staging) to go straight to production.`,
-              {
-                model_id: m.model_id,
-              },
-            );
-          }
-          const gate = input.gate_result ?? null;
-          if (gate && !gate.passed && !input.force) {
-            const failing = gate.checks.filter((c) => !c.passed).map((c) => c.reason);
-            throw new DomainError(
-              'GATE_FAILED',
-              `${m.model_id} failed the ${gate.gate} gate: ${failing.join('; ')}. Fix the model, or pass force with a reason to override (kept in history).`,
-              {
-                gate,
-              },
-            );
-          }
-          const retired = input.to_stage === 'production' ? retireProduction(m.name, m.model_id, actor, `replaced by ${m.model_id}`) : null;
-          const record = changeStage(m, input.to_stage, 'promote', actor, input.reason, { gate, forced: Boolean(input.force) });
-          return { model: get(m.model_id), retired, record };
+          checkPromotion(m, input);
+          const retired = input.to_stage === 'production' ? production(m.name) : null;
+          if (retired) changeStage(retired, 'retired', 'retire', actor, `replaced by ${m.model_id}`);
+          const record = changeStage(m, input.to_stage, 'promote', actor, input.reason, {
+            gate: input.gate_result ?? null,
+            forced: Boolean(input.force),
+          });
+          return { model: get(m.model_id), retired: retired ? get(retired.model_id) : null, record };
         })
         .immediate();
+      if (out.model.stage === 'archived') removeArchived([out.model], actor);
+      return out;
     },
 
-    /** Puts the previous production version back and retires the current one. */
-    rollback(name: string, reason: string, actor: Actor): { model: ModelVersion; retired: ModelVersion; record: PromotionRecord } {
+    /** Puts the previous production version back and retires the current one (history action 'rollback'). */
+    rollback(name: string, reason: string, actor: Actor): RollbackResult {
       return db
-        .transaction(() => {
-          const current = store.production(name);
+        .transaction((): RollbackResult => {
+          const current = production(name);
           if (!current)
             throw new DomainError(
               'INVALID_TRANSITION',
-              `No production version of "${name}" to roll back. See "trainyard models history ${name}".`,
+              `No production version of "${name}" to roll back. See \`trainyard models history ${name}\` or list_models.`,
               { name },
             );
-          const prev = db
-            .prepare(
-              `SELECT model_id FROM promotion_history WHERE name = ? AND from_stage = 'production' AND model_id != ?
-               ORDER BY id DESC LIMIT 1`,
-            )
-            .get(name, current.model_id) as { model_id: string } | undefined;
-          const candidate = prev ? get(prev.model_id) : undefined;
-          if (!candidate || candidate.stage === 'archived' || candidate.stage === 'production') {
+          const prev = previousProduction.get(name, current.model_id) as { model_id: string } | undefined;
+          if (!prev)
             throw new DomainError(
               'INVALID_TRANSITION',
-              `"${name}" has no earlier production version to roll back to (current: ${current.model_id}).`,
-              { name },
+              `"${name}" has no earlier production version to roll back to (current: ${current.model_id}). Promote another version instead.`,
+              { name, current: current.model_id },
             );
-          }
-          changeStage(current, 'retired', 'rollback', actor, `rolled back: ${reason}`);
-          const record = changeStage(candidate, 'production', 'rollback', actor, reason);
-          return { model: get(candidate.model_id), retired: get(current.model_id), record };
+          const target = get(prev.model_id);
+          changeStage(current, 'retired', 'rollback', actor, `rolled back to ${target.model_id}: ${reason}`);
+          const record = changeStage(target, 'production', 'rollback', actor, reason);
+          return { model: get(target.model_id), retired: get(current.model_id), record };
         })
         .immediate();
     },
 
+    /** Append-only stage changes of a name (or of one version when given `<name>@<n>`), oldest first. */
     history(nameOrModelId: string): PromotionRecord[] {
       const col = nameOrModelId.includes('@') ? 'model_id' : 'name';
       return (db.prepare(`SELECT * FROM promotion_history WHERE ${col} = ? ORDER BY id`).all(nameOrModelId) as Row[]).map(parseRecord);
     },
 
+    /** Stores backtest or production metrics; every other column of the version stays as registered. */
     setMetrics(modelId: string, key: 'backtest' | 'production', value: Record<string, unknown>): ModelVersion {
-      const m = get(modelId);
-      db.prepare('UPDATE model_versions SET metrics = ? WHERE model_id = ?').run(JSON.stringify({ ...m.metrics, [key]: value }), modelId);
-      return get(modelId);
+      return db
+        .transaction(() => {
+          const m = get(modelId);
+          db.prepare('UPDATE model_versions SET metrics = ? WHERE model_id = ?').run(
+            JSON.stringify({ ...m.metrics, [key]: value }),
+            modelId,
+          );
+          return get(modelId);
+        })
+        .immediate();
     },
 
     /**
-     * Archives versions beyond the newest `keep` of a name, sparing every version ever in
-     * production and any current staging version. The row is marked archived first (committed),
-     * then the folder removed: a crash in between leaves an orphan folder that the next start
-     * removes, never a live row without its artifacts.
+     * Archives what retention does not keep (see retentionVictims) and removes their folders. Order:
+     * rows are marked archived and committed first, folders removed after. The other order could
+     * leave a live row whose artifacts are gone (if the commit failed after the rm); this one at
+     * worst leaves a folder no live version owns, which orphanFolders() reports for removal.
      */
-    applyRetention(name: string, actor: Actor, keep = retention): string[] {
+    applyRetention(name: string, keep: number | undefined, actor: Actor): string[] {
+      const n = keep ?? retention;
       const archived = db
         .transaction(() => {
-          const rows = db
-            .prepare(`SELECT * FROM model_versions WHERE name = ? AND stage != 'archived' ORDER BY version DESC`)
-            .all(name) as Row[];
-          const victims = rows
-            .map(parseVersion)
-            .slice(keep)
-            .filter((m) => !m.ever_in_production && m.stage !== 'staging' && m.stage !== 'production');
-          for (const m of victims) changeStage(m, 'archived', 'archive', actor, `retention: newest ${keep} kept`);
+          const rows = retentionRows.all(name) as (Omit<RetentionCandidate, 'ever_in_production'> & { ever_in_production: number })[];
+          const victims = retentionVictims(
+            rows.map((r) => ({ ...r, ever_in_production: r.ever_in_production === 1 })),
+            n,
+          );
+          for (const m of victims) changeStage(m, 'archived', 'archive', actor, `retention: newest ${n} kept`);
           return victims;
         })
         .immediate();
-      for (const m of archived) fs.rmSync(m.artifact_path, { recursive: true, force: true });
+      removeArchived(archived, actor);
       return archived.map((m) => m.model_id);
     },
 
-    /** Folders under models/ that no live version owns: staging and temp leftovers, archived remains. */
+    /** Folders under models/ that no registered, non-archived version owns (see unownedFolders). */
     orphanFolders(): string[] {
-      if (!fs.existsSync(modelsDir)) return [];
-      const live = new Set(
-        (db.prepare(`SELECT artifact_path FROM model_versions WHERE stage != 'archived'`).all() as { artifact_path: string }[]).map((r) =>
-          path.resolve(r.artifact_path),
-        ),
+      const live = db.prepare(`SELECT artifact_path FROM model_versions WHERE stage != 'archived'`).all() as { artifact_path: string }[];
+      return unownedFolders(
+        modelsDir,
+        live.map((r) => r.artifact_path),
       );
-      const out: string[] = [];
-      for (const entry of fs.readdirSync(modelsDir, { withFileTypes: true })) {
-        if (!entry.isDirectory()) continue;
-        const full = path.resolve(modelsDir, entry.name);
-        if (entry.name === '.staging') {
-          for (const s of fs.readdirSync(full)) out.push(path.join(full, s));
-        } else if (!live.has(full)) out.push(full);
-      }
-      return out;
     },
   };
   return store;

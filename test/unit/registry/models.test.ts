@@ -24,6 +24,7 @@ describe('model registry', () => {
     expect(register(r, 'alpha', 'a').model_id).toBe('alpha@1');
     expect(register(r, 'alpha', 'b').model_id).toBe('alpha@2');
     expect(register(r, 'beta', 'c').model_id).toBe('beta@1');
+    expect(register(r, 'alpha', 'd').model_id).toBe('alpha@3');
     const m = r.registry.models.get('alpha@2');
     expect(m).toMatchObject({ stage: 'candidate', version: 2, created_by: 'test', lineage: LINEAGE });
     expect(fs.existsSync(path.join(m.artifact_path, 'model.json'))).toBe(true);
@@ -52,10 +53,26 @@ describe('model registry', () => {
     expect(fs.existsSync(staged)).toBe(false);
     expect(r.registry.models.count()).toBe(0);
     fs.mkdirSync(path.join(r.modelsDir, 'alpha@1'), { recursive: true });
+    fs.writeFileSync(path.join(r.modelsDir, 'alpha@1', 'keep.txt'), 'not ours');
     expect(() => register(r, 'alpha', 'y')).toThrow(/already exists.*never overwritten/);
     expect(r.registry.models.count()).toBe(0);
+    // The staged folder is gone; the folder that was there is left exactly as it was.
+    expect(fs.readdirSync(path.join(r.modelsDir, '.staging'))).toEqual([]);
+    expect(fs.readdirSync(path.join(r.modelsDir, 'alpha@1'))).toEqual(['keep.txt']);
+    // A failure after the folder was moved (here the insert: no such operation) removes the moved folder.
+    fs.rmSync(path.join(r.modelsDir, 'alpha@1'), { recursive: true });
+    const moved = stagedFolder(r.modelsDir, 'z');
+    expect(() =>
+      r.registry.models.register(
+        { name: 'alpha', operation_id: 'op_nope', lineage: LINEAGE, metrics: METRICS, staged_path: moved },
+        'test',
+      ),
+    ).toThrow(/FOREIGN KEY/);
+    expect(fs.readdirSync(r.modelsDir)).toEqual(['.staging']);
+    expect(fs.readdirSync(path.join(r.modelsDir, '.staging'))).toEqual([]);
+    expect(r.registry.models.count()).toBe(0);
     const audit = r.registry.audit.list({ action: 'register_model' });
-    expect(audit.map((a) => a.outcome)).toEqual(['error', 'error']);
+    expect(audit.map((a) => a.outcome)).toEqual(['error', 'error', 'error']);
   });
 
   it('keeps registered versions immutable and history append-only at the database level', () => {
