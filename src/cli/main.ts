@@ -4,6 +4,7 @@ import { packageRoot } from '../config/paths.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
 import { servicesFor, type CliIo } from './context.js';
+import { driftCommand } from './drift.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -49,6 +50,7 @@ async function validate(args: string[], io: CliIo): Promise<number> {
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   train: (a, io) => trainCommand(a, io, false),
   demo: (a, io) => trainCommand(a, io, true),
+  drift: driftCommand,
   models: modelsCommand,
   serve: serveCommand,
   status: statusCommand,

@@ -25,7 +25,7 @@ function required(v: string | undefined, what: string): string {
   return v;
 }
 
-/** `trainyard models list|show|promote|rollback|history`. */
+/** `trainyard models list|show|promote|approve|rollback|history`. */
 export async function modelsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parse(rest, {
@@ -35,11 +35,12 @@ export async function modelsCommand(args: string[], io: CliIo): Promise<number> 
     reason: { type: 'string' },
     force: { type: 'boolean' },
     'skip-staging': { type: 'boolean' },
+    by: { type: 'string' },
     json: { type: 'boolean' },
   });
   const json = Boolean(values['json']);
   const actor = cliActor(io.env);
-  return withServices(values, io, (s) => {
+  return withServices(values, io, async (s) => {
     const models = s.registry.models;
     switch (sub) {
       case 'list': {
@@ -58,7 +59,9 @@ export async function modelsCommand(args: string[], io: CliIo): Promise<number> 
         );
         const m = models.get(id);
         const history = models.history(id);
-        if (json) writeJson(io, { ...m, history });
+        const gates = s.registry.evaluations.latestGates(id);
+        const approval = s.registry.evaluations.approval(id);
+        if (json) writeJson(io, { ...m, gates, approval, history });
         else {
           io.stdout.write(
             [
@@ -66,6 +69,18 @@ export async function modelsCommand(args: string[], io: CliIo): Promise<number> 
               `  artifacts  ${m.artifact_path}`,
               `  lineage    strategy ${m.lineage.strategy_hash.slice(0, 12)} · data ${m.lineage.data_source} ${m.lineage.data_hash.slice(0, 12)} · code ${m.lineage.code_version} · seed ${m.lineage.seed} · ${m.lineage.backend}`,
               `  operation  ${m.operation_id ?? '-'} · created by ${m.created_by}`,
+              ...gates.map(
+                (g) =>
+                  `  ${`${g.result.gate} gate`.padEnd(15)} ${g.result.passed ? 'passed' : 'FAILED'} (${g.context}, ${g.at.slice(0, 19).replace('T', ' ')}): ${
+                    g.result.checks
+                      .filter((c) => !c.passed)
+                      .map((c) => c.reason)
+                      .join('; ') || 'every check passed'
+                  }`,
+              ),
+              ...(approval
+                ? [`  approved   by ${approval.approved_by} at ${approval.at.slice(0, 19).replace('T', ' ')}: ${approval.reason}`]
+                : []),
               ...history.map((h) => `  ${historyLine(h)}`),
             ].join('\n') + '\n',
           );
@@ -76,13 +91,35 @@ export async function modelsCommand(args: string[], io: CliIo): Promise<number> 
         const id = required(positionals[0], 'trainyard models promote needs a model id.');
         const to = stageOption(required(str(values['to']), 'trainyard models promote needs --to staging|production.'), 'to')!;
         const reason = required(str(values['reason']), 'trainyard models promote needs --reason "<why>" (kept in the promotion history).');
-        const out = models.promote(
+        if (to !== 'staging' && to !== 'production')
+          throw new DomainError(
+            'INVALID_ARGUMENT',
+            `--to must be staging or production, got "${to}" (use rollback to bring back an older version).`,
+          );
+        const out = await s.gates.promote(
           { model_id: id, to_stage: to, reason, force: Boolean(values['force']), skip_staging: Boolean(values['skip-staging']) },
           actor,
         );
         s.mirror.touch();
         if (json) writeJson(io, out);
-        else io.stdout.write(`${out.model.model_id} is now ${out.model.stage}${out.retired ? `; ${out.retired.model_id} retired` : ''}.\n`);
+        else
+          io.stdout.write(
+            `${out.model.model_id} is now ${out.model.stage}${out.retired ? `; ${out.retired.model_id} retired` : ''}${out.record.forced ? ' (forced past a failed gate)' : ''}.\n`,
+          );
+        return 0;
+      }
+      case 'approve': {
+        const id = required(positionals[0], 'trainyard models approve needs a model id, e.g. rsi_mean_reversion@3.');
+        const reason = required(
+          str(values['reason']),
+          'trainyard models approve needs --reason "<why you approve it>" (kept with the approval).',
+        );
+        const approval = s.registry.evaluations.approve(id, str(values['by']) ? `${actor} as ${str(values['by'])}` : actor, reason);
+        if (json) writeJson(io, approval);
+        else
+          io.stdout.write(
+            `${id} approved for production by ${approval.approved_by}. Promote it with: trainyard models promote ${id} --to production --reason "..."\n`,
+          );
         return 0;
       }
       case 'rollback': {
@@ -104,7 +141,7 @@ export async function modelsCommand(args: string[], io: CliIo): Promise<number> 
       default:
         throw new DomainError(
           'INVALID_ARGUMENT',
-          `Unknown models command "${sub ?? ''}". Use: models list | show <id> | promote <id> --to <stage> --reason <text> | rollback <name> --reason <text> | history <name>.`,
+          `Unknown models command "${sub ?? ''}". Use: models list | show <id> | promote <id> --to <stage> --reason <text> | approve <id> --reason <text> | rollback <name> --reason <text> | history <name>.`,
         );
     }
   });

@@ -12,7 +12,9 @@ Usage:
   trainyard models show <model_id>       model card: lineage, metrics, stage history
   trainyard models promote <model_id> --to staging|production --reason "<why>" [--skip-staging] [--force]
   trainyard models rollback <name> --reason "<why>"   previous production version back
+  trainyard models approve <model_id> --reason "<why>"   a person's approval for production (when config requires one)
   trainyard models history <name>        every stage change (who, when, why)
+  trainyard drift <model_id> --data <spec> [--from D] [--to D]   feature, prediction and concept drift on recent data
 
 Train options:
   --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2]

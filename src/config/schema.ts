@@ -1,23 +1,27 @@
 import { z } from 'zod';
 import { backendNames } from '../pipeline/backend/index.js';
+import { backtestGateSchema, promotionGateSchema, trainingGateSchema } from '../domain/gates.js';
 
-// Defaults: training gate from the model-trainer spec (accuracy 0.45, loss 0.8, decrease 20%);
-// promotion: OOS Sharpe >= 0.9 x production and a deflated Sharpe >= 0.95 (Bailey & López de Prado).
-const trainingGateSchema = z.strictObject({
-  min_accuracy: z.number().min(0).max(1).default(0.45),
-  max_test_loss: z.number().positive().default(0.8),
-  min_loss_decrease: z.number().min(0).max(1).default(0.2),
-  min_edge_over_baseline: z.number().min(0).max(1).default(0.02),
-});
-const backtestGateSchema = z.strictObject({
-  min_win_rate: z.number().min(0).max(1).default(0.45),
-  max_drawdown: z.number().min(0).max(1).default(0.25),
-  min_sharpe: z.number().default(0.5),
-  min_trades: z.number().int().min(0).default(10),
-});
-const promotionGateSchema = z.strictObject({
-  non_inferiority: z.number().min(0).max(2).default(0.9),
-  min_deflated_sharpe: z.number().min(0).max(1).default(0.95),
+// Drift thresholds: PSI 0.1 / 0.2 are the usual rules of thumb; KS needs both a large statistic and a
+// small p-value because consecutive bars are autocorrelated (the iid p-value is overconfident);
+// concept drift when accuracy falls more than 15% below validation (issue 5).
+const driftSchema = z.strictObject({
+  psi_warn: z.number().min(0).default(0.1),
+  psi_drift: z.number().min(0).default(0.2),
+  ks_statistic: z.number().min(0).max(1).default(0.2),
+  ks_p_value: z.number().min(0).max(1).default(0.01),
+  accuracy_drop: z.number().min(0).max(1).default(0.15),
+  recent_bars: z
+    .number()
+    .int()
+    .min(30)
+    .default(250)
+    .describe('Bars of the most recent data the promotion gate checks for drift (about a year of daily bars)'),
+  recent_data: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Data spec of the most recent market data for the promotion gate's drift check; the model's own data source when absent"),
 });
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -44,9 +48,24 @@ export const configSchema = z.strictObject({
       training: trainingGateSchema.default(trainingGateSchema.parse({})),
       backtest: backtestGateSchema.default(backtestGateSchema.parse({})),
       promotion: promotionGateSchema.default(promotionGateSchema.parse({})),
+      strategy_overrides: z
+        .enum(['tighten_only', 'allow'])
+        .default('tighten_only')
+        .describe("A strategy's own gates: section may only make gates stricter, or may also loosen them"),
+      require_human_approval: z
+        .boolean()
+        .default(false)
+        .describe('Production needs a recorded approval by a person (trainyard models approve) before promotion'),
     })
-    .default({ training: trainingGateSchema.parse({}), backtest: backtestGateSchema.parse({}), promotion: promotionGateSchema.parse({}) })
+    .default(() => ({
+      training: trainingGateSchema.parse({}),
+      backtest: backtestGateSchema.parse({}),
+      promotion: promotionGateSchema.parse({}),
+      strategy_overrides: 'tighten_only' as const,
+      require_human_approval: false,
+    }))
     .describe('Gate thresholds; the training gate defaults follow the model-trainer spec'),
+  drift: driftSchema.default(() => driftSchema.parse({})).describe('Drift thresholds (check_drift and the promotion gate)'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strictObject } from './strict-object.js';
+import { gateOverridesSchema } from './gates.js';
 import { indicatorCatalog, indicatorTypes, type IndicatorType } from './indicators.js';
 
 const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter');
@@ -145,6 +146,7 @@ export const strategySchema = z
     model: modelSchema.default({ type: 'mlp', hidden_layers: [64, 32], activation: 'relu', dropout: 0.2, l2: 0 }),
     training: trainingSchema.default(trainingSchema.parse({})),
     decisions: decisionsSchema.default(decisionsSchema.parse({})).describe('How predictions become positions in backtests'),
+    gates: gateOverridesSchema.optional(),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();

@@ -1,12 +1,12 @@
 import { loadArtifacts } from '../pipeline/artifacts/store.js';
 import { loadMarketData } from '../pipeline/data/index.js';
-import { assembleSamples } from '../pipeline/dataset/assemble.js';
+import { assembleSamples, subset, type SampleSet } from '../pipeline/dataset/assemble.js';
 import { applyScaler } from '../pipeline/dataset/scaler.js';
 import { accuracyOf } from '../pipeline/evaluate/metrics.js';
 import { buildFeaturesMulti, buildLabels } from '../pipeline/features/index.js';
 import { argmaxRows, predictProba } from '../pipeline/model/predict.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
-import { ksTwoSample, psi, psiStatus } from './drift.js';
+import { ksTwoSample, psiMatrix, psiStatus } from './drift.js';
 
 export interface DriftThresholds {
   psi_warn: number;
@@ -49,7 +49,15 @@ export interface DriftReport {
 export async function driftReport(
   modelDir: string,
   spec: string,
-  opts: { dataDir: string; from?: string; to?: string; thresholds?: DriftThresholds },
+  opts: {
+    dataDir: string;
+    cwd?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    /** Only the last N bars of each symbol (features still warm up on the bars before them). */
+    lastBars?: number | undefined;
+    thresholds?: DriftThresholds | undefined;
+  },
 ): Promise<DriftReport> {
   const t = opts.thresholds ?? DEFAULT_DRIFT;
   const art = await loadArtifacts(modelDir);
@@ -61,27 +69,38 @@ export async function driftReport(
       from: opts.from,
       to: opts.to,
       dataDir: opts.dataDir,
+      cwd: opts.cwd,
     });
     const sets = buildFeaturesMulti(strategy, data.series);
     // Every bar with all features defined (the latest ones have no outcome yet) ...
-    const rows = assembleSamples(
-      data.series,
-      sets,
-      data.series.map((b) => new Int8Array(b.time.length)),
+    const recent = (set: SampleSet): SampleSet => {
+      if (opts.lastBars === undefined) return set;
+      const keep: number[] = [];
+      for (let r = 0; r < set.rows; r++) if (set.bar[r]! >= data.series[set.symbol[r]!]!.time.length - opts.lastBars) keep.push(r);
+      return subset(set, Int32Array.from(keep));
+    };
+    const rows = recent(
+      assembleSamples(
+        data.series,
+        sets,
+        data.series.map((b) => new Int8Array(b.time.length)),
+      ),
     );
     // ... and those whose outcome is known, for concept drift.
-    const labelled = assembleSamples(
-      data.series,
-      sets,
-      data.series.map((b) => buildLabels(strategy.labels, b)),
+    const labelled = recent(
+      assembleSamples(
+        data.series,
+        sets,
+        data.series.map((b) => buildLabels(strategy.labels, b)),
+      ),
     );
     const importance = (
       (art.result['artifacts'] as { feature_importance?: { feature: string }[] } | undefined)?.feature_importance ?? []
     ).map((f) => f.feature);
     const rank = new Map(importance.map((f, i) => [f, i]));
+    const psis = psiMatrix(art.reference.features, rows.x, rows.rows, rows.cols);
     const features = art.reference.features.map((ref, j) => {
-      const col = Float64Array.from({ length: rows.rows }, (_, r) => rows.x[r * rows.cols + j]!);
-      const value = psi(ref.edges, ref.proportions, col);
+      const value = psis[j]!;
       return { name: ref.name, psi: Number.isFinite(value) ? +value.toFixed(4) : null, status: psiStatus(value, t.psi_warn, t.psi_drift) };
     });
     features.sort((a, b) => (rank.get(a.name) ?? 1e9) - (rank.get(b.name) ?? 1e9));
@@ -122,7 +141,7 @@ export async function driftReport(
     ].filter(Boolean);
     const action = reasons.length > 0;
     return {
-      bars: data.series.reduce((n, s) => n + s.time.length, 0),
+      bars: data.series.reduce((n, s) => n + (opts.lastBars === undefined ? s.time.length : Math.min(opts.lastBars, s.time.length)), 0),
       rows: rows.rows,
       features,
       drifted_features: drifted,

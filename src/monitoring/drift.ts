@@ -17,6 +17,11 @@ export function psi(edges: readonly number[], reference: readonly number[], valu
     counts[binIndex(edges, v)]! += 1;
     n++;
   }
+  return psiFromCounts(counts, n, reference);
+}
+
+/** Sum over bins of (p - q) ln(p / q) from current counts over n finite values. */
+function psiFromCounts(counts: ArrayLike<number>, n: number, reference: readonly number[]): number {
   if (n === 0) return Number.NaN;
   let sum = 0;
   for (let b = 0; b < reference.length; b++) {
@@ -25,6 +30,42 @@ export function psi(edges: readonly number[], reference: readonly number[], valu
     sum += (p - q) * Math.log(p / q);
   }
   return sum;
+}
+
+/**
+ * PSI of every feature of a row-major matrix in one sequential pass (no column copies): the same
+ * values as `psi` per column. Non-finite values are skipped, per feature.
+ */
+export function psiMatrix(
+  refs: readonly { edges: readonly number[]; proportions: readonly number[] }[],
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Float64Array {
+  const edges = refs.map((r) => Float64Array.from(r.edges));
+  const offsets = new Int32Array(cols + 1);
+  for (let j = 0; j < cols; j++) offsets[j + 1] = offsets[j]! + refs[j]!.proportions.length;
+  const counts = new Float64Array(offsets[cols]!);
+  const finite = new Float64Array(cols);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++, i++) {
+      const v = x[i]!;
+      if (v - v !== 0) continue; // NaN or +-Infinity
+      const e = edges[j]!;
+      let lo = 0;
+      let hi = e.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (v <= e[mid]!) hi = mid;
+        else lo = mid + 1;
+      }
+      counts[offsets[j]! + lo]! += 1;
+      finite[j]! += 1;
+    }
+  }
+  return Float64Array.from({ length: cols }, (_, j) =>
+    psiFromCounts(counts.subarray(offsets[j]!, offsets[j + 1]!), finite[j]!, refs[j]!.proportions),
+  );
 }
 
 export function psiStatus(value: number, warn: number, drift: number): 'stable' | 'warn' | 'drift' | 'unknown' {

@@ -1,25 +1,16 @@
 import type { GateResult, ModelVersion } from '../domain/model-version.js';
+import type { BacktestGateThresholds, PromotionGateThresholds, TrainingGateThresholds } from '../domain/gates.js';
 import { deflatedSharpe } from './deflated-sharpe.js';
 
-export interface TrainingGateThresholds {
-  min_accuracy: number;
-  max_test_loss: number;
-  min_loss_decrease: number;
-  /** Accuracy must beat the majority-class baseline by at least this much. */
-  min_edge_over_baseline: number;
-}
+export type { BacktestGateThresholds, PromotionGateThresholds, TrainingGateThresholds };
 
-export interface BacktestGateThresholds {
-  min_win_rate: number;
-  max_drawdown: number;
-  min_sharpe: number;
-  min_trades: number;
-}
+/** The drift part of the promotion gate: the report on the most recent data, or why it could not run. */
+export type DriftEvidence =
+  { data: string; bars: number; features: number; drifted: string[]; action_required: boolean } | { error: string };
 
-export interface PromotionGateThresholds {
-  /** Candidate OOS Sharpe >= this x production OOS Sharpe (model-trainer spec: 0.9). */
-  non_inferiority: number;
-  min_deflated_sharpe: number;
+export interface ApprovalEvidence {
+  required: boolean;
+  approval: { approved_by: string; at: string; reason: string } | null;
 }
 
 type Check = GateResult['checks'][number];
@@ -106,14 +97,62 @@ export function backtestGate(model: ModelVersion, t: BacktestGateThresholds, now
   );
 }
 
+function driftCheck(d: DriftEvidence, max: number): Check {
+  if ('error' in d) return { name: 'feature_drift', passed: false, value: null, threshold: max, reason: `drift_unchecked (${d.error})` };
+  const n = d.drifted.length;
+  const where = `on the latest ${d.bars} bars of ${d.data}`;
+  return n <= max
+    ? {
+        name: 'feature_drift',
+        passed: true,
+        value: n,
+        threshold: max,
+        reason: `feature_drift_ok (${n} of ${d.features} features drifted ${where})`,
+      }
+    : {
+        name: 'feature_drift',
+        passed: false,
+        value: n,
+        threshold: max,
+        reason: `features_drifted (${n} > ${max} ${where}: ${d.drifted.slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''})`,
+      };
+}
+
+function approvalCheck(model: ModelVersion, a: ApprovalEvidence): Check {
+  return a.approval
+    ? {
+        name: 'human_approval',
+        passed: true,
+        value: 1,
+        threshold: 1,
+        reason: `human_approval_ok (approved by ${a.approval.approved_by} at ${a.approval.at}: ${a.approval.reason})`,
+      }
+    : {
+        name: 'human_approval',
+        passed: false,
+        value: 0,
+        threshold: 1,
+        reason: `human_approval_missing (config requires a person's approval: trainyard models approve ${model.model_id} --reason "...")`,
+      };
+}
+
 /**
  * The promotion gate (for production): the backtest gate, non-inferiority against the current
- * production version of the same name, and the deflated Sharpe ratio over every trial made for
- * this name, so trying more strategies makes promotion harder.
+ * production version of the same name, the deflated Sharpe ratio over every trial made for this
+ * name or research program (so trying more strategies makes promotion harder), no drifted feature
+ * on the most recent data, and a person's approval when config asks for one.
  */
 export function promotionGate(
   model: ModelVersion,
-  ctx: { production: ModelVersion | null; trials: ModelVersion[]; backtest: BacktestGateThresholds; promotion: PromotionGateThresholds },
+  ctx: {
+    production: ModelVersion | null;
+    /** Every trial that counts for this name or research program (gate-rejected ones included). */
+    trials: ModelVersion[];
+    backtest: BacktestGateThresholds;
+    promotion: PromotionGateThresholds;
+    drift: DriftEvidence;
+    approval: ApprovalEvidence;
+  },
   now: Date,
 ): GateResult {
   const checks = [...backtestGate(model, ctx.backtest, now).checks];
@@ -152,5 +191,7 @@ export function promotionGate(
     const c = atLeast('deflated_sharpe', d.dsr, ctx.promotion.min_deflated_sharpe, dec, 'deflated_sharpe_below_threshold');
     checks.push({ ...c, reason: `${c.reason} over ${d.trials} trial${d.trials === 1 ? '' : 's'}` });
   }
+  checks.push(driftCheck(ctx.drift, ctx.promotion.max_drifted_features));
+  if (ctx.approval.required) checks.push(approvalCheck(model, ctx.approval));
   return result('promotion', checks, now);
 }

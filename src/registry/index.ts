@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { createAuditLog } from './audit.js';
 import { openDatabase } from './db.js';
+import { createEvaluationStore } from './evaluations.js';
 import { createModelStore } from './models.js';
 import { createOperationStore } from './operations.js';
 import type { Actor, ListModelsFilter, PromoteInput, RegisterInput } from './types.js';
@@ -41,6 +42,7 @@ export function openRegistry(opts: RegistryOptions) {
       audit.write({ actor, action: 'remove_artifact', target: f.model_id, args: { path: f.path }, error: f.error }),
   });
   const operations = createOperationStore(db, clock, opts.pid ?? process.pid);
+  const evaluations = createEvaluationStore(db, clock);
 
   function applyRetention(name: string, keep: number | undefined, actor: Actor): string[] {
     return audit.record(actor, 'apply_retention', name, { keep: keep ?? retention }, () => models.applyRetention(name, keep, actor));
@@ -53,6 +55,16 @@ export function openRegistry(opts: RegistryOptions) {
     modelsDir,
     operations,
     audit,
+    evaluations: {
+      ...evaluations,
+      /** A person's approval of a version for production (config gates.require_human_approval). */
+      approve(modelId: string, approvedBy: Actor, reason: string) {
+        return audit.record(approvedBy, 'approve_model', modelId, { reason }, () => {
+          models.get(modelId);
+          return evaluations.approve(modelId, approvedBy, reason);
+        });
+      },
+    },
     models: {
       ...models,
       /**

@@ -86,6 +86,43 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_log_at ON audit_log(at);
   `,
+  // 2: gate results stored with each model version, human approvals, drift reports.
+  `
+  CREATE TABLE gate_results (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id TEXT NOT NULL REFERENCES model_versions(model_id),
+    gate TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    thresholds TEXT NOT NULL,
+    context TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX gate_results_model ON gate_results(model_id, gate, id);
+
+  CREATE TABLE approvals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id TEXT NOT NULL REFERENCES model_versions(model_id),
+    approved_by TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX approvals_model ON approvals(model_id, id);
+  CREATE TRIGGER approvals_append_only_u BEFORE UPDATE ON approvals
+    BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;
+
+  CREATE TABLE drift_reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id TEXT NOT NULL REFERENCES model_versions(model_id),
+    data TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action_required INTEGER NOT NULL,
+    report TEXT NOT NULL
+  );
+  CREATE INDEX drift_reports_model ON drift_reports(model_id, id);
+  `,
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -14,6 +14,8 @@ import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipel
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
+import { createDriftService } from './drift.js';
+import { createGateService, type GateService } from './gates.js';
 import { registerTrainedModel } from './registration.js';
 
 export interface TrainInput {
@@ -63,6 +65,9 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     retention: config.retention,
   });
   const mirror: Mirror = createMirror({ home: config.home, registry, clock, logger });
+  const backend = (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads });
+  const gates: GateService = createGateService({ config, registry, clock, cwd, backend });
+  const drift = createDriftService({ config, registry, cwd, backend });
   const strategies = {
     list: () => listStrategies(config.strategies_dir),
     resolve: (ref: string): ResolvedStrategy => resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd }),
@@ -75,8 +80,18 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     workers: config.workers,
     resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
-    onCompleted: (op, result, stagedPath) =>
-      registerTrainedModel(registry, op, result, stagedPath, version, (op.params['actor'] as string | undefined) ?? 'system'),
+    onCompleted: (op, result, stagedPath) => {
+      const actor = (op.params['actor'] as string | undefined) ?? 'system';
+      const outcome = registerTrainedModel(registry, op, result, stagedPath, version, actor);
+      // The model is registered either way; a gate that cannot be stored is logged, not a failed job.
+      try {
+        const [training, backtest] = gates.recordRegistrationGates(registry.models.get(outcome.model_id), actor);
+        return { ...outcome, training_gate_passed: training!.result.passed, backtest_gate_passed: backtest!.result.passed };
+      } catch (err) {
+        logger.warn({ err, model_id: outcome.model_id }, 'could not store the registration gates');
+        return outcome;
+      }
+    },
   });
   jobs.on((e: JobEvent) => (e.type === 'progress' ? mirror.touch(e.operation_id) : mirror.touch(e.operation.id, true)));
 
@@ -177,10 +192,13 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     config,
     logger,
     clock,
+    cwd,
     codeVersion: version,
     paths: { models, staging, training: path.join(config.home, 'training') },
-    backend: (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads }),
+    backend,
     registry,
+    gates,
+    drift,
     jobs,
     mirror,
     strategies,

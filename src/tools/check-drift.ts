@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
-import { DEFAULT_DRIFT, driftReport } from '../monitoring/drift-report.js';
-import { READ_ONLY, defineTool } from './define-tool.js';
+import { DEFAULT_DRIFT } from '../monitoring/drift-report.js';
+import { defineTool } from './define-tool.js';
 
 const status = z.enum(['stable', 'warn', 'drift', 'unknown']);
 
@@ -12,7 +12,8 @@ export const checkDrift = defineTool({
     'Compare recent market data with what the model saw at training time: PSI per feature against the frozen reference bins ' +
     `(warn above ${DEFAULT_DRIFT.psi_warn}, drift above ${DEFAULT_DRIFT.psi_drift}; most important features first), a two-sample KS test on the model's prediction scores, ` +
     `and concept drift (accuracy on bars whose outcome is known, drift when more than ${DEFAULT_DRIFT.accuracy_drop * 100}% below validation). ` +
-    'Returns action_required and a recommendation; next: start_training on recent data, or rollback_model.',
+    'Returns action_required and a recommendation; the report is stored with the model (get_model shows the latest). ' +
+    'Next: start_training on recent data, or rollback_model. Thresholds come from config (drift section).',
   input: z.object({
     model_id: modelIdSchema,
     data: z.string().min(1).describe('Data spec of the recent data, e.g. "csv:./recent.csv" or "sample:sp500"'),
@@ -39,16 +40,8 @@ export const checkDrift = defineTool({
     action_required: z.boolean(),
     recommendation: z.string(),
   }),
-  annotations: READ_ONLY,
-  handler: async (input, services) => {
-    const model = services.registry.models.get(input.model_id);
-    await services.backend();
-    const report = await driftReport(model.artifact_path, input.data, {
-      dataDir: services.config.data_dir,
-      from: input.from,
-      to: input.to,
-    });
-    return { model_id: model.model_id, data: input.data, ...report };
-  },
+  // Writes one drift report row per call; nothing else changes.
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  handler: (input, services, ctx) => services.drift.check(input, ctx.actor),
   render: (o) => `${o.model_id}: ${o.action_required ? 'ACTION REQUIRED' : 'no action'} · ${o.recommendation}`,
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { modelIdSchema, modelVersionSchema, promotionRecordSchema } from '../domain/model-version.js';
-import { trainingGate } from '../monitoring/gates.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { gateResultSchema } from './schemas.js';
 
@@ -8,7 +7,9 @@ export const getModel = defineTool({
   name: 'get_model',
   title: 'Get a model card',
   description:
-    'One model version: stage, lineage (strategy, data, code version, seed, backend), metrics, training gate and the full promotion history of its name.',
+    'One model version: stage, lineage (strategy, data, code version, seed, backend), metrics, the latest stored result of each gate ' +
+    '(training and backtest at registration, promotion when it was promoted), the human approval if any, the latest drift report summary ' +
+    'and the full promotion history of its name.',
   input: z.object({ model_id: modelIdSchema }),
   output: modelVersionSchema
     .pick({
@@ -21,10 +22,19 @@ export const getModel = defineTool({
       lineage: true,
       metrics: true,
     })
-    .extend({ training_gate: gateResultSchema, history: z.array(promotionRecordSchema) }),
+    .extend({
+      gates: z
+        .array(gateResultSchema.extend({ context: z.string(), actor: z.string() }))
+        .describe('Latest stored result of each gate, with why it was evaluated and by whom'),
+      approval: z.object({ approved_by: z.string(), at: z.string(), reason: z.string() }).nullable(),
+      latest_drift: z.object({ at: z.string(), data: z.string(), action_required: z.boolean(), recommendation: z.string() }).nullable(),
+      history: z.array(promotionRecordSchema),
+    }),
   annotations: READ_ONLY,
   handler: (input, services) => {
     const m = services.registry.models.get(input.model_id);
+    const approval = services.registry.evaluations.approval(m.model_id);
+    const drift = services.registry.evaluations.driftReports(m.model_id, 1)[0];
     return {
       model_id: m.model_id,
       stage: m.stage,
@@ -34,10 +44,19 @@ export const getModel = defineTool({
       artifact_path: m.artifact_path,
       lineage: m.lineage,
       metrics: m.metrics,
-      training_gate: trainingGate(m, services.config.gates.training, services.clock()),
+      gates: services.registry.evaluations.latestGates(m.model_id).map((g) => ({ ...g.result, context: g.context, actor: g.actor })),
+      approval: approval ? { approved_by: approval.approved_by, at: approval.at, reason: approval.reason } : null,
+      latest_drift: drift
+        ? {
+            at: drift.at,
+            data: drift.data,
+            action_required: drift.action_required,
+            recommendation: String(drift.report['recommendation'] ?? ''),
+          }
+        : null,
       history: services.registry.models.history(m.name),
     };
   },
   render: (o) =>
-    `${o.model_id} (${o.stage}) · training gate ${o.training_gate.passed ? 'passed' : 'failed'} · ${o.history.length} stage changes for this name`,
+    `${o.model_id} (${o.stage}) · ${o.gates.map((g) => `${g.gate} gate ${g.passed ? 'passed' : 'failed'}`).join(' · ') || 'no gate stored'} · ${o.history.length} stage changes for this name`,
 });

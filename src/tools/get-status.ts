@@ -25,8 +25,13 @@ export const getStatus = defineTool({
     if (input.operation_id) {
       const op = summary(input.operation_id);
       const modelId = op.result?.['model_id'];
-      const gate =
-        typeof modelId === 'string' ? trainingGate(services.registry.models.get(modelId), services.config.gates.training, now) : null;
+      let gate = null;
+      if (typeof modelId === 'string') {
+        // The gate stored at registration; computed now for a version registered before gates were stored.
+        const stored = services.registry.evaluations.latestGates(modelId).find((g) => g.result.gate === 'training');
+        const model = services.registry.models.get(modelId);
+        gate = stored?.result ?? trainingGate(model, services.gates.gatesFor(model).thresholds.training, now);
+      }
       return { operation: op, training_gate: gate };
     }
     const stats = services.jobs.stats();

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import { modelIdSchema, promotionRecordSchema } from '../domain/model-version.js';
-import { trainingGate } from '../monitoring/gates.js';
-import { promotionGateFor } from './promotion-gate.js';
 import { defineTool } from './define-tool.js';
 import { summarizeModel } from './model-summary.js';
 import { modelSummarySchema } from './schemas.js';
@@ -10,10 +8,11 @@ export const promoteModel = defineTool({
   name: 'promote_model',
   title: 'Promote a model version',
   description:
-    'Move a model version to staging or production. The training gate runs first for staging, the promotion gate (backtest gate, non-inferiority against ' +
-    'production, deflated Sharpe) for production; a failure refuses the promotion and lists the failing checks, ' +
-    'unless force is set (recorded in the promotion history with the reason). candidate -> production needs skip_staging. ' +
-    'Promoting to production retires the current production version of the same name in the same transaction.',
+    'Move a model version to staging or production. The training gate runs first for staging; for production the promotion gate runs ' +
+    '(backtest gate, non-inferiority against production, deflated Sharpe over every trial, no feature drift on the most recent data, and ' +
+    'a human approval recorded with "trainyard models approve" when config requires one). A failure refuses the promotion and lists the failing checks, ' +
+    'unless force is set (recorded in the promotion history with the reason). The gate result is stored with the model. ' +
+    'candidate -> production needs skip_staging. Promoting to production retires the current production version of the same name in the same transaction.',
   input: z.object({
     model_id: modelIdSchema,
     to_stage: z.enum(['staging', 'production']),
@@ -23,13 +22,8 @@ export const promoteModel = defineTool({
   }),
   output: z.object({ model: modelSummarySchema, retired: modelSummarySchema.nullable(), record: promotionRecordSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  handler: (input, services, ctx) => {
-    const model = services.registry.models.get(input.model_id);
-    const gate =
-      input.to_stage === 'production'
-        ? promotionGateFor(services, model)
-        : trainingGate(model, services.config.gates.training, services.clock());
-    const out = services.registry.models.promote({ ...input, gate_result: gate }, ctx.actor);
+  handler: async (input, services, ctx) => {
+    const out = await services.gates.promote(input, ctx.actor);
     services.mirror.touch();
     return { model: summarizeModel(out.model), retired: out.retired ? summarizeModel(out.retired) : null, record: out.record };
   },

@@ -84,6 +84,7 @@ describe('MCP tools through a real client', () => {
       'trade_count',
       'non_inferiority',
       'deflated_sharpe',
+      'feature_drift',
     ]);
 
     // The default gate asks for test loss < 0.8, which a 3-epoch model on noisy data misses.
@@ -101,8 +102,15 @@ describe('MCP tools through a real client', () => {
     const card = (await mcp.call('get_model', { model_id: 'momentum_test@1' })).structuredContent as {
       history: { to_stage: string }[];
       lineage: { backend: string };
+      gates: { gate: string; passed: boolean; context: string; actor: string }[];
     };
     expect(card.history.map((h) => h.to_stage)).toEqual(['staging']);
+    // Registration stored the training and backtest gates; the (forced) promotion stored the training gate again.
+    expect(card.gates.map((g) => [g.gate, g.context])).toEqual([
+      ['backtest', 'registration'],
+      ['training', 'promotion'],
+    ]);
+    expect(card.gates.find((g) => g.gate === 'training')).toMatchObject({ passed: false, actor: 'mcp:test-agent' });
     expect(card.lineage.backend).toMatch(/wasm|cpu/);
     const list = (await mcp.call('list_models', { stage: 'staging' })).structuredContent as { models: { model_id: string }[] };
     expect(list.models.map((m) => m.model_id)).toEqual(['momentum_test@1']);
@@ -126,6 +134,10 @@ describe('MCP tools through a real client', () => {
     expect(changed.action_required).toBe(true);
     expect(changed.features.some((f) => f.status === 'drift')).toBe(true);
     expect(changed.recommendation).toMatch(/drifted.*Retrain/);
+    const after = (await mcp.call('get_model', { model_id: 'momentum_test@1' })).structuredContent as {
+      latest_drift: { data: string; action_required: boolean };
+    };
+    expect(after.latest_drift).toMatchObject({ data: 'synthetic:seed=2,bars=1500,timeframe=1h', action_required: true });
   });
 
   it('answers bad input with isError text that says what to do, and the server keeps serving', async () => {

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelVersion } from '../../../src/domain/model-version.js';
+import { effectiveGates } from '../../../src/monitoring/effective-gates.js';
 import { backtestGate, promotionGate, trainingGate } from '../../../src/monitoring/gates.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const BT = { min_win_rate: 0.45, max_drawdown: 0.25, min_sharpe: 0.5, min_trades: 10 };
-const PROMO = { non_inferiority: 0.9, min_deflated_sharpe: 0.95 };
+const PROMO = { non_inferiority: 0.9, min_deflated_sharpe: 0.95, max_drifted_features: 0 };
+const NO_DRIFT = { data: 'sample:sp500', bars: 250, features: 8, drifted: [], action_required: false };
+const NO_APPROVAL = { required: false, approval: null };
+const ctx = { backtest: BT, promotion: PROMO, drift: NO_DRIFT, approval: NO_APPROVAL };
 
 function model(
   id: string,
@@ -71,21 +75,73 @@ describe('gates', () => {
   it('promotion gate: non-inferiority against production, and more trials make the deflated Sharpe stricter', () => {
     const candidate = model('s@5', {}, strong);
     const production = model('s@2', {}, { ...strong, sharpe: 2.0 });
-    const g = promotionGate(candidate, { production, trials: [candidate], backtest: BT, promotion: PROMO }, now);
+    const g = promotionGate(candidate, { ...ctx, production, trials: [candidate] }, now);
     expect(g.checks.find((c) => c.name === 'non_inferiority')).toMatchObject({ passed: false, threshold: 1.8 });
-    const alone = promotionGate(candidate, { production: null, trials: [candidate], backtest: BT, promotion: PROMO }, now);
+    const alone = promotionGate(candidate, { ...ctx, production: null, trials: [candidate] }, now);
     expect(alone.passed).toBe(true);
     const noisyTrials = Array.from({ length: 40 }, (_, i) =>
       model(`s@${i + 10}`, {}, { ...strong, sharpe_per_period: 0.1 * Math.sin(i * 1.7) }),
     );
-    const crowded = promotionGate(
-      candidate,
-      { production: null, trials: [candidate, ...noisyTrials], backtest: BT, promotion: PROMO },
-      now,
-    );
+    const crowded = promotionGate(candidate, { ...ctx, production: null, trials: [candidate, ...noisyTrials] }, now);
     const dsr = (x: typeof g) => x.checks.find((c) => c.name === 'deflated_sharpe')!;
     expect(dsr(crowded).value!).toBeLessThan(dsr(alone).value!);
     expect(dsr(crowded).reason).toMatch(/over 41 trials/);
+  });
+
+  it('promotion gate: drifted features on recent data, an unchecked drift and a missing approval each fail with the reason', () => {
+    const candidate = model('s@5', {}, strong);
+    const base = { ...ctx, production: null, trials: [candidate] };
+    const drifted = promotionGate(candidate, { ...base, drift: { ...NO_DRIFT, drifted: ['rsi_14_oversold', 'ret_5'] } }, now);
+    expect(drifted.passed).toBe(false);
+    expect(drifted.checks.find((c) => c.name === 'feature_drift')).toMatchObject({
+      passed: false,
+      value: 2,
+      threshold: 0,
+      reason: 'features_drifted (2 > 0 on the latest 250 bars of sample:sp500: rsi_14_oversold, ret_5)',
+    });
+    const unchecked = promotionGate(candidate, { ...base, drift: { error: 'no such file' } }, now);
+    expect(unchecked.checks.find((c) => c.name === 'feature_drift')!.reason).toBe('drift_unchecked (no such file)');
+    const needsPerson = promotionGate(candidate, { ...base, approval: { required: true, approval: null } }, now);
+    expect(needsPerson.passed).toBe(false);
+    expect(needsPerson.checks.at(-1)!.reason).toMatch(/^human_approval_missing .*trainyard models approve s@5/);
+    const approved = promotionGate(
+      candidate,
+      { ...base, approval: { required: true, approval: { approved_by: 'cli:alice', at: '2026-01-01', reason: 'reviewed' } } },
+      now,
+    );
+    expect(approved.passed).toBe(true);
+    expect(approved.checks.map((c) => c.name)).toEqual([
+      'win_rate',
+      'max_drawdown',
+      'sharpe',
+      'trade_count',
+      'non_inferiority',
+      'deflated_sharpe',
+      'feature_drift',
+      'human_approval',
+    ]);
+  });
+});
+
+describe('per-strategy thresholds', () => {
+  const settings = {
+    training: { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 },
+    backtest: BT,
+    promotion: PROMO,
+    strategy_overrides: 'tighten_only' as const,
+  };
+
+  it('a strategy may tighten a gate; loosening is ignored (and said) unless config allows it', () => {
+    const e = effectiveGates(settings, { training: { min_accuracy: 0.55, max_test_loss: 2 }, backtest: { min_trades: 30 } });
+    expect(e.thresholds.training).toMatchObject({ min_accuracy: 0.55, max_test_loss: 0.8 });
+    expect(e.thresholds.backtest.min_trades).toBe(30);
+    expect(e.applied).toEqual(['training.min_accuracy 0.45 -> 0.55 (strategy)', 'backtest.min_trades 10 -> 30 (strategy)']);
+    expect(e.ignored).toEqual([
+      'training.max_test_loss 0.8 -> 2 ignored: it loosens the gate and config gates.strategy_overrides is tighten_only',
+    ]);
+    const loose = effectiveGates({ ...settings, strategy_overrides: 'allow' }, { training: { max_test_loss: 2 } });
+    expect(loose.thresholds.training.max_test_loss).toBe(2);
+    expect(effectiveGates(settings, undefined).thresholds).toEqual({ training: settings.training, backtest: BT, promotion: PROMO });
   });
 });
 

@@ -1,0 +1,35 @@
+import type { Config } from '../config/schema.js';
+import type { BackendInfo } from '../pipeline/backend/index.js';
+import { driftReport, type DriftReport } from '../monitoring/drift-report.js';
+import type { Registry } from '../registry/index.js';
+
+export interface DriftCheckInput {
+  model_id: string;
+  /** Data spec of the recent data. */
+  data: string;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export type DriftCheck = DriftReport & { model_id: string; data: string };
+
+/** check_drift and `trainyard drift`: the report against the model's frozen reference, stored with the model. */
+export function createDriftService(o: { config: Config; registry: Registry; cwd: string; backend: () => Promise<BackendInfo> }) {
+  return {
+    async check(input: DriftCheckInput, actor: string): Promise<DriftCheck> {
+      const model = o.registry.models.get(input.model_id);
+      await o.backend();
+      const report = await driftReport(model.artifact_path, input.data, {
+        dataDir: o.config.data_dir,
+        cwd: o.cwd,
+        from: input.from,
+        to: input.to,
+        thresholds: o.config.drift,
+      });
+      o.registry.evaluations.recordDrift(model.model_id, input.data, { ...report }, actor);
+      return { model_id: model.model_id, data: input.data, ...report };
+    },
+  };
+}
+
+export type DriftService = ReturnType<typeof createDriftService>;
