@@ -19,7 +19,7 @@ export function fenceClose(label: string): string {
 function cleanLabel(label: string): string {
   return (
     label
-      .replace(/[^A-Za-z0-9 _.:-]/g, '')
+      .replace(/[^A-Za-z0-9 _.,:()-]/g, '')
       .trim()
       .slice(0, 60) || 'text'
   );
