@@ -90,7 +90,12 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       const next = queue.shift();
       if (!next) {
         // 400 is not retried: a test that runs out of script fails at once with this message.
-        return sendError(res, { kind: 'error', status: 400, type: 'invalid_request_error', message: 'fake server: no scripted reply left' });
+        return sendError(res, {
+          kind: 'error',
+          status: 400,
+          type: 'invalid_request_error',
+          message: 'fake server: no scripted reply left',
+        });
       }
       const model = typeof body['model'] === 'string' ? body['model'] : 'fake-model';
       switch (next.kind) {
@@ -139,7 +144,9 @@ interface ApiMessage {
 
 function buildMessage(reply: Extract<FakeReply, { kind: 'message' }>, model: string, nextId: () => string): ApiMessage {
   const content = reply.content.map((b) =>
-    b.type === 'text' ? { type: 'text' as const, text: b.text } : { type: 'tool_use' as const, id: b.id ?? `toolu_${nextId()}`, name: b.name, input: b.input },
+    b.type === 'text'
+      ? { type: 'text' as const, text: b.text }
+      : { type: 'tool_use' as const, id: b.id ?? `toolu_${nextId()}`, name: b.name, input: b.input },
   );
   return {
     id: `msg_${nextId()}`,
@@ -196,7 +203,8 @@ function sendStream(res: http.ServerResponse, msg: ApiMessage) {
   msg.content.forEach((block, index) => {
     if (block.type === 'text') {
       sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-      for (const t of pieces(block.text)) sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } });
+      for (const t of pieces(block.text))
+        sse(res, 'content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } });
     } else {
       sse(res, 'content_block_start', {
         type: 'content_block_start',

@@ -80,7 +80,12 @@ describe('Claude designer against a local Messages API', () => {
 
   for (const stream of [false, true]) {
     it(`accepts a valid strategy on the first submit (${stream ? 'streaming' : 'plain'})`, async () => {
-      fake.reply(message([text('Momentum over five bars.'), toolUse('submit_strategy', { strategy_yaml: VALID })], { input_tokens: 900, output_tokens: 300 }));
+      fake.reply(
+        message([text('Momentum over five bars.'), toolUse('submit_strategy', { strategy_yaml: VALID })], {
+          input_tokens: 900,
+          output_tokens: 300,
+        }),
+      );
       const design = await createClaudeDesigner(opts({ stream })).design(request(), {});
 
       expect(design.strategy.name).toBe('momentum_test');
@@ -176,7 +181,10 @@ describe('Claude designer against a local Messages API', () => {
   });
 
   it('caps training.epochs in the YAML that gets trained', async () => {
-    fake.reply(message([toolUse('validate_strategy', { strategy_yaml: VALID })]), message([toolUse('submit_strategy', { strategy_yaml: VALID })]));
+    fake.reply(
+      message([toolUse('validate_strategy', { strategy_yaml: VALID })]),
+      message([toolUse('submit_strategy', { strategy_yaml: VALID })]),
+    );
     const design = await createClaudeDesigner(opts()).design(request({ max_epochs: 5 }), {});
     expect(design.strategy.training.epochs).toBe(5);
     expect(design.strategy_yaml).toContain('epochs: 5');
@@ -187,7 +195,10 @@ describe('Claude designer against a local Messages API', () => {
 
   it('refuses a strategy already tried and accepts a changed one', async () => {
     const tried = parseStrategy(VALID).hash;
-    fake.reply(message([toolUse('submit_strategy', { strategy_yaml: VALID })]), message([toolUse('submit_strategy', { strategy_yaml: CHANGED })]));
+    fake.reply(
+      message([toolUse('submit_strategy', { strategy_yaml: VALID })]),
+      message([toolUse('submit_strategy', { strategy_yaml: CHANGED })]),
+    );
     const design = await createClaudeDesigner(opts()).design(request({}, { tried_hashes: [tried] }), {});
     expect(design.strategy.model.hidden_layers).toEqual([24]);
     expect(design.repair_rounds).toBe(1);
@@ -218,7 +229,11 @@ describe('Claude designer against a local Messages API', () => {
       .catch((e: unknown) => e);
     expect((err as DomainError).code).toBe('DESIGN_FAILED');
     expect((err as DomainError).message).toContain('within 3 turns');
-    expect(fake.requests.map((r) => r.body['tool_choice'])).toEqual([{ type: 'auto' }, { type: 'auto' }, { type: 'tool', name: 'submit_strategy' }]);
+    expect(fake.requests.map((r) => r.body['tool_choice'])).toEqual([
+      { type: 'auto' },
+      { type: 'auto' },
+      { type: 'tool', name: 'submit_strategy' },
+    ]);
     // Text without a tool call is answered with a nudge, not a tool result.
     expect(fake.requests[1]!.messages.at(-1)!.content).toContain('call submit_strategy');
   });

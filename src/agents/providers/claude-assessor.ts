@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { formatIssues } from '../../domain/format-issues.js';
 import { assessmentSchema, NO_USAGE, type AssessmentOutcome, type AssessmentRequest, type Assessor, type TokenUsage } from '../types.js';
-import { DEFAULT_MAX_REPAIR_ROUNDS, assistantTurn, createClaudeCaller, loadPrompt, toolUses, type ClaudeProviderOptions } from './claude-client.js';
+import {
+  DEFAULT_MAX_REPAIR_ROUNDS,
+  assistantTurn,
+  createClaudeCaller,
+  loadPrompt,
+  toolUses,
+  type ClaudeProviderOptions,
+} from './claude-client.js';
 import { num, renderJournal } from './claude-context.js';
 import { fence } from './fence.js';
 
@@ -89,12 +96,18 @@ export function assessmentMessage(r: AssessmentRequest): string {
       ].join('\n')
     : 'Backtest: not reached.';
   const gates = r.gates.length
-    ? ['Gates:', ...r.gates.map((g) => `- ${g.gate}: ${g.passed ? 'PASSED' : 'FAILED'}${g.reasons.length ? ` (${g.reasons.join('; ')})` : ''}`)].join('\n')
+    ? [
+        'Gates:',
+        ...r.gates.map((g) => `- ${g.gate}: ${g.passed ? 'PASSED' : 'FAILED'}${g.reasons.length ? ` (${g.reasons.join('; ')})` : ''}`),
+      ].join('\n')
     : 'Gates: none evaluated.';
   return [
     `Assess this experiment. Outcome: ${r.outcome}.`,
     fence('goal, from the user', r.goal),
-    fence('strategy under test (designed by a model)', `name: ${r.strategy_name}\nhypothesis: ${r.hypothesis}\n\n${r.strategy_yaml.trimEnd()}`),
+    fence(
+      'strategy under test (designed by a model)',
+      `name: ${r.strategy_name}\nhypothesis: ${r.hypothesis}\n\n${r.strategy_yaml.trimEnd()}`,
+    ),
     training,
     backtest,
     gates,

@@ -109,9 +109,14 @@ export function createClaudeCaller(opts: ClaudeProviderOptions): ClaudeCaller {
     maxTokens,
     async call(params, usage, signal) {
       const body = { ...params, model, max_tokens: maxTokens };
-      const message = await withRetries(() => once(body, signal), policy, signal, () => {
-        usage.requests += 1;
-      });
+      const message = await withRetries(
+        () => once(body, signal),
+        policy,
+        signal,
+        () => {
+          usage.requests += 1;
+        },
+      );
       const u = message.usage;
       // Cache reads and writes are input too: budgets count every token the model read.
       usage.input_tokens += u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);

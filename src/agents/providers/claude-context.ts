@@ -19,7 +19,9 @@ const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** Every indicator with its parameters (type and default), outputs and docs. */
 export function renderIndicators(): string {
-  const lines = ['Indicators (type: params with defaults -> outputs; refer to an output as "<id>" when there is one, else "<id>.<output>"):'];
+  const lines = [
+    'Indicators (type: params with defaults -> outputs; refer to an output as "<id>" when there is one, else "<id>.<output>"):',
+  ];
   for (const type of indicatorTypes) {
     const entry = indicatorCatalog[type];
     const defaults = entry.params.parse({}) as Record<string, unknown>;
@@ -33,7 +35,8 @@ export function renderIndicators(): string {
 
 function paramKind(schema: z.ZodType): string {
   const json = z.toJSONSchema(schema, { io: 'input' }) as { type?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number };
-  const low = json.minimum !== undefined ? String(json.minimum) : json.exclusiveMinimum !== undefined ? `>${json.exclusiveMinimum}` : undefined;
+  const low =
+    json.minimum !== undefined ? String(json.minimum) : json.exclusiveMinimum !== undefined ? `>${json.exclusiveMinimum}` : undefined;
   const range =
     low !== undefined && json.maximum !== undefined
       ? `${low}..${json.maximum}`

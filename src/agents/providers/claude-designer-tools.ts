@@ -31,7 +31,8 @@ export const designerTools: Anthropic.Tool[] = [
   },
   {
     name: 'describe_data',
-    description: 'The data this strategy will be trained and backtested on: bars, bar size, dates, symbols, buy-and-hold return and volatility.',
+    description:
+      'The data this strategy will be trained and backtested on: bars, bar size, dates, symbols, buy-and-hold return and volatility.',
     input_schema: { type: 'object', properties: {}, additionalProperties: false },
   },
   {
@@ -65,7 +66,8 @@ export function checkStrategy(input: unknown, request: DesignRequest): StrategyC
   const yaml = (input as { strategy_yaml?: unknown } | null)?.strategy_yaml;
   if (typeof yaml !== 'string') return { ok: false, problems: ['strategy_yaml: expected the strategy as a YAML string'] };
   if (yaml.trim() === '') return { ok: false, problems: ['strategy_yaml: empty; give the whole strategy'] };
-  if (yaml.length > MAX_YAML_CHARS) return { ok: false, problems: [`strategy_yaml: ${yaml.length} characters; keep it under ${MAX_YAML_CHARS}`] };
+  if (yaml.length > MAX_YAML_CHARS)
+    return { ok: false, problems: [`strategy_yaml: ${yaml.length} characters; keep it under ${MAX_YAML_CHARS}`] };
   let resolved: ResolvedStrategy;
   try {
     resolved = parseStrategy(yaml, 'submitted');
@@ -121,7 +123,9 @@ export function runLookTool(name: string, input: unknown, request: DesignRequest
     }
     case 'validate_strategy': {
       const check = checkStrategy(input, request);
-      return check.ok ? { content: describeValid(check), isError: false } : { content: `invalid. ${describeProblems(check.problems)}`, isError: false };
+      return check.ok
+        ? { content: describeValid(check), isError: false }
+        : { content: `invalid. ${describeProblems(check.problems)}`, isError: false };
     }
     default:
       return undefined;

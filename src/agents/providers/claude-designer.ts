@@ -71,7 +71,10 @@ export function createClaudeDesigner(opts: ClaudeProviderOptions): Designer {
         }
         const check = checkStrategy(use.input, request);
         if (check.ok) {
-          log?.info({ strategy: check.resolved.strategy.name, hash: check.resolved.hash, turns: turn, invalid }, 'designer submitted a strategy');
+          log?.info(
+            { strategy: check.resolved.strategy.name, hash: check.resolved.hash, turns: turn, invalid },
+            'designer submitted a strategy',
+          );
           if (check.notes.length) log?.info({ notes: check.notes }, describeValid(check));
           const s = check.resolved.strategy;
           return {
