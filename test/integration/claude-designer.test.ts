@@ -268,7 +268,12 @@ describe('Claude designer against a local Messages API', () => {
       .catch((e: unknown) => e);
     expect((err as DomainError).code).toBe('MODEL_SERVICE_ERROR');
     expect((err as DomainError).message).toContain('529');
-    expect((err as DomainError).data).toMatchObject({ status: 529, type: 'overloaded_error', attempts: 2 });
+    expect((err as DomainError).data).toMatchObject({
+      status: 529,
+      type: 'overloaded_error',
+      attempts: 2,
+      usage: { input_tokens: 0, output_tokens: 0, requests: 2 },
+    });
 
     fake.reply(apiError(401, 'authentication_error'));
     const auth = await createClaudeDesigner(opts())
@@ -294,7 +299,7 @@ describe('Claude designer against a local Messages API', () => {
 
   it('cancels an in-flight request when the signal aborts, plain and streaming', async () => {
     for (const stream of [false, true]) {
-      fake.reply({ kind: 'hang' });
+      fake.reply(message([toolUse('describe_data', {})]), { kind: 'hang' });
       const ac = new AbortController();
       const pending = createClaudeDesigner(opts({ stream }))
         .design(request(), { signal: ac.signal })
@@ -305,6 +310,8 @@ describe('Claude designer against a local Messages API', () => {
       const err = await pending;
       expect((err as DomainError).code).toBe('CANCELLED');
       expect(Date.now() - t0).toBeLessThan(2000);
+      // Tokens spent before the cancel are reported so the budget still sees them.
+      expect((err as DomainError).data?.['usage']).toEqual({ input_tokens: 100, output_tokens: 20, requests: 2 });
     }
   });
 

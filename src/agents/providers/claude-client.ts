@@ -109,14 +109,21 @@ export function createClaudeCaller(opts: ClaudeProviderOptions): ClaudeCaller {
     maxTokens,
     async call(params, usage, signal) {
       const body = { ...params, model, max_tokens: maxTokens };
-      const message = await withRetries(
-        () => once(body, signal),
-        policy,
-        signal,
-        () => {
-          usage.requests += 1;
-        },
-      );
+      let message: Anthropic.Message;
+      try {
+        message = await withRetries(
+          () => once(body, signal),
+          policy,
+          signal,
+          () => {
+            usage.requests += 1;
+          },
+        );
+      } catch (err) {
+        // The tokens spent before a failure or a cancel still count against the budget.
+        if (err instanceof DomainError) throw new DomainError(err.code, err.message, { ...err.data, usage: { ...usage } });
+        throw err;
+      }
       const u = message.usage;
       // Cache reads and writes are input too: budgets count every token the model read.
       usage.input_tokens += u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
