@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'REGISTRY_UNAVAILABLE'
   | 'GATE_FAILED'
   | 'CONFLICT'
-  | 'SHUTTING_DOWN';
+  | 'SHUTTING_DOWN'
+  | 'DESIGN_FAILED'
+  | 'ASSESSMENT_FAILED'
+  | 'MODEL_SERVICE_ERROR';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;
