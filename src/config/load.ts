@@ -38,6 +38,11 @@ const NUMERIC = new Set<keyof ConfigInput>([
 
 function fromEnv(env: Record<string, string | undefined>): Partial<ConfigInput> {
   const out: Record<string, unknown> = {};
+  // The Anthropic SDK's own variables configure the research designer.
+  const research: Record<string, string> = {};
+  if (env['ANTHROPIC_API_KEY']) research['api_key'] = env['ANTHROPIC_API_KEY'];
+  if (env['ANTHROPIC_BASE_URL']) research['base_url'] = env['ANTHROPIC_BASE_URL'];
+  if (Object.keys(research).length) out['research'] = research;
   for (const [key, field] of Object.entries(ENV_KEYS)) {
     const v = env[key];
     if (v === undefined || v === '') continue;
@@ -67,14 +72,21 @@ export function loadConfig(src: ConfigSources = {}): Config {
   const cwd = src.cwd ?? '.';
   const root = packageRoot();
   const file = src.file ?? env['TRAINYARD_CONFIG'];
+  const layers: Record<string, unknown>[] = [
+    file ? fromFile(path.resolve(cwd, file)) : {},
+    fromEnv(env),
+    Object.fromEntries(Object.entries(src.argv ?? {}).filter(([, v]) => v !== undefined)),
+  ];
   const merged: Record<string, unknown> = {
     home: path.resolve(cwd, 'state'),
     strategies_dir: path.join(root, 'strategies'),
     data_dir: path.join(root, 'data'),
-    ...(file ? fromFile(path.resolve(cwd, file)) : {}),
-    ...fromEnv(env),
-    ...Object.fromEntries(Object.entries(src.argv ?? {}).filter(([, v]) => v !== undefined)),
+    ...Object.assign({}, ...layers),
   };
+  // The research section is merged key by key: an API key from the environment must not wipe a
+  // file's budgets (nor the other way round).
+  const research = layers.map((l) => l['research']).filter((r): r is object => typeof r === 'object' && r !== null);
+  if (research.length) merged['research'] = Object.assign({}, ...research);
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issues = formatIssues(parsed.error.issues);

@@ -24,6 +24,35 @@ const driftSchema = z.strictObject({
     .describe("Data spec of the most recent market data for the promotion gate's drift check; the model's own data source when absent"),
 });
 
+// Research loop budgets. Prices are USD per million tokens (input, output) as published for the
+// Claude models at the time of writing; keep them current in your config file.
+const researchSchema = z.strictObject({
+  designer: z
+    .enum(['auto', 'claude', 'offline'])
+    .default('auto')
+    .describe('auto: Claude when an API key is set (ANTHROPIC_API_KEY), otherwise the offline search'),
+  model: z.string().min(1).default('claude-sonnet-5-5').describe('Claude model for the designer and assessor'),
+  api_key: z.string().min(1).optional().describe('Anthropic API key; ANTHROPIC_API_KEY (never logged)'),
+  base_url: z.string().url().optional().describe('Anthropic API base URL; ANTHROPIC_BASE_URL'),
+  stream: z.boolean().default(false).describe('Stream Claude responses'),
+  max_repair_rounds: z.number().int().min(0).max(10).default(3).describe('Invalid strategies sent back to Claude for repair'),
+  default_data: z.string().min(1).default('sample:sp500').describe('Data spec research trains on when none is given'),
+  max_epochs: z.number().int().min(1).max(1000).default(30).describe('Epochs a designed strategy may train at most'),
+  max_cycles: z.number().int().min(1).max(10_000).default(1).describe('Cycles per research run unless --cycles says otherwise'),
+  max_wall_minutes: z.number().min(0.1).default(240).describe('Wall time one research run may take'),
+  max_tokens: z.number().int().min(0).default(2_000_000).describe('Tokens one research run may spend (input + output)'),
+  daily_cost_usd: z.number().min(0).default(20).describe('Spend per UTC day across all runs'),
+  prices: z
+    .record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) }))
+    .default({
+      'claude-sonnet-5-5': { input: 3, output: 15 },
+      'claude-opus-5-5': { input: 15, output: 75 },
+      'claude-haiku-5-5': { input: 1, output: 5 },
+    })
+    .describe('USD per million tokens per model'),
+  auto_promote_staging: z.boolean().default(true).describe('Promote a cycle model that passes the promotion gate to staging'),
+});
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting in one schema. Precedence: command-line flags > environment > config file > defaults. */
@@ -66,6 +95,7 @@ export const configSchema = z.strictObject({
     }))
     .describe('Gate thresholds; the training gate defaults follow the model-trainer spec'),
   drift: driftSchema.default(() => driftSchema.parse({})).describe('Drift thresholds (check_drift and the promotion gate)'),
+  research: researchSchema.default(() => researchSchema.parse({})).describe('Research loop: designer, budgets, prices'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,6 +5,7 @@ import { openDatabase } from './db.js';
 import { createEvaluationStore } from './evaluations.js';
 import { createModelStore } from './models.js';
 import { createOperationStore } from './operations.js';
+import { createResearchCycleStore } from './research-cycles.js';
 import type { Actor, ListModelsFilter, PromoteInput, RegisterInput } from './types.js';
 
 export interface RegistryOptions {
@@ -55,6 +56,7 @@ export function openRegistry(opts: RegistryOptions) {
     modelsDir,
     operations,
     audit,
+    research: createResearchCycleStore(db, clock),
     evaluations: {
       ...evaluations,
       /** A person's approval of a version for production (config gates.require_human_approval). */

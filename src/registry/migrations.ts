@@ -123,6 +123,40 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX drift_reports_model ON drift_reports(model_id, id);
   `,
+  // 3: research cycles: each cycle's persisted state machine and its journal entry.
+  `
+  CREATE TABLE research_cycles (
+    cycle_id TEXT PRIMARY KEY,
+    program TEXT NOT NULL,
+    run_id TEXT NOT NULL REFERENCES operations(id),
+    cycle_index INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('designing','training','backtesting','assessing','done',
+      'gate_rejected_training','gate_rejected_backtest','failed','cancelled')),
+    seed INTEGER NOT NULL,
+    designer TEXT NOT NULL,
+    strategy_name TEXT,
+    strategy_hash TEXT,
+    strategy_yaml TEXT,
+    hypothesis TEXT,
+    training_op_id TEXT REFERENCES operations(id),
+    model_id TEXT REFERENCES model_versions(model_id),
+    metrics TEXT,
+    gates TEXT,
+    verdict TEXT,
+    rationale TEXT,
+    next_hypotheses TEXT,
+    stage TEXT,
+    usage TEXT NOT NULL DEFAULT '{}',
+    error TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finished_at TEXT,
+    UNIQUE (program, cycle_index)
+  );
+  CREATE INDEX research_cycles_run ON research_cycles(run_id);
+  CREATE INDEX research_cycles_program ON research_cycles(program, cycle_index);
+  CREATE INDEX research_cycles_model ON research_cycles(model_id);
+  `,
 ];
 
 export function schemaVersion(db: Database.Database): number {
