@@ -4,7 +4,9 @@ import { packageRoot } from '../config/paths.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
 import { servicesFor, type CliIo } from './context.js';
+import { ingestCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
+import { monitorCommand } from './monitor.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { trainCommand } from './train.js';
@@ -50,6 +52,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   train: (a, io) => trainCommand(a, io, false),
   demo: (a, io) => trainCommand(a, io, true),
   models: modelsCommand,
+  ingest: ingestCommand,
+  monitor: monitorCommand,
   serve: serveCommand,
   status: statusCommand,
   strategies,

@@ -13,9 +13,11 @@ Usage:
   trainyard models promote <model_id> --to staging|production --reason "<why>" [--skip-staging] [--force]
   trainyard models rollback <name> --reason "<why>"   previous production version back
   trainyard models history <name>        every stage change (who, when, why)
+  trainyard ingest --data <spec> [--symbols A,B] [--replace]   append new bars; production models score them
+  trainyard monitor [--name N] [--update]   live performance of production models (accuracy, win rate, Sharpe, importance)
 
 Train options:
-  --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2]
+  --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2] | store:[A,B][,timeframe=1d]
   --symbols A,B        only these symbols
   --from YYYY-MM-DD    first bar (inclusive)     --to YYYY-MM-DD   last bar (inclusive)
   --timeframe 4h       resample to this bar size (must be coarser than the data's)

@@ -49,7 +49,7 @@ export interface DriftReport {
 export async function driftReport(
   modelDir: string,
   spec: string,
-  opts: { dataDir: string; from?: string; to?: string; thresholds?: DriftThresholds },
+  opts: { dataDir: string; from?: string; to?: string; thresholds?: DriftThresholds; storeFile?: string },
 ): Promise<DriftReport> {
   const t = opts.thresholds ?? DEFAULT_DRIFT;
   const art = await loadArtifacts(modelDir);
@@ -61,6 +61,7 @@ export async function driftReport(
       from: opts.from,
       to: opts.to,
       dataDir: opts.dataDir,
+      storeFile: opts.storeFile,
     });
     const sets = buildFeaturesMulti(strategy, data.series);
     // Every bar with all features defined (the latest ones have no outcome yet) ...

@@ -15,6 +15,8 @@ import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
 import { registerTrainedModel } from './registration.js';
+import { createMonitoringServices } from '../monitoring/performance.js';
+import { withStoreFile } from '../pipeline/data/index.js';
 
 export interface TrainInput {
   /** Name under strategies/, a path, or inline YAML. */
@@ -105,7 +107,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       const spec: TrainingJobSpec = {
         strategy_yaml: strategy.yaml,
         strategy_source: strategy.source,
-        data: input.data,
+        data: withStoreFile(input.data, registry.file),
         overrides: input.overrides,
         data_dir: config.data_dir,
         cwd,
@@ -172,6 +174,18 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     },
   };
 
+  const backend = (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads });
+  const monitoring = createMonitoringServices({
+    registry,
+    home: config.home,
+    dataDir: config.data_dir,
+    cwd,
+    clock,
+    logger,
+    rules: config.performance,
+    backend,
+  });
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -179,17 +193,20 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     codeVersion: version,
     paths: { models, staging, training: path.join(config.home, 'training') },
-    backend: (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads }),
+    backend,
     registry,
     jobs,
     mirror,
     strategies,
     training,
+    /** ingest.ingest / newBarsSince / batches; performance.update / report / status (src/monitoring/performance.ts). */
+    ...monitoring,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {
         await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
         await mirror.close();
+        await monitoring.performance.flush();
         registry.close();
       })();
       return closing;

@@ -15,7 +15,7 @@ export const checkDrift = defineTool({
     'Returns action_required and a recommendation; next: start_training on recent data, or rollback_model.',
   input: z.object({
     model_id: modelIdSchema,
-    data: z.string().min(1).describe('Data spec of the recent data, e.g. "csv:./recent.csv" or "sample:sp500"'),
+    data: z.string().min(1).describe('Data spec of the recent data, e.g. "store:" (ingested bars), "csv:./recent.csv" or "sample:sp500"'),
     from: z.string().optional().describe('First bar to use, ISO date'),
     to: z.string().optional(),
   }),
@@ -45,6 +45,7 @@ export const checkDrift = defineTool({
     await services.backend();
     const report = await driftReport(model.artifact_path, input.data, {
       dataDir: services.config.data_dir,
+      storeFile: services.registry.file,
       from: input.from,
       to: input.to,
     });
