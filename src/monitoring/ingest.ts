@@ -134,12 +134,13 @@ function batchTimeframe(bars: BarStore, series: { symbol: string; time: Float64A
 
 function conflictError(source: string, conflicts: Conflict[]): DomainError {
   const listed = conflicts.slice(0, MAX_LISTED_CONFLICTS);
-  const lines = listed.map(
-    (c) =>
-      `  ${c.symbol} ${c.time}: ${Object.entries(c.differences)
-        .map(([f, d]) => `${f} ${d.stored} stored, ${d.incoming} new`)
-        .join('; ')}`,
-  );
+  const lines = listed.map((c) => {
+    const fields = Object.keys(c.differences);
+    const field = fields.includes('close') ? 'close' : fields[0]!;
+    const d = c.differences[field]!;
+    const others = fields.length > 1 ? ` (+${fields.length - 1} more field${fields.length > 2 ? 's' : ''})` : '';
+    return `  ${c.symbol} ${c.time}: ${field} ${+d.stored.toPrecision(10)} stored, ${+d.incoming.toPrecision(10)} new${others}`;
+  });
   if (conflicts.length > listed.length) lines.push(`  ... and ${conflicts.length - listed.length} more`);
   return new DomainError(
     'CONFLICT',
