@@ -29,7 +29,7 @@ export type DataSpec =
   | { kind: 'store'; params: StoreParams };
 
 export const SPEC_USAGE =
-  'Use csv:<path>, sample:sp500, synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2][,timeframe=1d][,start=2010-01-01] or store:[SYM1,SYM2][,timeframe=1d]';
+  'Use csv:<path>, sample:sp500 or synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2][,timeframe=1d][,start=2010-01-01], or store:[SYM1,SYM2][,timeframe=1d] for ingested bars';
 
 export const SYNTHETIC_DEFAULTS: SyntheticParams = {
   seed: 1,
