@@ -181,5 +181,17 @@ describe('ingestion and performance monitoring', () => {
     expect(later.degraded_since).toBe(m.degraded_since);
     expect(later.degraded_days).toBeGreaterThan(0);
     expect(Date.parse(later.window_end!)).toBeGreaterThan(end);
+
+    // An explicit replace overwrites conflicting bars, is recorded on the batch, and the model re-scores from there.
+    const replaced = (await mcp.call('ingest_data', { data: LIVE(5, 9), on_conflict: 'replace' })).structuredContent as {
+      added: number;
+      replaced: number;
+      notes: string[];
+      monitoring: { updated: { scored: number }[] };
+    };
+    expect(replaced).toMatchObject({ added: 0, replaced: 5 });
+    expect(replaced.notes.join()).toMatch(/5 stored bars were replaced/);
+    expect(services.ingest.batches(1)[0]).toMatchObject({ on_conflict: 'replace', replaced: 5 });
+    expect(replaced.monitoring.updated[0]!.scored).toBe(later.scored_bars);
   }, 30_000);
 });
