@@ -5,7 +5,9 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
 import { servicesFor, type CliIo } from './context.js';
 import { driftCommand } from './drift.js';
+import { ingestCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
+import { monitorCommand } from './monitor.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { trainCommand } from './train.js';
@@ -52,6 +54,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   demo: (a, io) => trainCommand(a, io, true),
   drift: driftCommand,
   models: modelsCommand,
+  ingest: ingestCommand,
+  monitor: monitorCommand,
   serve: serveCommand,
   status: statusCommand,
   strategies,

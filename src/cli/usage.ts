@@ -15,9 +15,11 @@ Usage:
   trainyard models approve <model_id> --reason "<why>"   a person's approval for production (when config requires one)
   trainyard models history <name>        every stage change (who, when, why)
   trainyard drift <model_id> --data <spec> [--from D] [--to D]   feature, prediction and concept drift on recent data
+  trainyard ingest --data <spec> [--symbols A,B] [--replace]   append new bars; production models score them
+  trainyard monitor [--name N] [--update]   live performance of production models (accuracy, win rate, Sharpe, importance)
 
 Train options:
-  --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2]
+  --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2] | store:[A,B][,timeframe=1d]
   --symbols A,B        only these symbols
   --from YYYY-MM-DD    first bar (inclusive)     --to YYYY-MM-DD   last bar (inclusive)
   --timeframe 4h       resample to this bar size (must be coarser than the data's)

@@ -53,6 +53,24 @@ const researchSchema = z.strictObject({
   auto_promote_staging: z.boolean().default(true).describe('Promote a cycle model that passes the promotion gate to staging'),
 });
 
+const metricRule = (days: number, threshold: number, min_samples: number) =>
+  z
+    .strictObject({ days: z.number().positive(), threshold: z.number(), min_samples: z.number().int().min(1) })
+    .default({ days, threshold, min_samples });
+// Performance monitoring. Windows from issue 5 (accuracy 7 d, win rate and Sharpe 30 d). Accuracy 0.40: under
+// the training gate's 0.45 by the noise of a one-week window, above the 1/3 of guessing among 3 classes; win
+// rate 0.45 = the backtest gate's; Sharpe 0: a 30-day Sharpe has a standard error near sqrt(252/30) = 2.9, so
+// only a loss is a signal; importance rank correlation 0.3 = a weak but real agreement with training over 90 d
+// (permutation importance on fewer than 40 rows is noise); gap_factor 4: daily equity bars' longest routine
+// break is a 4-day holiday weekend.
+const performanceSchema = z.strictObject({
+  prediction_accuracy: metricRule(7, 0.4, 5),
+  signal_win_rate: metricRule(30, 0.45, 5),
+  sharpe: metricRule(30, 0, 10),
+  feature_importance_stability: metricRule(90, 0.3, 40),
+  gap_factor: z.number().min(1.5).default(4),
+});
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting in one schema. Precedence: command-line flags > environment > config file > defaults. */
@@ -96,6 +114,7 @@ export const configSchema = z.strictObject({
     .describe('Gate thresholds; the training gate defaults follow the model-trainer spec'),
   drift: driftSchema.default(() => driftSchema.parse({})).describe('Drift thresholds (check_drift and the promotion gate)'),
   research: researchSchema.default(() => researchSchema.parse({})).describe('Research loop: designer, budgets, prices'),
+  performance: performanceSchema.default(performanceSchema.parse({})).describe('Production performance monitoring windows and thresholds'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -51,6 +51,8 @@ export async function driftReport(
   spec: string,
   opts: {
     dataDir: string;
+    /** The registry database, for `store:` specs (ingested bars). */
+    storeFile?: string | undefined;
     cwd?: string | undefined;
     from?: string | undefined;
     to?: string | undefined;
@@ -70,6 +72,7 @@ export async function driftReport(
       to: opts.to,
       dataDir: opts.dataDir,
       cwd: opts.cwd,
+      storeFile: opts.storeFile,
     });
     const sets = buildFeaturesMulti(strategy, data.series);
     // Every bar with all features defined (the latest ones have no outcome yet) ...

@@ -157,6 +157,60 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX research_cycles_program ON research_cycles(program, cycle_index);
   CREATE INDEX research_cycles_model ON research_cycles(model_id);
   `,
+  // 4: ingested bars (one timeframe per symbol), ingest batches, production scoring and evaluations. (one timeframe per symbol), ingest batches, production scoring and evaluations.
+  `
+  CREATE TABLE ingest_batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    source TEXT NOT NULL,
+    timeframe TEXT NOT NULL,
+    symbols TEXT NOT NULL,
+    on_conflict TEXT NOT NULL CHECK (on_conflict IN ('reject','replace')),
+    received INTEGER NOT NULL,
+    added INTEGER NOT NULL,
+    duplicates INTEGER NOT NULL,
+    replaced INTEGER NOT NULL,
+    gaps TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE TABLE bars (
+    symbol TEXT NOT NULL,
+    timeframe TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    open REAL NOT NULL,
+    high REAL NOT NULL,
+    low REAL NOT NULL,
+    close REAL NOT NULL,
+    volume REAL NOT NULL,
+    batch_id INTEGER NOT NULL REFERENCES ingest_batches(id),
+    PRIMARY KEY (symbol, timeframe, time)
+  ) WITHOUT ROWID;
+  CREATE TABLE performance_predictions (
+    model_id TEXT NOT NULL REFERENCES model_versions(model_id),
+    symbol TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    p_down REAL NOT NULL,
+    p_flat REAL NOT NULL,
+    p_up REAL NOT NULL,
+    predicted INTEGER NOT NULL,
+    position INTEGER NOT NULL CHECK (position IN (-1, 0, 1)),
+    scored_at TEXT NOT NULL,
+    realised_label INTEGER,
+    realised_return REAL,
+    bar_return REAL,
+    resolved_at TEXT,
+    PRIMARY KEY (model_id, symbol, time)
+  ) WITHOUT ROWID;
+  CREATE TABLE performance_evaluations (
+    model_id TEXT NOT NULL REFERENCES model_versions(model_id),
+    window_end INTEGER NOT NULL,
+    evaluated_at TEXT NOT NULL,
+    metrics TEXT NOT NULL,
+    degraded_metrics TEXT NOT NULL,
+    retraining_recommended INTEGER NOT NULL,
+    PRIMARY KEY (model_id, window_end)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function schemaVersion(db: Database.Database): number {

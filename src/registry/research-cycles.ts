@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { researchCycleSchema, TERMINAL_CYCLE_STATES, type ResearchCycle } from '../domain/research.js';
 import type { Db } from './db.js';
 import { fromJson, toJson } from './json-columns.js';
+import { whereEquals } from './where.js';
 
 type Row = Record<string, unknown>;
 const JSON_COLUMNS = ['metrics', 'gates', 'next_hypotheses', 'usage'] as const;
@@ -77,12 +78,9 @@ export function createResearchCycleStore(db: Db, clock: () => Date) {
     },
 
     list(filter: { program?: string | undefined; run_id?: string | undefined; limit?: number | undefined } = {}): ResearchCycle[] {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (filter.program) (where.push('program = ?'), args.push(filter.program));
-      if (filter.run_id) (where.push('run_id = ?'), args.push(filter.run_id));
-      const sql = `SELECT * FROM research_cycles ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-      return (db.prepare(sql).all(...args, Math.min(10_000, filter.limit ?? 100)) as Row[]).map(parseRow);
+      const where = whereEquals({ program: filter.program, run_id: filter.run_id });
+      const sql = `SELECT * FROM research_cycles ${where.sql} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+      return (db.prepare(sql).all(...where.args, Math.min(10_000, filter.limit ?? 100)) as Row[]).map(parseRow);
     },
 
     /** Cycles not yet ended that belong to a run (to resume them). */

@@ -22,6 +22,7 @@ export function createDriftService(o: { config: Config; registry: Registry; cwd:
       const report = await driftReport(model.artifact_path, input.data, {
         dataDir: o.config.data_dir,
         cwd: o.cwd,
+        storeFile: o.registry.file,
         from: input.from,
         to: input.to,
         thresholds: o.config.drift,

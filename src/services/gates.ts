@@ -58,6 +58,7 @@ export function createGateService(o: GateServiceOptions) {
       const report = await driftReport(model.artifact_path, spec, {
         dataDir: config.data_dir,
         cwd: o.cwd,
+        storeFile: registry.file,
         lastBars: config.drift.recent_bars,
         thresholds: config.drift,
       });

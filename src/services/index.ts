@@ -17,6 +17,8 @@ import { createMirror, type Mirror } from '../registry/mirror.js';
 import { createDriftService } from './drift.js';
 import { createGateService, type GateService } from './gates.js';
 import { registerTrainedModel } from './registration.js';
+import { createMonitoringServices } from '../monitoring/performance.js';
+import { withStoreFile } from '../pipeline/data/index.js';
 
 export interface TrainInput {
   /** Name under strategies/, a path, or inline YAML. */
@@ -120,7 +122,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       const spec: TrainingJobSpec = {
         strategy_yaml: strategy.yaml,
         strategy_source: strategy.source,
-        data: input.data,
+        data: withStoreFile(input.data, registry.file),
         overrides: input.overrides,
         data_dir: config.data_dir,
         cwd,
@@ -187,6 +189,17 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     },
   };
 
+  const monitoring = createMonitoringServices({
+    registry,
+    home: config.home,
+    dataDir: config.data_dir,
+    cwd,
+    clock,
+    logger,
+    rules: config.performance,
+    backend,
+  });
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -203,11 +216,14 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     mirror,
     strategies,
     training,
+    /** ingest.ingest / newBarsSince / batches; performance.update / report / status (src/monitoring/performance.ts). */
+    ...monitoring,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {
         await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
         await mirror.close();
+        await monitoring.performance.flush();
         registry.close();
       })();
       return closing;

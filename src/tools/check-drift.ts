@@ -16,7 +16,7 @@ export const checkDrift = defineTool({
     'Next: start_training on recent data, or rollback_model. Thresholds come from config (drift section).',
   input: z.object({
     model_id: modelIdSchema,
-    data: z.string().min(1).describe('Data spec of the recent data, e.g. "csv:./recent.csv" or "sample:sp500"'),
+    data: z.string().min(1).describe('Data spec of the recent data, e.g. "store:" (ingested bars), "csv:./recent.csv" or "sample:sp500"'),
     from: z.string().optional().describe('First bar to use, ISO date'),
     to: z.string().optional(),
   }),

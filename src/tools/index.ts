@@ -3,7 +3,9 @@ import { checkDrift } from './check-drift.js';
 import type { ToolDefinition } from './define-tool.js';
 import { evaluateGate } from './evaluate-gate.js';
 import { getModel } from './get-model.js';
+import { getPerformance } from './get-performance.js';
 import { getStatus } from './get-status.js';
+import { ingestData } from './ingest-data.js';
 import { listModels } from './list-models.js';
 import { listOperations } from './list-operations.js';
 import { promoteModel } from './promote-model.js';
@@ -23,6 +25,8 @@ export const allTools: ToolDefinition[] = [
   getModel,
   evaluateGate,
   checkDrift,
+  ingestData,
+  getPerformance,
   promoteModel,
   rollbackModel,
   validateStrategy,

@@ -1,7 +1,16 @@
 export type { Bars, LoadOptions, MarketData } from './types.js';
 export { barCount } from './types.js';
 export { loadMarketData } from './load.js';
-export { parseDataSpec, SPEC_USAGE, SYNTHETIC_DEFAULTS, type DataSpec, type SyntheticParams } from './spec.js';
+export {
+  parseDataSpec,
+  withStoreFile,
+  SPEC_USAGE,
+  SYNTHETIC_DEFAULTS,
+  type DataSpec,
+  type StoreParams,
+  type SyntheticParams,
+} from './spec.js';
+export { readStoredBars, readStoreFile, type StoredSeries } from './store.js';
 export { parseCsv, readCsv, type CsvOptions, type CsvResult } from './csv.js';
 export { readCsvFile } from './csv-file.js';
 export { decodeCsvBytes } from './decode.js';

@@ -1,10 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
+import { DomainError } from '../../domain/errors.js';
 import { readCsvFile } from './csv-file.js';
 import { filterRange, selectSymbols } from './filter.js';
 import { hashBars } from './hash.js';
 import { resampleBars, assertResamplable } from './resample.js';
 import { loadSample } from './sample.js';
 import { parseDataSpec, type DataSpec } from './spec.js';
+import { readStoreFile } from './store.js';
 import { generateSynthetic } from './synthetic.js';
 import { inferTimeframe, timeframeMinutes } from './timeframe.js';
 import type { Bars, LoadOptions, MarketData } from './types.js';
@@ -18,11 +20,12 @@ interface Loaded {
 /**
  * Resolves a data spec to bars: load (csv / sample / synthetic) -> keep `symbols` -> keep the
  * `from`..`to` range -> resample to `timeframe` -> hash. Relative csv paths are resolved against
- * `opts.cwd` (default: the process working directory, as Node resolves it).
+ * `opts.cwd` (default: the process working directory, as Node resolves it). `store:` specs read
+ * the registry database named in the spec (`db=`) or `opts.storeFile`, read-only.
  */
 export async function loadMarketData(spec: string, opts: LoadOptions = {}): Promise<MarketData> {
   const parsed = parseDataSpec(spec);
-  const loaded = await loadSource(parsed, opts);
+  const loaded = await loadSource(parsed, opts, spec);
   const notes = [...loaded.notes];
   if (opts.timeframe !== undefined) assertResamplable(loaded.timeframe, opts.timeframe);
   let series = selectSymbols(loaded.series, opts.symbols, spec);
@@ -38,7 +41,7 @@ export async function loadMarketData(spec: string, opts: LoadOptions = {}): Prom
   return { series, timeframe, source: spec, hash: hashBars(series), notes };
 }
 
-async function loadSource(spec: DataSpec, opts: LoadOptions): Promise<Loaded> {
+async function loadSource(spec: DataSpec, opts: LoadOptions, source: string): Promise<Loaded> {
   switch (spec.kind) {
     case 'csv': {
       const abs = isAbsolute(spec.path) ? spec.path : resolve(opts.cwd ?? '.', spec.path);
@@ -51,5 +54,18 @@ async function loadSource(spec: DataSpec, opts: LoadOptions): Promise<Loaded> {
     }
     case 'synthetic':
       return { series: generateSynthetic(spec.params), notes: [], timeframe: spec.params.timeframe };
+    case 'store': {
+      const file = spec.params.db ?? opts.storeFile;
+      if (!file) {
+        throw new DomainError(
+          'INVALID_DATA_SPEC',
+          `${source}: store: specs are read through trainyard (its registry database); none was given here.`,
+          {
+            spec: source,
+          },
+        );
+      }
+      return { ...readStoreFile(file, spec.params, source), notes: [] };
+    }
   }
 }

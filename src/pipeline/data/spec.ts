@@ -14,10 +14,22 @@ export interface SyntheticParams {
   start: string;
 }
 
-export type DataSpec = { kind: 'csv'; path: string } | { kind: 'sample'; name: 'sp500' } | { kind: 'synthetic'; params: SyntheticParams };
+/** Bars ingested into the registry (ingest_data); `db` is filled in by trainyard when it hands the spec to a worker. */
+export interface StoreParams {
+  /** null: every stored symbol. */
+  symbols: string[] | null;
+  timeframe: string | null;
+  db: string | null;
+}
+
+export type DataSpec =
+  | { kind: 'csv'; path: string }
+  | { kind: 'sample'; name: 'sp500' }
+  | { kind: 'synthetic'; params: SyntheticParams }
+  | { kind: 'store'; params: StoreParams };
 
 export const SPEC_USAGE =
-  'Use csv:<path>, sample:sp500 or synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2][,timeframe=1d][,start=2010-01-01]';
+  'Use csv:<path>, sample:sp500 or synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2][,timeframe=1d][,start=2010-01-01], or store:[SYM1,SYM2][,timeframe=1d] for ingested bars';
 
 export const SYNTHETIC_DEFAULTS: SyntheticParams = {
   seed: 1,
@@ -54,9 +66,48 @@ export function parseDataSpec(spec: string): DataSpec {
     return { kind: 'sample', name: 'sp500' };
   }
   if (scheme === 'synthetic') return { kind: 'synthetic', params: parseSyntheticParams(spec, rest) };
+  if (scheme === 'store' && colon >= 0) return { kind: 'store', params: parseStoreParams(spec, rest) };
   if (/\.csv$/i.test(text)) return { kind: 'csv', path: text };
   const part = colon < 0 ? text : text.slice(0, colon);
-  throw specError(spec, `unknown scheme "${part}" (known: csv, sample, synthetic)`, { part }, 'Unknown');
+  throw specError(spec, `unknown scheme "${part}" (known: csv, sample, synthetic, store)`, { part }, 'Unknown');
+}
+
+/** `store:` (everything), `store:SPX,QQQ`, `store:SPX,timeframe=1d`; `db=<file>` names the registry database. */
+function parseStoreParams(spec: string, rest: string): StoreParams {
+  const params: StoreParams = { symbols: null, timeframe: null, db: null };
+  const symbols: string[] = [];
+  for (const raw of rest.split(',')) {
+    const item = raw.trim();
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    if (eq < 0) {
+      if (!/^[A-Za-z0-9._^-]+$/.test(item)) throw specError(spec, `"${item}" is not a symbol (letters, digits, . _ ^ -)`, { part: item });
+      if (!symbols.includes(item)) symbols.push(item);
+      continue;
+    }
+    const key = item.slice(0, eq).trim().toLowerCase();
+    const value = item.slice(eq + 1).trim();
+    if (key === 'timeframe' && /^\d+(m|h|d|w)$/.test(value) && !/^0+[mhdw]$/.test(value)) params.timeframe = value;
+    else if (key === 'timeframe') throw specError(spec, `timeframe must look like 1h, 4h, 1d or 1w, got "${value}"`, { part: key });
+    else if (key === 'db' && value !== '') params.db = value;
+    else throw specError(spec, `unknown store parameter "${key}"; valid: symbols (bare names), timeframe`, { part: key });
+  }
+  if (symbols.length > 0) params.symbols = symbols;
+  return params;
+}
+
+/** The spec with the registry database named, so a worker thread can open it read-only itself. */
+export function withStoreFile(spec: string | undefined, file: string): string | undefined {
+  if (spec === undefined) return spec;
+  let parsed: DataSpec;
+  try {
+    parsed = parseDataSpec(spec);
+  } catch {
+    return spec;
+  }
+  return parsed.kind === 'store' && parsed.params.db === null
+    ? `${spec.trim().replace(/,\s*$/, '')}${/:\s*$/.test(spec) ? '' : ','}db=${file}`
+    : spec;
 }
 
 function parseSyntheticParams(spec: string, rest: string): SyntheticParams {

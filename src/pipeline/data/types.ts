@@ -36,6 +36,8 @@ export interface LoadOptions {
   cwd?: string | undefined;
   /** Folder holding bundled data files (sp500-2000.csv). */
   dataDir?: string | undefined;
+  /** Registry database read (read-only) by `store:` specs that do not name one. */
+  storeFile?: string | undefined;
 }
 
 export function barCount(data: MarketData): number {

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ingestSummarySchema } from '../monitoring/ingest.js';
+import { modelUpdateSchema } from '../monitoring/performance.js';
+import { defineTool } from './define-tool.js';
+
+export const ingestData = defineTool({
+  name: 'ingest_data',
+  title: 'Ingest new market bars',
+  description:
+    'Append new OHLCV bars (a data spec: csv:<path>, sample:sp500 or synthetic:...) to the bar store, validated like training data. ' +
+    'Bars already stored with identical values are reported as duplicates and skipped; a bar stored with different values is a conflict ' +
+    "that rejects the whole batch (nothing written, the first conflicts listed) unless on_conflict is 'replace'. Gaps next to the new bars " +
+    '(longer than the series usually has) are reported. Then every production model trading these symbols scores the new bars, records ' +
+    'outcomes whose label horizon has passed and re-evaluates its metrics (see get_performance). Ingested bars load back as data "store:".',
+  input: z.object({
+    data: z.string().min(1).describe('Data spec of the new bars, e.g. "csv:./latest.csv"'),
+    symbols: z.array(z.string().min(1)).optional().describe('Only these symbols of the source'),
+    on_conflict: z
+      .enum(['reject', 'replace'])
+      .default('reject')
+      .describe("'reject': a bar stored with other values rejects the batch; 'replace': overwrite them (recorded in the batch)"),
+  }),
+  output: ingestSummarySchema.extend({
+    monitoring: z.object({
+      updated: z.array(modelUpdateSchema).describe('Production models that scored the new bars'),
+      skipped: z.array(z.object({ model_id: z.string(), reason: z.string() })),
+    }),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  handler: (input, services, ctx) => services.ingest.ingest(input, ctx.actor),
+  render: (o) => {
+    const scored = o.monitoring.updated.map((u) => `${u.model_id} scored ${u.scored}, resolved ${u.resolved}`).join('; ');
+    return (
+      `batch ${o.batch_id}: ${o.added} bars added, ${o.duplicates} duplicates skipped` +
+      (o.replaced ? `, ${o.replaced} replaced` : '') +
+      `, ${o.gaps.length} gaps` +
+      (o.gaps.length
+        ? ` (${o.gaps
+            .slice(0, 3)
+            .map((g) => `${g.symbol} ${g.from.slice(0, 10)}..${g.to.slice(0, 10)}`)
+            .join(', ')})`
+        : '') +
+      (scored ? ` · ${scored}` : ' · no production model scored')
+    );
+  },
+});
