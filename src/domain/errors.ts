@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'REGISTRY_UNAVAILABLE'
   | 'GATE_FAILED'
   | 'CONFLICT'
-  | 'SHUTTING_DOWN';
+  | 'SHUTTING_DOWN'
+  | 'SEARCH_EXHAUSTED';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;
