@@ -2,13 +2,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Strategy } from '../../domain/strategy.js';
 import { parseStrategy } from '../../pipeline/strategy-source.js';
 import { NO_USAGE, type Design, type DesignRequest, type Designer } from '../types.js';
-import {
-  explorationHypothesis,
-  describeStrategy,
-  mutationHypothesis,
-  problemReason,
-  recombinationHypothesis,
-} from './offline-describe.js';
+import { explorationHypothesis, describeStrategy, mutationHypothesis, problemReason, recombinationHypothesis } from './offline-describe.js';
 import { knownContentHashes, rankParents, thresholdLessons, violatedLesson, type Parent, type Problem } from './offline-journal.js';
 import { applyMutation, randomMutation, recombine, type Direction, type Mutation, type MutationKind } from './offline-mutate.js';
 import { createDraw, type Draw } from './offline-random.js';
@@ -65,7 +59,11 @@ export function createOfflineDesigner(): Designer {
 
 export function designOffline(request: DesignRequest, signal?: AbortSignal): Design {
   if (signal?.aborted) throw new DomainError('CANCELLED', 'The research cycle was cancelled while designing.');
-  const ctx: SpaceContext = { scale: dataScale(request.data), maxEpochs: Math.max(1, Math.floor(request.max_epochs)), spec: request.data.spec };
+  const ctx: SpaceContext = {
+    scale: dataScale(request.data),
+    maxEpochs: Math.max(1, Math.floor(request.max_epochs)),
+    spec: request.data.spec,
+  };
   const draw = createDraw(request.seed);
   const parents = rankParents(request.journal, ctx.scale);
   const lessons = thresholdLessons(parents, ctx.scale);

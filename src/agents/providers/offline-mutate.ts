@@ -123,7 +123,12 @@ const indicatorPeriod: Operator = (s, draw, scale, direction) => {
   let rescaled = '';
   for (const [key, before] of rangesBefore) {
     const after = outputRange(ind, outputOf(key), scale);
-    const k = before.kind === 'signed' && after.kind === 'signed' ? after.scale / before.scale : before.kind === 'positive' && after.kind === 'positive' ? after.level / before.level : 1;
+    const k =
+      before.kind === 'signed' && after.kind === 'signed'
+        ? after.scale / before.scale
+        : before.kind === 'positive' && after.kind === 'positive'
+          ? after.level / before.level
+          : 1;
     if (k !== 1 && Number.isFinite(k)) {
       scaleFuzzy(s.fuzzy_sets[key]!, k);
       rescaled = `; fuzzy breakpoints rescaled x${k.toFixed(2)} to the new period's range`;
@@ -148,7 +153,10 @@ const addIndicator: Operator = (s, draw, scale) => {
   const ind = sampleIndicator(draw, scale, new Set(s.indicators.map((d) => d.id)));
   if (!ind) return null;
   attachIndicator(s, ind, draw, scale);
-  const used = [...Object.keys(s.fuzzy_sets).filter((k) => indicatorOf(k) === ind.id), ...s.features.raw.filter((k) => indicatorOf(k) === ind.id)];
+  const used = [
+    ...Object.keys(s.fuzzy_sets).filter((k) => indicatorOf(k) === ind.id),
+    ...s.features.raw.filter((k) => indicatorOf(k) === ind.id),
+  ];
   return {
     kind: 'add_indicator',
     change: `added ${label(ind)} (${JSON.stringify(ind.params)}) as ${used.join(', ')}`,
@@ -178,7 +186,9 @@ const fuzzyBreakpoints: Operator = (s, draw) => {
   if (!keys.length || !s.features.fuzzy) return null;
   const key = draw.pick(keys);
   const sets = s.fuzzy_sets[key]!;
-  const points = Object.values(sets).flatMap((m) => (m.type === 'gaussian' ? [m.params[0]! - m.params[1]!, m.params[0]! + m.params[1]!] : m.params));
+  const points = Object.values(sets).flatMap((m) =>
+    m.type === 'gaussian' ? [m.params[0]! - m.params[1]!, m.params[0]! + m.params[1]!] : m.params,
+  );
   const lo = Math.min(...points);
   const hi = Math.max(...points);
   const mid = (lo + hi) / 2;
@@ -196,7 +206,10 @@ const fuzzyBreakpoints: Operator = (s, draw) => {
   }
   const g = draw.pick([0.7, 0.8, 1.25, 1.4]);
   for (const m of Object.values(sets)) {
-    m.params = m.type === 'gaussian' ? [round4(mid + (m.params[0]! - mid) * g), round4(m.params[1]! * g)] : m.params.map((p) => round4(mid + (p - mid) * g));
+    m.params =
+      m.type === 'gaussian'
+        ? [round4(mid + (m.params[0]! - mid) * g), round4(m.params[1]! * g)]
+        : m.params.map((p) => round4(mid + (p - mid) * g));
   }
   return {
     kind: 'fuzzy_breakpoints',
@@ -230,7 +243,10 @@ const labelHorizon: Operator = (s, draw, _scale, direction) => {
     return {
       kind: 'label_horizon',
       change: `label horizon ${old} -> ${next} bars (thresholds scaled x${k.toFixed(2)} to +${l.up_threshold}/${l.down_threshold} to keep the classes balanced)`,
-      reason: next > old ? 'a longer horizon averages out bar noise, so a slow signal can show' : 'a shorter horizon tests whether the signal fades quickly',
+      reason:
+        next > old
+          ? 'a longer horizon averages out bar noise, so a slow signal can show'
+          : 'a shorter horizon tests whether the signal fades quickly',
     };
   }
   const old = l.max_holding;
@@ -256,7 +272,10 @@ const labelThreshold: Operator = (s, draw, scale, direction) => {
     return {
       kind: 'label_threshold',
       change: `label thresholds ${before} -> +${l.up_threshold}/${l.down_threshold} (${sigmas.toFixed(2)} sigma of a ${l.horizon}-bar return)`,
-      reason: g > 1 ? 'wider thresholds make "flat" absorb the noise so up/down labels mark real moves' : 'narrower thresholds give more up/down examples to learn from',
+      reason:
+        g > 1
+          ? 'wider thresholds make "flat" absorb the noise so up/down labels mark real moves'
+          : 'narrower thresholds give more up/down examples to learn from',
     };
   }
   const which = draw.chance(0.5) ? 'profit_take' : 'stop_loss';
@@ -276,7 +295,10 @@ const modelSize: Operator = (s, draw, _scale, direction) => {
   const grow = direction === 'up' || (!direction && draw.chance(0.5));
   let next: number[];
   if (grow) {
-    next = draw.chance(0.5) && old.length < 3 ? [...old, Math.max(4, Math.floor(old[old.length - 1]! / 2))] : old.map((w) => Math.min(256, w * 2));
+    next =
+      draw.chance(0.5) && old.length < 3
+        ? [...old, Math.max(4, Math.floor(old[old.length - 1]! / 2))]
+        : old.map((w) => Math.min(256, w * 2));
   } else {
     next = draw.chance(0.5) && old.length > 1 ? old.slice(0, -1) : old.map((w) => Math.max(4, Math.floor(w / 2)));
   }
@@ -285,7 +307,9 @@ const modelSize: Operator = (s, draw, _scale, direction) => {
   return {
     kind: 'model_size',
     change: `hidden layers [${old.join(', ')}] -> [${next.join(', ')}]`,
-    reason: grow ? 'more capacity can pick up interactions between the inputs' : 'a smaller network has less room to memorise the training period',
+    reason: grow
+      ? 'more capacity can pick up interactions between the inputs'
+      : 'a smaller network has less room to memorise the training period',
   };
 };
 
@@ -311,7 +335,9 @@ const confidenceThreshold: Operator = (s, draw, _scale, direction) => {
   return {
     kind: 'confidence_threshold',
     change: `decision confidence threshold ${old} -> ${next}`,
-    reason: up ? 'trading only confident predictions should raise the win rate' : 'a lower bar opens more positions, so the backtest has enough trades to judge',
+    reason: up
+      ? 'trading only confident predictions should raise the win rate'
+      : 'a lower bar opens more positions, so the backtest has enough trades to judge',
   };
 };
 
@@ -322,12 +348,20 @@ const laggedReturns: Operator = (s, draw) => {
   if (missing.length && (!canRemove || draw.chance(0.5))) {
     const n = draw.pick(missing);
     s.features.lagged_returns = [...have, n].sort((a, b) => a - b);
-    return { kind: 'lagged_returns', change: `added the ${n}-bar lagged return`, reason: `recent ${n}-bar momentum or reversal may predict the label` };
+    return {
+      kind: 'lagged_returns',
+      change: `added the ${n}-bar lagged return`,
+      reason: `recent ${n}-bar momentum or reversal may predict the label`,
+    };
   }
   if (!canRemove) return null;
   const n = draw.pick(have);
   s.features.lagged_returns = have.filter((x) => x !== n);
-  return { kind: 'lagged_returns', change: `removed the ${n}-bar lagged return`, reason: 'tests whether the indicators carry the signal without it' };
+  return {
+    kind: 'lagged_returns',
+    change: `removed the ${n}-bar lagged return`,
+    reason: 'tests whether the indicators carry the signal without it',
+  };
 };
 
 const rawFeatures: Operator = (s, draw) => {
@@ -337,7 +371,11 @@ const rawFeatures: Operator = (s, draw) => {
   if (missing.length && (!canRemove || draw.chance(0.5))) {
     const key = draw.pick(missing);
     s.features.raw = [...s.features.raw, key];
-    return { kind: 'raw_features', change: `added ${key} as a raw input`, reason: `the exact ${key} value may hold more than its fuzzy zones` };
+    return {
+      kind: 'raw_features',
+      change: `added ${key} as a raw input`,
+      reason: `the exact ${key} value may hold more than its fuzzy zones`,
+    };
   }
   if (!canRemove) return null;
   const key = draw.pick(s.features.raw);

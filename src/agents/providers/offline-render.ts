@@ -31,7 +31,8 @@ export function renderStrategy(s: Strategy): string {
       if (node.items.every((i) => YAML.isScalar(i))) node.flow = true;
     },
     Pair(_, pair) {
-      if (YAML.isScalar(pair.key) && (pair.key.value === 'params' || pair.key.value === 'data') && YAML.isMap(pair.value)) pair.value.flow = true;
+      if (YAML.isScalar(pair.key) && (pair.key.value === 'params' || pair.key.value === 'data') && YAML.isMap(pair.value))
+        pair.value.flow = true;
     },
   });
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });

@@ -49,7 +49,8 @@ export function barsPerYear(data: DataSummary): number {
 }
 
 /** The range an indicator output lives in: bounded (oscillators), signed around 0, or positive. */
-export type OutputRange = { kind: 'bounded'; lo: number; hi: number } | { kind: 'signed'; scale: number } | { kind: 'positive'; level: number };
+export type OutputRange =
+  { kind: 'bounded'; lo: number; hi: number } | { kind: 'signed'; scale: number } | { kind: 'positive'; level: number };
 
 /**
  * Typical magnitude of each indicator output on this data (see domain/indicators.ts): `scale` is
