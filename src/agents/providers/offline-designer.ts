@@ -3,7 +3,15 @@ import type { Strategy } from '../../domain/strategy.js';
 import { parseStrategy } from '../../pipeline/strategy-source.js';
 import { NO_USAGE, type Design, type DesignRequest, type Designer } from '../types.js';
 import { explorationHypothesis, describeStrategy, mutationHypothesis, problemReason, recombinationHypothesis } from './offline-describe.js';
-import { knownContentHashes, rankParents, thresholdLessons, violatedLesson, type Parent, type Problem } from './offline-journal.js';
+import {
+  knownContentHashes,
+  parseJournal,
+  rankParents,
+  thresholdLessons,
+  violatedLesson,
+  type Parent,
+  type Problem,
+} from './offline-journal.js';
 import { applyMutation, randomMutation, recombine, type Direction, type Mutation, type MutationKind } from './offline-mutate.js';
 import { createDraw, type Draw } from './offline-random.js';
 import { contentHash, renderStrategy, strategyName } from './offline-render.js';
@@ -16,8 +24,11 @@ import { sampleStrategy, type SpaceContext } from './offline-space.js';
  * it mostly exploits (mutates one of the best strategies, aiming the mutation at what went wrong
  * with it, or recombines two good ones) and sometimes explores. A candidate whose labels repeat a
  * threshold that made one class dominate earlier is redrawn, and no strategy is proposed twice:
- * neither a registry hash in `journal.tried_hashes` nor the content (everything but the words and
- * the init seed) of any journal strategy.
+ * a candidate is new when neither its registry hash (parseStrategy's, over the whole strategy)
+ * nor its content hash (offline-render.ts contentHash: everything but the name, words and init
+ * seed) is in `journal.tried_hashes`, and its content matches no journal strategy's. The name
+ * `<program>_<n>` changes every trial, so registry hashes alone never repeat: the journal must
+ * list content hashes too for renamed copies of old strategies to be caught.
  */
 
 /** Share of designs that explore while something in the journal looks promising (epsilon-greedy). */
@@ -57,7 +68,8 @@ export function createOfflineDesigner(): Designer {
   };
 }
 
-export function designOffline(request: DesignRequest, signal?: AbortSignal): Design {
+export function designOffline(request: DesignRequest, signal?: AbortSignal, options: { maxAttempts?: number } = {}): Design {
+  const maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
   if (signal?.aborted) throw new DomainError('CANCELLED', 'The research cycle was cancelled while designing.');
   const ctx: SpaceContext = {
     scale: dataScale(request.data),
@@ -65,15 +77,16 @@ export function designOffline(request: DesignRequest, signal?: AbortSignal): Des
     spec: request.data.spec,
   };
   const draw = createDraw(request.seed);
-  const parents = rankParents(request.journal, ctx.scale);
+  const parsed = parseJournal(request.journal);
+  const parents = rankParents(request.journal, parsed, ctx.scale);
   const lessons = thresholdLessons(parents, ctx.scale);
   const tried = new Set(request.journal.tried_hashes);
-  const known = knownContentHashes(request.journal);
+  const known = knownContentHashes(parsed);
   const name = strategyName(request.program, request.journal.total_trials + 1);
   let proposal: Proposal | undefined;
   let extra = 0;
   let duplicates = 0;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
     if (!proposal || extra >= EXTRA_MUTATIONS) {
       proposal = propose(draw, ctx, parents);
       extra = 0;
@@ -87,13 +100,14 @@ export function designOffline(request: DesignRequest, signal?: AbortSignal): Des
       proposal.changes.push(m);
     }
     const s = finalise(proposal, name, ctx);
-    if (attempt < MAX_ATTEMPTS / 2 && violatedLesson(s, lessons, ctx.scale)) {
+    if (attempt < maxAttempts / 2 && violatedLesson(s, lessons, ctx.scale)) {
       proposal = undefined;
       continue;
     }
     const yaml = renderStrategy(s);
     const resolved = parseStrategy(yaml, `offline design ${name}`);
-    if (tried.has(resolved.hash) || known.has(contentHash(resolved.strategy))) {
+    const content = contentHash(resolved.strategy);
+    if (tried.has(resolved.hash) || tried.has(content) || known.has(content)) {
       duplicates++;
       continue;
     }
@@ -101,8 +115,8 @@ export function designOffline(request: DesignRequest, signal?: AbortSignal): Des
   }
   throw new DomainError(
     'SEARCH_EXHAUSTED',
-    `The offline designer found no untried strategy in ${MAX_ATTEMPTS} attempts (${duplicates} duplicates of the ${request.journal.tried_hashes.length} tried). Widen the search (another data set or goal), or use --designer claude.`,
-    { attempts: MAX_ATTEMPTS, duplicates, tried: request.journal.tried_hashes.length },
+    `The offline designer found no untried strategy in ${maxAttempts} attempts (${duplicates} duplicates of the ${request.journal.tried_hashes.length} tried). Widen the search (another data set or goal), or use --designer claude.`,
+    { attempts: maxAttempts, duplicates, tried: request.journal.tried_hashes.length },
   );
 }
 

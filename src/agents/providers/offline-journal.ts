@@ -83,22 +83,30 @@ export function thresholdSigmas(s: Strategy, scale: DataScale): number {
   return s.labels.up_threshold / horizonSigma(scale, s.labels.horizon);
 }
 
-function parsed(e: ExperimentSummary): Strategy | undefined {
-  try {
-    return parseStrategy(e.strategy_yaml, e.strategy_name).strategy;
-  } catch {
-    return undefined; // a journal entry that no longer parses is no parent
+/** The journal's strategies parsed once (parsing costs milliseconds); undefined for one that no longer parses. */
+export type ParsedJournal = Map<string, Strategy | undefined>;
+
+export function parseJournal(journal: JournalSummary): ParsedJournal {
+  const out: ParsedJournal = new Map();
+  for (const e of [...journal.best, ...journal.recent, ...journal.rejected]) {
+    if (out.has(e.strategy_yaml)) continue;
+    try {
+      out.set(e.strategy_yaml, parseStrategy(e.strategy_yaml, e.strategy_name).strategy);
+    } catch {
+      out.set(e.strategy_yaml, undefined); // a journal entry that no longer parses is no parent
+    }
   }
+  return out;
 }
 
 /** Every distinct experiment of the journal, best first (ties broken by name for determinism). */
-export function rankParents(journal: JournalSummary, scale: DataScale): Parent[] {
+export function rankParents(journal: JournalSummary, parsed: ParsedJournal, scale: DataScale): Parent[] {
   const seen = new Set<string>();
   const out: Parent[] = [];
   for (const e of [...journal.best, ...journal.recent, ...journal.rejected]) {
     if (seen.has(e.strategy_hash) || e.outcome === 'failed') continue;
     seen.add(e.strategy_hash);
-    const strategy = parsed(e);
+    const strategy = parsed.get(e.strategy_yaml);
     if (!strategy) continue;
     out.push({ experiment: e, strategy, score: scoreOf(e), problems: problemsOf(e, strategy, scale) });
   }
@@ -125,11 +133,8 @@ export function violatedLesson(s: Strategy, lessons: ThresholdLesson[], scale: D
 }
 
 /** Content hashes of every journal strategy that parses (renamed duplicates have new registry hashes). */
-export function knownContentHashes(journal: JournalSummary): Set<string> {
+export function knownContentHashes(parsed: ParsedJournal): Set<string> {
   const out = new Set<string>();
-  for (const e of [...journal.best, ...journal.recent, ...journal.rejected]) {
-    const s = parsed(e);
-    if (s) out.add(contentHash(s));
-  }
+  for (const s of parsed.values()) if (s) out.add(contentHash(s));
   return out;
 }
