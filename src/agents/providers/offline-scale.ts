@@ -15,6 +15,8 @@ export interface DataScale {
 
 /** Trading days a year (equities); the daily-bar convention the backtest metrics also use. */
 const TRADING_DAYS = 252;
+const WEEKS = 52;
+const WEEK_MINUTES = 7 * 1440;
 /** Annual volatility assumed when the data summary has none: about the long-run S&P 500 figure. */
 const FALLBACK_ANNUAL_VOL = 0.2;
 /** A period longer than a tenth of the history leaves too few bars after the indicator warm-up. */
@@ -45,7 +47,8 @@ export function barsPerYear(data: DataSummary): number {
   } catch {
     // an unreadable timeframe: assume daily bars
   }
-  return (TRADING_DAYS * 1440) / Math.min(minutes, 1440 * 7);
+  if (minutes % WEEK_MINUTES === 0) return WEEKS / (minutes / WEEK_MINUTES);
+  return (TRADING_DAYS * 1440) / minutes;
 }
 
 /** The range an indicator output lives in: bounded (oscillators), signed around 0, or positive. */
