@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'DESIGN_FAILED'
   | 'ASSESSMENT_FAILED'
   | 'MODEL_SERVICE_ERROR';
+  | 'SEARCH_EXHAUSTED';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;
