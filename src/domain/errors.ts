@@ -24,7 +24,7 @@ export type ErrorCode =
   | 'SHUTTING_DOWN'
   | 'DESIGN_FAILED'
   | 'ASSESSMENT_FAILED'
-  | 'MODEL_SERVICE_ERROR';
+  | 'MODEL_SERVICE_ERROR'
   | 'SEARCH_EXHAUSTED';
 
 export class DomainError extends Error {
