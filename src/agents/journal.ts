@@ -1,4 +1,6 @@
 import type { ResearchCycle } from '../domain/research.js';
+import { parseStrategy } from '../pipeline/strategy-source.js';
+import { contentHash } from './providers/offline-render.js';
 import type { ExperimentSummary, JournalSummary } from './types.js';
 
 const KEEP = 5;
@@ -21,6 +23,15 @@ export function experimentSummary(c: ResearchCycle): ExperimentSummary {
   };
 }
 
+function content(yaml: string | null): string | null {
+  if (!yaml) return null;
+  try {
+    return contentHash(parseStrategy(yaml).strategy);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * What the designer learns from earlier cycles of the program: the best by out-of-sample Sharpe,
  * the most recent, the rejected ones with their reasons, and every hash already tried.
@@ -40,7 +51,8 @@ export function summarizeJournal(cycles: ResearchCycle[]): JournalSummary {
       .filter((c) => c.state === 'gate_rejected_training' || c.state === 'gate_rejected_backtest' || c.state === 'failed')
       .slice(0, KEEP)
       .map(experimentSummary),
-    tried_hashes: [...new Set(cycles.map((c) => c.strategy_hash).filter((h): h is string => Boolean(h)))],
+    // The registry hash includes the name, so a renamed copy would slip through: the content hash does not.
+    tried_hashes: [...new Set(cycles.flatMap((c) => [c.strategy_hash, content(c.strategy_yaml)]).filter((h): h is string => Boolean(h)))],
     total_trials: cycles.filter((c) => c.model_id !== null).length,
   };
 }

@@ -1,3 +1,4 @@
+import { contentHash } from './offline-render.js';
 import type Anthropic from '@anthropic-ai/sdk';
 import YAML from 'yaml';
 import { isDomainError } from '../../domain/errors.js';
@@ -87,11 +88,12 @@ export function checkStrategy(input: unknown, request: DesignRequest): StrategyC
     resolved = parseStrategy(doc.toString(), 'submitted');
     notes.push(`training.epochs capped from ${epochs} to ${request.max_epochs}, the most this research loop trains for.`);
   }
-  if (request.journal.tried_hashes.includes(resolved.hash)) {
+  // The content hash ignores the name, texts and seed: a renamed or reseeded copy is the same experiment.
+  if (request.journal.tried_hashes.includes(resolved.hash) || request.journal.tried_hashes.includes(contentHash(resolved.strategy))) {
     return {
       ok: false,
       problems: [
-        `(root): already tried, change something: this exact strategy (hash ${resolved.hash.slice(0, 12)}) was trained in an earlier cycle of this program. Vary the indicators, fuzzy sets, labels or model; a retrain of the same strategy teaches nothing and still counts as a trial.`,
+        `(root): already tried, change something: this strategy (hash ${resolved.hash.slice(0, 12)}; names, descriptions and the seed do not count as changes) was trained in an earlier cycle of this program. Vary the indicators, fuzzy sets, labels or model; a retrain of the same strategy teaches nothing and still counts as a trial.`,
       ],
     };
   }

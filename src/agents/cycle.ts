@@ -1,0 +1,245 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { isDomainError } from '../domain/errors.js';
+import type { GateResult, ModelVersion } from '../domain/model-version.js';
+import type { ResearchCycle } from '../domain/research.js';
+import { parseStrategy } from '../pipeline/strategy-source.js';
+import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
+import type { Registry } from '../registry/index.js';
+import type { GateService } from '../services/gates.js';
+import type { Operation } from '../domain/operation.js';
+import { summarizeJournal } from './journal.js';
+import type { AssessmentRequest, Assessor, DataSummary, Designer, TokenUsage } from './types.js';
+
+/** What one cycle needs; the research service builds it once per run. */
+export interface CycleDeps {
+  registry: Registry;
+  gates: GateService;
+  train: (
+    input: { strategy: string; data: string },
+    ctx: {
+      actor: string;
+      parent_id: string;
+      signal: AbortSignal;
+      onQueued: (op: Operation) => void;
+      onProgress: (p: PipelineProgress) => void;
+    },
+  ) => Promise<TrainingResult & { operation_id: string }>;
+  designer: Designer;
+  assessor: Assessor;
+  research: Config['research'];
+  logger: Logger;
+  goal: string;
+  program: string;
+  data: string;
+  dataSummary: DataSummary;
+  runId: string;
+  signal: AbortSignal;
+  /** Told at every phase change and training progress (for the run's progress row). */
+  onPhase: (cycle: ResearchCycle, detail?: string) => void;
+}
+
+const ACTOR = 'research';
+
+function addUsage(a: ResearchCycle['usage'], b: Partial<TokenUsage> | undefined): ResearchCycle['usage'] {
+  return {
+    input_tokens: a.input_tokens + (b?.input_tokens ?? 0),
+    output_tokens: a.output_tokens + (b?.output_tokens ?? 0),
+    requests: a.requests + (b?.requests ?? 0),
+  };
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The figures the journal keeps for a trained cycle model (test segment, out of sample). */
+export function cycleMetrics(m: ModelVersion): Record<string, number | null> {
+  const bt = (m.metrics.backtest ?? {}) as { strategy?: Record<string, unknown>; buy_and_hold?: Record<string, unknown> };
+  const s = bt.strategy ?? {};
+  const h = bt.buy_and_hold ?? {};
+  return {
+    test_accuracy: num(m.metrics.test['accuracy']),
+    baseline_accuracy: num(m.metrics.test['baseline_accuracy']),
+    validation_accuracy: num(m.metrics.validation['accuracy']),
+    test_loss: num(m.metrics.test['loss']),
+    epochs_run: num(m.metrics.training['epochs_run']),
+    loss_decrease: num(m.metrics.training['loss_decrease']),
+    oos_sharpe: num(s['sharpe']),
+    oos_total_return: num(s['total_return']),
+    oos_max_drawdown: num(s['max_drawdown']),
+    oos_win_rate: num(s['win_rate']),
+    oos_trades: num(s['trade_count']),
+    oos_bars: num(s['bars']),
+    buy_and_hold_sharpe: num(h['sharpe']),
+    buy_and_hold_total_return: num(h['total_return']),
+  };
+}
+
+/** How a cycle ends, from the gates it reached. */
+export function outcomeOf(gates: GateResult[] | null): 'done' | 'gate_rejected_training' | 'gate_rejected_backtest' {
+  if (gates?.find((g) => g.gate === 'training' && !g.passed)) return 'gate_rejected_training';
+  if (gates?.find((g) => g.gate === 'backtest' && !g.passed)) return 'gate_rejected_backtest';
+  return 'done';
+}
+
+/** The gate stored when the model was registered, or evaluated now (and stored) if there is none. */
+async function registrationGate(d: CycleDeps, model: ModelVersion, gate: 'training' | 'backtest'): Promise<GateResult> {
+  const stored = d.registry.evaluations.latestGates(model.model_id).find((g) => g.result.gate === gate);
+  return stored?.result ?? (await d.gates.evaluateAndRecord(model, gate, 'research', ACTOR)).result;
+}
+
+function numbers(o: Record<string, unknown> | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
+}
+
+async function design(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
+  const journal = summarizeJournal(d.registry.research.list({ program: d.program, limit: 1000 }).filter((x) => x.cycle_id !== c.cycle_id));
+  const out = await d.designer.design(
+    {
+      goal: d.goal,
+      program: d.program,
+      data: d.dataSummary,
+      journal,
+      seed: c.seed,
+      cycle_index: c.cycle_index,
+      max_epochs: d.research.max_epochs,
+    },
+    { signal: d.signal },
+  );
+  const resolved = parseStrategy(out.strategy_yaml, `cycle ${c.cycle_index}`);
+  return d.registry.research.update(c.cycle_id, {
+    state: 'training',
+    strategy_yaml: out.strategy_yaml,
+    strategy_name: resolved.strategy.name,
+    strategy_hash: resolved.hash,
+    hypothesis: out.hypothesis,
+    usage: addUsage(c.usage, out.usage),
+  });
+}
+
+async function train(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
+  let modelId: string | null = null;
+  // Resumed after a restart: a training job that completed before the stop is not repeated.
+  if (c.training_op_id) {
+    const op = d.registry.operations.get(c.training_op_id);
+    if (op.status === 'completed' && typeof op.result?.['model_id'] === 'string') modelId = op.result['model_id'];
+  }
+  if (!modelId) {
+    const result = await d.train(
+      { strategy: c.strategy_yaml!, data: d.data },
+      {
+        actor: ACTOR,
+        parent_id: d.runId,
+        signal: d.signal,
+        onQueued: (op) => d.onPhase(d.registry.research.update(c.cycle_id, { training_op_id: op.id }), `training job ${op.id} queued`),
+        onProgress: (p) => d.onPhase(c, p.message),
+      },
+    );
+    modelId = result.model_id;
+  }
+  const model = d.registry.models.get(modelId);
+  const training = await registrationGate(d, model, 'training');
+  return d.registry.research.update(c.cycle_id, {
+    state: training.passed ? 'backtesting' : 'assessing',
+    model_id: modelId,
+    metrics: cycleMetrics(model),
+    gates: [training],
+  });
+}
+
+async function backtestAndPromote(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
+  const model = d.registry.models.get(c.model_id!);
+  const gates = [...(c.gates ?? []).filter((g) => g.gate === 'training')];
+  const backtest = await registrationGate(d, model, 'backtest');
+  gates.push(backtest);
+  let stage = model.stage;
+  const metrics = { ...(c.metrics ?? cycleMetrics(model)) };
+  if (backtest.passed) {
+    // The promotion gate counts every trial of the program (deflated Sharpe) and checks drift.
+    const promotion = (await d.gates.evaluateAndRecord(model, 'promotion', 'research', ACTOR)).result;
+    gates.push(promotion);
+    metrics['deflated_sharpe'] = promotion.checks.find((k) => k.name === 'deflated_sharpe')?.value ?? null;
+    if (promotion.passed && d.research.auto_promote_staging && model.stage === 'candidate') {
+      const out = d.registry.models.promote(
+        {
+          model_id: model.model_id,
+          to_stage: 'staging',
+          reason: `research cycle ${c.cycle_index} of ${d.program} passed the promotion gate; production needs a person`,
+          gate_result: promotion,
+        },
+        ACTOR,
+      );
+      stage = out.model.stage;
+    }
+  }
+  return d.registry.research.update(c.cycle_id, { state: 'assessing', gates, stage, metrics });
+}
+
+async function assess(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
+  const m = c.metrics ?? {};
+  const model = d.registry.models.get(c.model_id!);
+  const bt = model.metrics.backtest as { strategy?: Record<string, unknown>; buy_and_hold?: Record<string, unknown> } | undefined;
+  const outcome = outcomeOf(c.gates);
+  const request: AssessmentRequest = {
+    goal: d.goal,
+    strategy_name: c.strategy_name ?? '',
+    hypothesis: c.hypothesis ?? '',
+    strategy_yaml: c.strategy_yaml ?? '',
+    outcome,
+    training: {
+      test_accuracy: m['test_accuracy'] ?? 0,
+      baseline_accuracy: m['baseline_accuracy'] ?? 0,
+      validation_accuracy: m['validation_accuracy'] ?? 0,
+      test_loss: m['test_loss'] ?? 0,
+      epochs_run: m['epochs_run'] ?? 0,
+    },
+    // The backtest is reported only when the cycle got to the backtest gate.
+    backtest:
+      outcome === 'gate_rejected_training' || !bt ? null : { strategy: numbers(bt.strategy), buy_and_hold: numbers(bt.buy_and_hold) },
+    gates: (c.gates ?? []).map((g) => ({ gate: g.gate, passed: g.passed, reasons: g.checks.map((k) => k.reason) })),
+    journal: summarizeJournal(d.registry.research.list({ program: d.program, limit: 1000 }).filter((x) => x.cycle_id !== c.cycle_id)),
+  };
+  const out = await d.assessor.assess(request, { signal: d.signal });
+  return d.registry.research.update(c.cycle_id, {
+    state: outcome,
+    verdict: out.assessment.verdict,
+    rationale: out.assessment.rationale,
+    next_hypotheses: out.assessment.next_hypotheses,
+    usage: addUsage(c.usage, out.usage),
+  });
+}
+
+/**
+ * Runs one cycle from wherever it stands (a resumed cycle starts at its first phase not completed):
+ * designing -> training -> (training gate) -> backtesting -> (backtest gate, promotion gate) ->
+ * assessing -> done | gate_rejected_training | gate_rejected_backtest. A failed gate is an outcome,
+ * not an error; an error ends the cycle failed with the reason; a cancel ends it cancelled. Each
+ * phase's result is written before the next starts.
+ */
+export async function runCycle(cycle: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
+  let c = cycle;
+  const step = async (fn: (c: ResearchCycle, d: CycleDeps) => Promise<ResearchCycle>) => {
+    d.onPhase(c);
+    c = await fn(c, d);
+  };
+  try {
+    if (c.state === 'designing') await step(design);
+    if (c.state === 'training') await step(train);
+    if (c.state === 'backtesting') await step(backtestAndPromote);
+    if (c.state === 'assessing') await step(assess);
+    d.onPhase(c);
+    return c;
+  } catch (err) {
+    const cancelled = d.signal.aborted || (isDomainError(err) && err.code === 'CANCELLED');
+    const message = isDomainError(err) ? `${err.code}: ${err.message}` : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
+    if (!cancelled) d.logger.warn({ err, cycle_id: c.cycle_id }, 'research cycle failed');
+    // Tokens spent before a failure still count toward the budgets.
+    const spent = isDomainError(err) ? (err.data?.['usage'] as Partial<TokenUsage> | undefined) : undefined;
+    c = d.registry.research.update(c.cycle_id, {
+      state: cancelled ? 'cancelled' : 'failed',
+      error: cancelled ? `cancelled: ${String(d.signal.reason ?? 'cancelled')}` : message,
+      usage: addUsage(d.registry.research.get(c.cycle_id).usage, spent),
+    });
+    d.onPhase(c);
+    return c;
+  }
+}
