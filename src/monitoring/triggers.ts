@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
+import type { triggerTypes } from '../domain/trigger.js';
 
 /** Retraining trigger settings (config `triggers`). */
 export interface TriggerConfig {
@@ -36,8 +37,7 @@ export interface Observations {
   volatility?: number | undefined;
 }
 
-export const TRIGGER_TYPES = ['scheduled', 'performance', 'drift', 'new_data'] as const;
-export type TriggerType = (typeof TRIGGER_TYPES)[number];
+export type TriggerType = (typeof triggerTypes)[number];
 
 /** One trigger, in the model-trainer specification's format. */
 export interface Trigger {

@@ -4,6 +4,7 @@ import { createAuditLog } from './audit.js';
 import { openDatabase } from './db.js';
 import { createModelStore } from './models.js';
 import { createOperationStore } from './operations.js';
+import { createTriggerStore } from './triggers.js';
 import type { Actor, ListModelsFilter, PromoteInput, RegisterInput } from './types.js';
 
 export interface RegistryOptions {
@@ -52,6 +53,7 @@ export function openRegistry(opts: RegistryOptions) {
     file: opts.file,
     modelsDir,
     operations,
+    triggers: createTriggerStore(db, clock),
     audit,
     models: {
       ...models,

@@ -86,6 +86,33 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_log_at ON audit_log(at);
   `,
+  // Retraining triggers (spec format + what they were for + outcome link) and scheduler state per name.
+  `
+  CREATE TABLE triggers (
+    trigger_id TEXT PRIMARY KEY,
+    trigger_type TEXT NOT NULL CHECK (trigger_type IN ('scheduled','performance','drift','new_data')),
+    timestamp TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    requested_run TEXT NOT NULL,
+    name TEXT NOT NULL,
+    model_id TEXT,
+    data TEXT NOT NULL,
+    postponed TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL CHECK (status IN ('pending','training','completed','failed')),
+    operation_id TEXT REFERENCES operations(id),
+    outcome TEXT
+  );
+  CREATE INDEX triggers_name ON triggers(name, timestamp);
+  CREATE INDEX triggers_status ON triggers(status);
+  CREATE UNIQUE INDEX triggers_operation ON triggers(operation_id) WHERE operation_id IS NOT NULL;
+
+  CREATE TABLE trigger_state (
+    name TEXT PRIMARY KEY,
+    last_trigger_at TEXT,
+    last_scheduled_slot TEXT,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -8,6 +8,7 @@ import { cancelledError, DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
 import { createJobRunner, type JobEvent, type JobRunner } from '../jobs/runner.js';
 import type { TrainingJobSpec } from '../jobs/protocol.js';
+import { createAlerts, type Alerts } from '../monitoring/alerts.js';
 import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
@@ -62,6 +63,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     retention: config.retention,
   });
+  const alerts: Alerts = createAlerts(logger);
   const mirror: Mirror = createMirror({ home: config.home, registry, clock, logger });
   const strategies = {
     list: () => listStrategies(config.strategies_dir),
@@ -185,6 +187,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     mirror,
     strategies,
     training,
+    /** Escalations (retraining outcomes, drift, degradation) that the MCP server forwards to clients. */
+    alerts,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {
