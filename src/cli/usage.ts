@@ -13,6 +13,9 @@ Usage:
   trainyard models promote <model_id> --to staging|production --reason "<why>" [--skip-staging] [--force]
   trainyard models rollback <name> --reason "<why>"   previous production version back
   trainyard models history <name>        every stage change (who, when, why)
+  trainyard watch [--once] [--interval S] [--json]   retraining scheduler in the foreground (config "triggers");
+                                         --once: one check, waits for the runs it started, exits (for cron)
+  trainyard triggers [--name N] [--type T] [--limit N]   recorded retraining triggers and their outcomes
 
 Train options:
   --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2]

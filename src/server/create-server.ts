@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Services } from '../services/index.js';
 import { allTools } from '../tools/index.js';
+import { forwardAlerts } from './alerts.js';
 import { registerPrompts } from './prompts.js';
 import { registerTool } from './register-tool.js';
 import { registerResources } from './resources.js';
@@ -30,5 +31,12 @@ export function createServer(services: Services, opts: ServerOptions = {}): { se
   }
   registerResources(server, services);
   registerPrompts(server);
-  return { server, close: () => server.close() };
+  const stopAlerts = forwardAlerts(server, services.alerts, logger);
+  return {
+    server,
+    close: () => {
+      stopAlerts();
+      return server.close();
+    },
+  };
 }

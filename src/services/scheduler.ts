@@ -12,11 +12,13 @@ export interface SchedulerWiring {
   /** Defaults to the services' clock. */
   clock?: (() => Date) | undefined;
   onDecisions?: ((d: SchedulerDecision[]) => void) | undefined;
+  /** Overrides config triggers.interval_seconds (`trainyard watch --interval`). */
+  intervalSeconds?: number | undefined;
 }
 
 /** The retraining scheduler over the shared services (used by `trainyard watch` and `serve`). */
 export function schedulerFor(services: Services, w: SchedulerWiring = {}) {
-  const cfg = services.config.triggers;
+  const cfg = { ...services.config.triggers, interval_seconds: w.intervalSeconds ?? services.config.triggers.interval_seconds };
   return createScheduler({
     registry: services.registry,
     training: services.training,

@@ -6,6 +6,7 @@ import { getModel } from './get-model.js';
 import { getStatus } from './get-status.js';
 import { listModels } from './list-models.js';
 import { listOperations } from './list-operations.js';
+import { listTriggers } from './list-triggers.js';
 import { promoteModel } from './promote-model.js';
 import { rollbackModel } from './rollback-model.js';
 import { startTraining } from './start-training.js';
@@ -23,6 +24,7 @@ export const allTools: ToolDefinition[] = [
   getModel,
   evaluateGate,
   checkDrift,
+  listTriggers,
   promoteModel,
   rollbackModel,
   validateStrategy,
