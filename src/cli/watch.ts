@@ -44,7 +44,10 @@ export async function watchCommand(args: string[], io: CliIo): Promise<number> {
       else io.stdout.write(d.map(decisionLine).join('\n') + '\n');
     };
     const stopAlerts = services.alerts.on((a) => (json ? writeJson(io, { alert: a }) : io.stdout.write(alertLine(a) + '\n')));
-    const scheduler = schedulerFor(services, { intervalSeconds, onDecisions: print });
+    const scheduler = schedulerFor(services, {
+      triggers: intervalSeconds ? { interval_seconds: intervalSeconds } : undefined,
+      onDecisions: print,
+    });
     try {
       if (values['once']) {
         const decisions = await scheduler.tick();

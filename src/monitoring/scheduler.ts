@@ -93,7 +93,8 @@ export function createScheduler(o: SchedulerOptions) {
   const timer = o.timer ?? realTimer;
   /** Conditions already escalated per name, so a lasting condition alerts once, not every tick. */
   const raised = new Map<string, Set<'drift' | 'degradation'>>();
-  const inFlight = new Set<string>();
+  /** Operations started since the last settle(). */
+  let unsettled: string[] = [];
   let handle: unknown;
   let running: Promise<SchedulerDecision[]> | undefined;
   let stopped = false;
@@ -113,8 +114,6 @@ export function createScheduler(o: SchedulerOptions) {
       recordRetrainOutcome(outcomeDeps, t, op);
     } catch (err) {
       log.error({ err, trigger_id: t.trigger_id, operation_id: op.id }, 'linking the retraining outcome failed');
-    } finally {
-      inFlight.delete(op.id);
     }
   }
 
@@ -160,7 +159,7 @@ export function createScheduler(o: SchedulerOptions) {
         { strategy: strategyYaml, data: t.data, overrides: inheritedOverrides(registry, model) },
         { actor: 'scheduler', priority: t.requested_run.priority, trigger: t.trigger_id },
       );
-      inFlight.add(op.id);
+      unsettled.push(op.id);
       const linked = registry.triggers.linkOperation(t.trigger_id, op.id);
       o.alerts.emit({
         kind: 'trigger_fired',
@@ -310,7 +309,8 @@ export function createScheduler(o: SchedulerOptions) {
 
     /** Waits for the training jobs this scheduler started to end and their outcomes to be linked. */
     async settle(): Promise<TriggerRecord[]> {
-      const ops = [...inFlight];
+      const ops = unsettled;
+      unsettled = [];
       await Promise.all(ops.map((id) => o.jobs.waitFor(id)));
       reconcile();
       return ops.map((id) => registry.triggers.byOperation(id)).filter((t): t is TriggerRecord => t !== null);

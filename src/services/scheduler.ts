@@ -1,3 +1,4 @@
+import type { TriggersConfig } from '../config/schema.js';
 import { observeModel } from '../monitoring/observations.js';
 import { createScheduler, type PerformanceProvider, type SchedulerDecision, type Timer } from '../monitoring/scheduler.js';
 import type { Services } from './index.js';
@@ -12,13 +13,13 @@ export interface SchedulerWiring {
   /** Defaults to the services' clock. */
   clock?: (() => Date) | undefined;
   onDecisions?: ((d: SchedulerDecision[]) => void) | undefined;
-  /** Overrides config triggers.interval_seconds (`trainyard watch --interval`). */
-  intervalSeconds?: number | undefined;
+  /** Overrides of config `triggers` (e.g. `trainyard watch --interval`). */
+  triggers?: Partial<TriggersConfig> | undefined;
 }
 
 /** The retraining scheduler over the shared services (used by `trainyard watch` and `serve`). */
 export function schedulerFor(services: Services, w: SchedulerWiring = {}) {
-  const cfg = { ...services.config.triggers, interval_seconds: w.intervalSeconds ?? services.config.triggers.interval_seconds };
+  const cfg: TriggersConfig = { ...services.config.triggers, ...w.triggers };
   return createScheduler({
     registry: services.registry,
     training: services.training,

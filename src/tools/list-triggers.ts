@@ -46,7 +46,9 @@ const gate = (g: GateResult | null) =>
 function summarize(t: TriggerRecord): z.infer<typeof triggerSummarySchema> {
   return {
     ...t,
-    outcome: t.outcome ? { ...t.outcome, training_gate: gate(t.outcome.training_gate), backtest_gate: gate(t.outcome.backtest_gate) } : null,
+    outcome: t.outcome
+      ? { ...t.outcome, training_gate: gate(t.outcome.training_gate), backtest_gate: gate(t.outcome.backtest_gate) }
+      : null,
   };
 }
 

@@ -26,6 +26,7 @@ describe('MCP tools through a real client', () => {
         'get_status',
         'list_models',
         'list_operations',
+        'list_triggers',
         'list_strategies',
         'promote_model',
         'rollback_model',
