@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { TriggersConfig } from '../config/schema.js';
 import type { ModelVersion } from '../domain/model-version.js';
@@ -153,10 +154,11 @@ export function createScheduler(o: SchedulerOptions) {
     o.alerts.emit({ kind, level: 'warning', name, model_id: model.model_id, message, at: o.clock().toISOString() });
   }
 
-  function startRun(t: TriggerRecord, model: ModelVersion, strategyYaml: string): TriggerRecord {
+  function startRun(t: TriggerRecord, model: ModelVersion): TriggerRecord {
     try {
       const op = o.training.start(
-        { strategy: strategyYaml, data: t.data, overrides: inheritedOverrides(registry, model) },
+        // The strategy file of the production version itself, so the run's strategy_source names it.
+        { strategy: path.join(model.artifact_path, 'strategy.yaml'), data: t.data, overrides: inheritedOverrides(registry, model) },
         { actor: 'scheduler', priority: t.requested_run.priority, trigger: t.trigger_id },
       );
       unsettled.push(op.id);
@@ -218,7 +220,7 @@ export function createScheduler(o: SchedulerOptions) {
     try {
       const data = cfg.data ?? model.lineage.data_source;
       decision.data = data;
-      const { strategyYaml } = modelArtifacts(model);
+      modelArtifacts(model); // fails early, with what to do, when the folder is unreadable
       const obs = await o.observe(model, data);
       const perf = o.performance ? o.performance(model.name) : null;
       decision.observations = {
@@ -268,7 +270,7 @@ export function createScheduler(o: SchedulerOptions) {
         { name: model.name, last_trigger_at: d.state.last_trigger_at ?? null, last_scheduled_slot: d.state.last_scheduled_slot ?? null },
         d.fired.map((t) => ({ ...t, name: model.name, model_id: model.model_id, data, postponed: d.postponed })),
       );
-      decision.fired = recorded.map((t) => startRun(t, model, strategyYaml));
+      decision.fired = recorded.map((t) => startRun(t, model));
     } catch (err) {
       decision.skipped = `check failed: ${(err as Error).message}`;
       log.warn({ err, name: model.name, model_id: model.model_id }, 'trigger check failed');

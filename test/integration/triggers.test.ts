@@ -76,6 +76,7 @@ describe('retraining triggers end to end', () => {
     expect(fired).toMatchObject({ trigger_type: 'scheduled', status: 'training', reason: { metric: 'schedule', threshold: '0 2 * * 0' } });
     const op = services.registry.operations.get(fired.operation_id!);
     expect(op.params).toMatchObject({ actor: 'scheduler', trigger: fired.trigger_id, data: DATA, overrides: { epochs: 3 } });
+    expect(op.params['strategy_source']).toBe(path.join(home, 'models', 'momentum_test@1', 'strategy.yaml'));
 
     const [linked] = await scheduler.settle();
     expect(linked).toMatchObject({
@@ -136,5 +137,16 @@ describe('retraining triggers end to end', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { decision?: { model_id: string; fired: unknown[] } });
     expect(lines.find((l) => l.decision)!.decision).toMatchObject({ model_id: 'momentum_test@1', fired: [] });
+  }, 30_000);
+
+  it('trainyard watch runs until SIGINT/SIGTERM (its abort signal), printing each decision', async () => {
+    const cli = cliIo(home);
+    const stop = new AbortController();
+    const done = runCli(['watch', '--interval', '3600'], { ...cli.io, signal: stop.signal });
+    await vi.waitFor(() => expect(cli.out()).toMatch(/momentum_test@1: no trigger \[psi [\d.]+, new bars 0, volatility [\d.]+/), {
+      timeout: 20_000,
+    });
+    stop.abort();
+    expect(await done).toBe(0);
   }, 30_000);
 });

@@ -124,7 +124,7 @@ describe('retraining scheduler', () => {
     expect(t.started).toHaveLength(1);
     expect(t.started[0]!.trigger).toBe(fired.trigger_id);
     expect(fired.operation_id).toBe(t.started[0]!.op.id);
-    expect((t.started[0]!.input as { strategy: string }).strategy).toContain('name: momentum_test');
+    expect((t.started[0]!.input as { strategy: string }).strategy).toBe(path.join(t.r.modelsDir, 'momentum_test@1', 'strategy.yaml'));
     expect(d!.next_scheduled).toBe('2026-11-22T02:00:00.000Z');
 
     // While the run is going, the name is not evaluated again.
