@@ -288,6 +288,7 @@ export function createScheduler(o: SchedulerOptions) {
         if (stopped) break;
         out.push(await checkModel(model));
       }
+      log.debug({ models: out.length, fired: out.reduce((n, d) => n + d.fired.length, 0) }, 'trigger check');
       o.onDecisions?.(out);
       return out;
     },

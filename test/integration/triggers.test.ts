@@ -107,6 +107,7 @@ describe('retraining triggers end to end', () => {
     const cli = cliIo(home);
     expect(await runCli(['triggers', '--json'], cli.io)).toBe(0);
     expect((JSON.parse(cli.out()) as { trigger_id: string }[]).map((x) => x.trigger_id)).toEqual([fired.trigger_id]);
+    expect(await runCli(['triggers', '--type', 'weekly'], cliIo(home).io)).toBe(2);
   }, 60_000);
 
   it('a changed market fires a fast-tracked drift trigger; a cancelled run is linked as failed and escalated', async () => {
