@@ -17,6 +17,20 @@ export interface OutcomeDeps {
   onPromoted?: (() => void) | undefined;
 }
 
+/** The outcome of a run that produced no model (never started, failed, cancelled, interrupted). */
+export function failedOutcome(message: string, now: Date, operationStatus: Operation['status'] | null = null): TriggerOutcome {
+  return {
+    operation_status: operationStatus,
+    new_model_id: null,
+    training_gate: null,
+    backtest_gate: null,
+    promoted: false,
+    promoted_to: null,
+    message,
+    finished_at: now.toISOString(),
+  };
+}
+
 const failing = (g: GateResult) =>
   g.checks
     .filter((c) => !c.passed)
@@ -36,16 +50,11 @@ export function recordRetrainOutcome(deps: OutcomeDeps, trigger: TriggerRecord, 
   const base = { name: trigger.name, trigger_id: trigger.trigger_id, operation_id: op.id, at: now.toISOString() };
   if (op.status !== 'completed') {
     const why = op.error?.message ?? `the training job ended ${op.status}`;
-    const rec = deps.registry.triggers.finish(trigger.trigger_id, 'failed', {
-      operation_status: op.status,
-      new_model_id: null,
-      training_gate: null,
-      backtest_gate: null,
-      promoted: false,
-      promoted_to: null,
-      message: `retraining ${op.status}: ${why}`,
-      finished_at: now.toISOString(),
-    });
+    const rec = deps.registry.triggers.finish(
+      trigger.trigger_id,
+      'failed',
+      failedOutcome(`retraining ${op.status}: ${why}`, now, op.status),
+    );
     if (rec)
       deps.alerts.emit({
         ...base,

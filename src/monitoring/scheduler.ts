@@ -1,16 +1,15 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { TriggersConfig } from '../config/schema.js';
 import type { ModelVersion } from '../domain/model-version.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
 import type { TriggerRecord } from '../domain/trigger.js';
 import type { JobListener } from '../jobs/runner.js';
-import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import type { Registry } from '../registry/index.js';
 import type { Alerts } from './alerts.js';
 import type { BacktestGateThresholds, TrainingGateThresholds } from './gates.js';
 import { modelArtifacts, type Observed } from './observations.js';
-import { recordRetrainOutcome } from './retrain-outcome.js';
+import { failedOutcome, recordRetrainOutcome } from './retrain-outcome.js';
+import { startRetrain, type RetrainStarter } from './retrain-run.js';
 import { evaluateTriggers, type TriggerState } from './triggers.js';
 
 /** Injected so tests drive the loop without real time. */
@@ -28,12 +27,7 @@ export type PerformanceProvider = (name: string) => { degraded_days: number } | 
 
 export interface SchedulerOptions {
   registry: Pick<Registry, 'models' | 'triggers' | 'operations'>;
-  training: {
-    start(
-      input: { strategy: string; data?: string; overrides?: TrainingOverrides },
-      o: { actor: string; priority?: 'normal' | 'high'; trigger?: string },
-    ): Operation;
-  };
+  training: RetrainStarter;
   jobs: { on(listener: JobListener): () => void; waitFor(id: string): Promise<Operation> };
   config: TriggersConfig;
   gates: { training: TrainingGateThresholds; backtest: BacktestGateThresholds };
@@ -67,19 +61,6 @@ const realTimer: Timer = {
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
 };
-
-/** Overrides of the production model's own training run that define its universe (not its date range). */
-function inheritedOverrides(registry: SchedulerOptions['registry'], model: ModelVersion): TrainingOverrides | undefined {
-  if (!model.operation_id) return undefined;
-  try {
-    const o = (registry.operations.get(model.operation_id).params['overrides'] ?? {}) as TrainingOverrides;
-    const kept: TrainingOverrides = { symbols: o.symbols, timeframe: o.timeframe, epochs: o.epochs, seed: o.seed };
-    const set = Object.entries(kept).filter(([, v]) => v !== undefined);
-    return set.length ? (Object.fromEntries(set) as TrainingOverrides) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The retraining scheduler: every `interval_seconds`, for each name with a production model,
@@ -128,16 +109,11 @@ export function createScheduler(o: SchedulerOptions) {
   function reconcile(): void {
     for (const t of registry.triggers.open()) {
       if (!t.operation_id) {
-        registry.triggers.finish(t.trigger_id, 'failed', {
-          operation_status: null,
-          new_model_id: null,
-          training_gate: null,
-          backtest_gate: null,
-          promoted: false,
-          promoted_to: null,
-          message: 'the scheduler stopped before it queued the training job',
-          finished_at: o.clock().toISOString(),
-        });
+        registry.triggers.finish(
+          t.trigger_id,
+          'failed',
+          failedOutcome('the scheduler stopped before it queued the training job', o.clock()),
+        );
         continue;
       }
       const op = registry.operations.get(t.operation_id);
@@ -155,48 +131,9 @@ export function createScheduler(o: SchedulerOptions) {
   }
 
   function startRun(t: TriggerRecord, model: ModelVersion): TriggerRecord {
-    try {
-      const op = o.training.start(
-        // The strategy file of the production version itself, so the run's strategy_source names it.
-        { strategy: path.join(model.artifact_path, 'strategy.yaml'), data: t.data, overrides: inheritedOverrides(registry, model) },
-        { actor: 'scheduler', priority: t.requested_run.priority, trigger: t.trigger_id },
-      );
-      unsettled.push(op.id);
-      const linked = registry.triggers.linkOperation(t.trigger_id, op.id);
-      o.alerts.emit({
-        kind: 'trigger_fired',
-        level: 'info',
-        name: t.name,
-        model_id: model.model_id,
-        trigger_id: t.trigger_id,
-        operation_id: op.id,
-        message: `${t.trigger_type} trigger for ${t.name}: ${t.reason.message}; retraining on ${t.data} (${op.id})`,
-        at: o.clock().toISOString(),
-      });
-      return linked;
-    } catch (err) {
-      const message = `the training job could not start: ${(err as Error).message}`;
-      const failed = registry.triggers.finish(t.trigger_id, 'failed', {
-        operation_status: null,
-        new_model_id: null,
-        training_gate: null,
-        backtest_gate: null,
-        promoted: false,
-        promoted_to: null,
-        message,
-        finished_at: o.clock().toISOString(),
-      });
-      o.alerts.emit({
-        kind: 'retrain_failed',
-        level: 'error',
-        name: t.name,
-        trigger_id: t.trigger_id,
-        model_id: model.model_id,
-        message: `Retraining ${t.name} for trigger ${t.trigger_id}: ${message}`,
-        at: o.clock().toISOString(),
-      });
-      return failed ?? registry.triggers.get(t.trigger_id);
-    }
+    const { record, operation_id } = startRetrain({ registry, training: o.training, alerts: o.alerts, clock: o.clock }, t, model);
+    if (operation_id) unsettled.push(operation_id);
+    return record;
   }
 
   async function checkModel(model: ModelVersion): Promise<SchedulerDecision> {
