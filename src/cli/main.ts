@@ -12,6 +12,7 @@ import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
 import { trainCommand } from './train.js';
 import { USAGE } from './usage.js';
+import { triggersCommand, watchCommand } from './watch.js';
 
 export type { CliIo } from './context.js';
 
@@ -60,6 +61,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   status: statusCommand,
   strategies,
   validate,
+  watch: watchCommand,
+  triggers: triggersCommand,
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws. */

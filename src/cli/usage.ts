@@ -17,6 +17,9 @@ Usage:
   trainyard drift <model_id> --data <spec> [--from D] [--to D]   feature, prediction and concept drift on recent data
   trainyard ingest --data <spec> [--symbols A,B] [--replace]   append new bars; production models score them
   trainyard monitor [--name N] [--update]   live performance of production models (accuracy, win rate, Sharpe, importance)
+  trainyard watch [--once] [--interval S] [--json]   retraining scheduler in the foreground (config "triggers");
+                                         --once: one check, waits for the runs it started, exits (for cron)
+  trainyard triggers [--name N] [--type T] [--limit N]   recorded retraining triggers and their outcomes
 
 Train options:
   --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2] | store:[A,B][,timeframe=1d]

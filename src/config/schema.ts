@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { backendNames } from '../pipeline/backend/index.js';
 import { backtestGateSchema, promotionGateSchema, trainingGateSchema } from '../domain/gates.js';
@@ -71,6 +72,56 @@ const performanceSchema = z.strictObject({
   gap_factor: z.number().min(1.5).default(4),
 });
 
+const isoInstant = z
+  .string()
+  .refine((v) => Number.isFinite(Date.parse(v)), 'an ISO date or date-time, e.g. "2026-12-20" or "2026-12-20T00:00:00Z"');
+const cronExpression = z.string().refine((v) => {
+  try {
+    new Cron(v, { timezone: 'UTC', paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a cron expression (minute hour day-of-month month day-of-week, UTC), e.g. "0 2 * * 0" for Sundays 02:00');
+
+// Retraining triggers (`trainyard watch`, or `serve` with run_in_serve). Defaults: hourly checks
+// (a daily-bar model sees at most one new bar between checks); weekly Sunday 02:00 UTC (the
+// model-trainer spec's example, outside trading hours); PSI 0.2 = the drift threshold of check_drift;
+// 63 new bars = a quarter of trading days; 5 degraded days = a trading week; volatility 0.6 = about
+// 3x the S&P 500's long-run ~0.18, crossed in 2008 and March 2020; 20 bars = a trading month;
+// 24 h cooldown = at most one retrain a day per model.
+const triggersSchema = z.strictObject({
+  interval_seconds: z.number().int().min(1).default(3600).describe('How often the scheduler checks every production model'),
+  schedule: cronExpression.nullable().default('0 2 * * 0').describe('Cron schedule (UTC) of routine retrains; null = none'),
+  drift_psi: z.number().positive().nullable().default(0.2).describe('Retrain when the largest feature PSI on current data exceeds this'),
+  new_data_bars: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(63)
+    .describe('Retrain when current data has this many bars after the training data'),
+  performance_days: z.number().int().min(1).nullable().default(5).describe('Retrain after live performance is degraded this many days'),
+  blocked_periods: z
+    .array(
+      z
+        .strictObject({ from: isoInstant, to: isoInstant, reason: z.string().min(1) })
+        .refine((p) => Date.parse(p.to) >= Date.parse(p.from), 'a blocked period ends ("to") before it starts ("from")'),
+    )
+    .default([])
+    .describe('Windows (UTC) in which triggers wait, e.g. year-end liquidity'),
+  max_volatility: z.number().positive().nullable().default(0.6).describe('Triggers wait while recent annualised volatility is above this'),
+  volatility_window_bars: z.number().int().min(2).default(20).describe('Bars of recent returns the volatility condition looks at'),
+  cooldown_hours: z.number().min(0).default(24).describe('No new trigger for a model within this many hours of its last one'),
+  data: z.string().min(1).nullable().default(null).describe("Data spec of current data; null = each model's own training data source"),
+  promote_to_staging: z
+    .boolean()
+    .default(true)
+    .describe('Promote a retrained version that passes the training and backtest gates to staging (never production)'),
+  run_in_serve: z.boolean().default(false).describe('Run the scheduler inside `trainyard serve` too'),
+});
+export type TriggersConfig = z.infer<typeof triggersSchema>;
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting in one schema. Precedence: command-line flags > environment > config file > defaults. */
@@ -115,6 +166,7 @@ export const configSchema = z.strictObject({
   drift: driftSchema.default(() => driftSchema.parse({})).describe('Drift thresholds (check_drift and the promotion gate)'),
   research: researchSchema.default(() => researchSchema.parse({})).describe('Research loop: designer, budgets, prices'),
   performance: performanceSchema.default(performanceSchema.parse({})).describe('Production performance monitoring windows and thresholds'),
+  triggers: triggersSchema.default(triggersSchema.parse({})).describe('Retraining triggers and the scheduler'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Cron } from 'croner';
+import type { triggerTypes } from '../domain/trigger.js';
 
 /** Retraining trigger settings (config `triggers`). */
 export interface TriggerConfig {
@@ -9,6 +10,8 @@ export interface TriggerConfig {
   drift_psi?: number | null;
   /** New bars since the last training above which a retrain is due. */
   new_data_bars?: number | null;
+  /** Retrain when live performance has been below its thresholds for this many days. */
+  performance_days?: number | null;
   /** Date windows (ISO, UTC) during which triggers are postponed, e.g. earnings season. */
   blocked_periods?: { from: string; to: string; reason: string }[];
   /** Postpone while recent annualised volatility is above this (a market in turmoil). */
@@ -28,14 +31,18 @@ export interface Observations {
   /** Highest feature PSI of the latest drift check. */
   max_psi?: number | undefined;
   new_bars?: number | undefined;
+  /** Days in a row the production model's live performance has been degraded (performance monitoring). */
+  degraded_days?: number | undefined;
   /** Recent annualised volatility of the traded series. */
   volatility?: number | undefined;
 }
 
+export type TriggerType = (typeof triggerTypes)[number];
+
 /** One trigger, in the model-trainer specification's format. */
 export interface Trigger {
   trigger_id: string;
-  trigger_type: 'scheduled' | 'drift' | 'new_data';
+  trigger_type: TriggerType;
   timestamp: string;
   reason: { metric: string; current_value: number | string; threshold: number | string; message: string };
   requested_run: { priority: 'normal' | 'high'; fast_track: boolean };
@@ -93,6 +100,22 @@ export function evaluateTriggers(cfg: TriggerConfig, state: TriggerState, obs: O
         ),
       );
     }
+  }
+  // Realised decay is the strongest evidence, so it comes before drift when both fire at once.
+  if (cfg.performance_days != null && obs.degraded_days !== undefined && obs.degraded_days >= cfg.performance_days) {
+    due.push(
+      trigger(
+        'performance',
+        now,
+        {
+          metric: 'degraded_days',
+          current_value: obs.degraded_days,
+          threshold: cfg.performance_days,
+          message: `live performance below its thresholds for ${obs.degraded_days} day${obs.degraded_days === 1 ? '' : 's'} (limit ${cfg.performance_days})`,
+        },
+        true,
+      ),
+    );
   }
   if (cfg.drift_psi != null && obs.max_psi !== undefined && obs.max_psi > cfg.drift_psi) {
     due.push(

@@ -6,6 +6,7 @@ import { createEvaluationStore } from './evaluations.js';
 import { createModelStore } from './models.js';
 import { createOperationStore } from './operations.js';
 import { createResearchCycleStore } from './research-cycles.js';
+import { createTriggerStore } from './triggers.js';
 import type { Actor, ListModelsFilter, PromoteInput, RegisterInput } from './types.js';
 
 export interface RegistryOptions {
@@ -55,6 +56,7 @@ export function openRegistry(opts: RegistryOptions) {
     file: opts.file,
     modelsDir,
     operations,
+    triggers: createTriggerStore(db, clock),
     audit,
     research: createResearchCycleStore(db, clock),
     evaluations: {

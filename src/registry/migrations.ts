@@ -157,7 +157,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX research_cycles_program ON research_cycles(program, cycle_index);
   CREATE INDEX research_cycles_model ON research_cycles(model_id);
   `,
-  // 4: ingested bars (one timeframe per symbol), ingest batches, production scoring and evaluations. (one timeframe per symbol), ingest batches, production scoring and evaluations.
+  // 4: ingested bars (one timeframe per symbol), ingest batches, production scoring and evaluations.
   `
   CREATE TABLE ingest_batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -210,6 +210,33 @@ export const MIGRATIONS: readonly string[] = [
     retraining_recommended INTEGER NOT NULL,
     PRIMARY KEY (model_id, window_end)
   ) WITHOUT ROWID;
+  `,
+  // 5: retraining triggers (spec format + what they were for + outcome link) and scheduler state per name.
+  `
+  CREATE TABLE triggers (
+    trigger_id TEXT PRIMARY KEY,
+    trigger_type TEXT NOT NULL CHECK (trigger_type IN ('scheduled','performance','drift','new_data')),
+    timestamp TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    requested_run TEXT NOT NULL,
+    name TEXT NOT NULL,
+    model_id TEXT,
+    data TEXT NOT NULL,
+    postponed TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL CHECK (status IN ('pending','training','completed','failed')),
+    operation_id TEXT REFERENCES operations(id),
+    outcome TEXT
+  );
+  CREATE INDEX triggers_name ON triggers(name, timestamp);
+  CREATE INDEX triggers_status ON triggers(status);
+  CREATE UNIQUE INDEX triggers_operation ON triggers(operation_id) WHERE operation_id IS NOT NULL;
+
+  CREATE TABLE trigger_state (
+    name TEXT PRIMARY KEY,
+    last_trigger_at TEXT,
+    last_scheduled_slot TEXT,
+    updated_at TEXT NOT NULL
+  );
   `,
 ];
 

@@ -8,6 +8,7 @@ import { cancelledError, DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
 import { createJobRunner, type JobEvent, type JobRunner } from '../jobs/runner.js';
 import type { TrainingJobSpec } from '../jobs/protocol.js';
+import { createAlerts, type Alerts } from '../monitoring/alerts.js';
 import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
@@ -66,6 +67,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     retention: config.retention,
   });
+  const alerts: Alerts = createAlerts(logger);
   const mirror: Mirror = createMirror({ home: config.home, registry, clock, logger });
   const backend = (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads });
   const gates: GateService = createGateService({ config, registry, clock, cwd, backend });
@@ -218,6 +220,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     training,
     /** ingest.ingest / newBarsSince / batches; performance.update / report / status (src/monitoring/performance.ts). */
     ...monitoring,
+    /** Escalations (retraining outcomes, drift, degradation) that the MCP server forwards to clients. */
+    alerts,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {

@@ -8,6 +8,7 @@ import { getStatus } from './get-status.js';
 import { ingestData } from './ingest-data.js';
 import { listModels } from './list-models.js';
 import { listOperations } from './list-operations.js';
+import { listTriggers } from './list-triggers.js';
 import { promoteModel } from './promote-model.js';
 import { rollbackModel } from './rollback-model.js';
 import { startTraining } from './start-training.js';
@@ -27,6 +28,7 @@ export const allTools: ToolDefinition[] = [
   checkDrift,
   ingestData,
   getPerformance,
+  listTriggers,
   promoteModel,
   rollbackModel,
   validateStrategy,

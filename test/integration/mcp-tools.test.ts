@@ -28,6 +28,7 @@ describe('MCP tools through a real client', () => {
         'ingest_data',
         'list_models',
         'list_operations',
+        'list_triggers',
         'list_strategies',
         'promote_model',
         'rollback_model',

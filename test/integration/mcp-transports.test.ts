@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../src/server/http.js';
+import { allTools } from '../../src/tools/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { MOMENTUM, tempServices } from '../helpers/services.js';
 
@@ -26,7 +27,7 @@ describe('MCP transports', () => {
     const client = new Client({ name: 'stdio-test', version: '1.0.0' });
     await client.connect(transport);
     const { tools } = await client.listTools();
-    expect(tools.length).toBe(12);
+    expect(tools.length).toBe(allTools.length);
     const r = (await client.callTool(
       { name: 'start_training', arguments: { strategy: MOMENTUM, data: DATA, overrides: { epochs: 2 }, wait_seconds: 120 } },
       undefined,
@@ -149,6 +150,19 @@ describe('MCP transports', () => {
     });
     const r = await run;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('with triggers.run_in_serve the retraining scheduler checks beside the server, and stops with it', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-serve-sched-'));
+    const config = path.join(home, 'config.yaml');
+    fs.writeFileSync(config, 'triggers:\n  run_in_serve: true\n  interval_seconds: 3600\n');
+    const r = await runCli(['serve', '--http', '--port', '0', '--home', home, '--config', config, '--log-level', 'debug'], {
+      onStderr: (chunk, child) => {
+        if (chunk.includes('"msg":"trigger check"')) child.kill('SIGTERM');
+      },
+    });
+    expect(r.stderr).toContain('"component":"scheduler"');
     expect(r.code).toBe(0);
   });
 });

@@ -61,4 +61,21 @@ describe('retraining triggers', () => {
     expect(d.postponed.map((p) => p.trigger_type).sort()).toEqual(['new_data', 'scheduled']);
     expect(d.state.last_scheduled_slot).toBe('2026-11-22T02:00:00.000Z');
   });
+
+  it('performance below threshold for N days fires a fast-tracked run, and wins over drift', () => {
+    const cfg: TriggerConfig = { performance_days: 3, drift_psi: 0.2, cooldown_hours: 6 };
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(evaluateTriggers(cfg, {}, { now, degraded_days: 2 }).fired).toEqual([]);
+    const d = evaluateTriggers(cfg, {}, { now, degraded_days: 3 });
+    expect(d.fired[0]).toMatchObject({
+      trigger_type: 'performance',
+      reason: { metric: 'degraded_days', current_value: 3, threshold: 3, message: expect.stringMatching(/3 days/) as unknown },
+      requested_run: { priority: 'high', fast_track: true },
+    });
+    const both = evaluateTriggers(cfg, {}, { now, degraded_days: 5, max_psi: 0.4 });
+    expect(both.fired.map((t) => t.trigger_type)).toEqual(['performance']);
+    expect(both.postponed).toEqual([{ trigger_type: 'drift', why: 'covered by the performance trigger' }]);
+    // Without a threshold in config, degraded days alone never fire.
+    expect(evaluateTriggers({ cooldown_hours: 6 }, {}, { now, degraded_days: 30 }).fired).toEqual([]);
+  });
 });

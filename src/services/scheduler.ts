@@ -1,0 +1,49 @@
+import type { TriggersConfig } from '../config/schema.js';
+import { observeModel } from '../monitoring/observations.js';
+import { createScheduler, type PerformanceProvider, type SchedulerDecision, type Timer } from '../monitoring/scheduler.js';
+import type { Services } from './index.js';
+
+export interface SchedulerWiring {
+  /** Days in a row a name's production model has been degraded; performance monitoring's by default. */
+  performance?: PerformanceProvider | undefined;
+  timer?: Timer | undefined;
+  /** Defaults to the services' clock. */
+  clock?: (() => Date) | undefined;
+  onDecisions?: ((d: SchedulerDecision[]) => void) | undefined;
+  /** Overrides of config `triggers` (e.g. `trainyard watch --interval`). */
+  triggers?: Partial<TriggersConfig> | undefined;
+}
+
+/** The retraining scheduler over the shared services (used by `trainyard watch` and `serve`). */
+export function schedulerFor(services: Services, w: SchedulerWiring = {}) {
+  const cfg: TriggersConfig = { ...services.config.triggers, ...w.triggers };
+  return createScheduler({
+    registry: services.registry,
+    training: services.training,
+    jobs: services.jobs,
+    config: cfg,
+    gates: services.config.gates,
+    observe: (model, data) =>
+      observeModel(model, {
+        data,
+        dataDir: services.config.data_dir,
+        drift: cfg.drift_psi !== null,
+        newData: cfg.new_data_bars !== null,
+        volatility: cfg.max_volatility !== null,
+        volatilityWindow: cfg.volatility_window_bars,
+        initBackend: services.backend,
+      }),
+    performance:
+      w.performance ??
+      ((name) => {
+        const report = services.performance.status(name);
+        return report ? { degraded_days: report.degraded_days } : null;
+      }),
+    clock: w.clock ?? services.clock,
+    timer: w.timer,
+    logger: services.logger,
+    alerts: services.alerts,
+    onDecisions: w.onDecisions,
+    onPromoted: () => services.mirror.touch(),
+  });
+}
