@@ -19,6 +19,12 @@ const promotionGateSchema = z.strictObject({
   non_inferiority: z.number().min(0).max(2).default(0.9),
   min_deflated_sharpe: z.number().min(0).max(1).default(0.95),
 });
+// Walk-forward defaults: 4 out-of-sample windows (each test part a fifth of the data, as the
+// training split's test part is ~15-20%); at least 250 training bars, about one year of daily bars.
+const backtestSchema = z.strictObject({
+  walk_forward_windows: z.number().int().min(1).max(50).default(4),
+  min_train_bars: z.number().int().min(30).default(250),
+});
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -47,6 +53,7 @@ export const configSchema = z.strictObject({
     })
     .default({ training: trainingGateSchema.parse({}), backtest: backtestGateSchema.parse({}), promotion: promotionGateSchema.parse({}) })
     .describe('Gate thresholds; the training gate defaults follow the model-trainer spec'),
+  backtest: backtestSchema.default(backtestSchema.parse({})).describe('Backtest jobs: walk-forward defaults'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -14,6 +14,9 @@ import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipel
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
+import { isBacktestRun } from '../monitoring/backtest/request.js';
+import { createBacktestStore } from './backtest-store.js';
+import { createBacktests } from './backtests.js';
 import { registerTrainedModel } from './registration.js';
 
 export interface TrainInput {
@@ -68,6 +71,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     resolve: (ref: string): ResolvedStrategy => resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd }),
   };
 
+  const backtestStore = createBacktestStore(path.join(config.home, 'backtests'));
   const jobs: JobRunner = createJobRunner({
     operations: registry.operations,
     stagingDir: staging,
@@ -76,7 +80,9 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     workers: config.workers,
     resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
     onCompleted: (op, result, stagedPath) =>
-      registerTrainedModel(registry, op, result, stagedPath, version, (op.params['actor'] as string | undefined) ?? 'system'),
+      isBacktestRun(result)
+        ? backtestStore.write(op.id, result)
+        : registerTrainedModel(registry, op, result, stagedPath, version, (op.params['actor'] as string | undefined) ?? 'system'),
   });
   jobs.on((e: JobEvent) => (e.type === 'progress' ? mirror.touch(e.operation_id) : mirror.touch(e.operation.id, true)));
 
@@ -90,7 +96,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
           ...registry.operations.list({ status: 'pending', limit: 1000 }),
         ].map((o) => o.id),
       );
-      return registry.models.orphanFolders().filter((f) => {
+      return [...registry.models.orphanFolders(), ...backtestStore.tempFolders()].filter((f) => {
         const id = /^(?:\.tmp-)?(op_[0-9]+_[0-9a-f]+)/.exec(path.basename(f))?.[1];
         return !(id && live.has(id));
       });
@@ -172,19 +178,22 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     },
   };
 
+  const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd });
+
   let closing: Promise<void> | undefined;
   return {
     config,
     logger,
     clock,
     codeVersion: version,
-    paths: { models, staging, training: path.join(config.home, 'training') },
+    paths: { models, staging, training: path.join(config.home, 'training'), backtests: backtestStore.dir },
     backend: (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads }),
     registry,
     jobs,
     mirror,
     strategies,
     training,
+    backtests,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {
