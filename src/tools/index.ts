@@ -8,6 +8,7 @@ import { listModels } from './list-models.js';
 import { listOperations } from './list-operations.js';
 import { promoteModel } from './promote-model.js';
 import { rollbackModel } from './rollback-model.js';
+import { runBacktest } from './run-backtest.js';
 import { startTraining } from './start-training.js';
 import { listStrategies, validateStrategy } from './strategies.js';
 
@@ -22,6 +23,7 @@ export const allTools: ToolDefinition[] = [
   listModels,
   getModel,
   evaluateGate,
+  runBacktest,
   checkDrift,
   promoteModel,
   rollbackModel,
