@@ -3,6 +3,7 @@ import path from 'node:path';
 import { packageRoot } from '../config/paths.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
+import { backtestCommand } from './backtest.js';
 import { servicesFor, type CliIo } from './context.js';
 import { modelsCommand } from './models.js';
 import { serveCommand } from './serve.js';
@@ -49,6 +50,7 @@ async function validate(args: string[], io: CliIo): Promise<number> {
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   train: (a, io) => trainCommand(a, io, false),
   demo: (a, io) => trainCommand(a, io, true),
+  backtest: backtestCommand,
   models: modelsCommand,
   serve: serveCommand,
   status: statusCommand,

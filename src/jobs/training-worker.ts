@@ -69,7 +69,11 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       type: 'error',
       error: isDomainError(err)
         ? { code: err.code, message: err.message }
-        : { code: job.kind === 'backtest' ? 'BACKTEST_FAILED' : 'TRAINING_FAILED', message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack },
+        : {
+            code: job.kind === 'backtest' ? 'BACKTEST_FAILED' : 'TRAINING_FAILED',
+            message: (err as Error)?.message ?? String(err),
+            stack: (err as Error)?.stack,
+          },
     });
   }
 }

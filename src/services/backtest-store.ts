@@ -60,7 +60,9 @@ export function createBacktestStore(dir: string) {
     write(operationId: string, run: BacktestRun): BacktestSummary {
       const target = path.join(dir, operationId);
       if (fs.existsSync(target))
-        throw new DomainError('CONFLICT', `Backtest folder ${target} already exists; reports are never overwritten.`, { operation_id: operationId });
+        throw new DomainError('CONFLICT', `Backtest folder ${target} already exists; reports are never overwritten.`, {
+          operation_id: operationId,
+        });
       fs.mkdirSync(dir, { recursive: true });
       const tmp = path.join(dir, `.tmp-${operationId}-${randomBytes(4).toString('hex')}`);
       const { equity_curve, ...report } = run;
@@ -96,7 +98,10 @@ export function createBacktestStore(dir: string) {
     read(operationId: string): BacktestRun & { operation_id: string } {
       const file = path.join(dir, operationId, REPORT_FILE);
       if (!fs.existsSync(file))
-        throw new DomainError('OPERATION_NOT_FOUND', `No backtest report for ${operationId} (${file} missing). Call get_status to see how it ended.`);
+        throw new DomainError(
+          'OPERATION_NOT_FOUND',
+          `No backtest report for ${operationId} (${file} missing). Call get_status to see how it ended.`,
+        );
       const report = JSON.parse(fs.readFileSync(file, 'utf8')) as BacktestRun & { operation_id: string };
       report.equity_curve = JSON.parse(fs.readFileSync(path.join(dir, operationId, EQUITY_FILE), 'utf8')) as BacktestRun['equity_curve'];
       return report;

@@ -65,8 +65,11 @@ export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
       );
     const mode: BacktestMode = input.mode ?? (input.walk_forward ? 'walk_forward' : input.data ? 'data' : 'test_segment');
     if (mode === 'test_segment' && (input.data || input.from || input.to))
-      throw bad('mode "test_segment" replays the bars the model was tested on at training; data, from and to do not apply. Use mode "data" to trade other bars.');
-    if (mode === 'data' && !input.data) throw bad('mode "data" needs data: a data spec such as "sample:sp500", "csv:<path>" or "synthetic:seed=1,bars=3000".');
+      throw bad(
+        'mode "test_segment" replays the bars the model was tested on at training; data, from and to do not apply. Use mode "data" to trade other bars.',
+      );
+    if (mode === 'data' && !input.data)
+      throw bad('mode "data" needs data: a data spec such as "sample:sp500", "csv:<path>" or "synthetic:seed=1,bars=3000".');
     if (input.walk_forward && mode !== 'walk_forward') throw bad(`walk_forward options apply to mode "walk_forward" only, not "${mode}".`);
     if (input.data) parseDataSpec(input.data);
     if (rangeBound(input.from, 'from') > rangeBound(input.to, 'to')) throw bad(`from ${input.from} is after to ${input.to}. Swap them.`);
@@ -103,7 +106,12 @@ export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
       mode,
       model_id: model.model_id,
       model_dir: model.artifact_path,
-      training: { data: model.lineage.data_source, overrides, data_hash: model.lineage.data_hash, backtest: model.metrics.backtest ?? null },
+      training: {
+        data: model.lineage.data_source,
+        overrides,
+        data_hash: model.lineage.data_hash,
+        backtest: model.metrics.backtest ?? null,
+      },
       data: input.data,
       from: input.from,
       to: input.to,
@@ -127,7 +135,9 @@ export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
     const times = new Set<number>();
     for (const s of data.series) for (const t of s.time) if (t >= lo && t <= hi) times.add(t);
     if (times.size < 2)
-      throw bad(`${spec} has ${times.size} bars from ${req.from ?? 'the start'} to ${req.to ?? 'the end'}; a backtest needs at least 2. Widen from/to.`);
+      throw bad(
+        `${spec} has ${times.size} bars from ${req.from ?? 'the start'} to ${req.to ?? 'the end'}; a backtest needs at least 2. Widen from/to.`,
+      );
     if (walk) {
       const horizon = labelHorizon(strategy.labels);
       planWindows(Math.max(0, times.size - horizon), strategy.training.purge_gap ?? horizon, walk);

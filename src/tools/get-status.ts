@@ -27,7 +27,9 @@ export const getStatus = defineTool({
       const op = summary(input.operation_id);
       const modelId = op.result?.['model_id'];
       const gate =
-        op.type === 'training' && typeof modelId === 'string' ? trainingGate(services.registry.models.get(modelId), services.config.gates.training, now) : null;
+        op.type === 'training' && typeof modelId === 'string'
+          ? trainingGate(services.registry.models.get(modelId), services.config.gates.training, now)
+          : null;
       return { operation: op, training_gate: gate };
     }
     const stats = services.jobs.stats();

@@ -33,11 +33,24 @@ export const runBacktest = defineTool({
     to: z.string().optional().describe('Last bar, ISO date (inclusive)'),
     walk_forward: z
       .object({
-        scheme: z.enum(['expanding', 'rolling']).default('expanding').describe('expanding: train from the first bar; rolling: a fixed-length training part slides'),
+        scheme: z
+          .enum(['expanding', 'rolling'])
+          .default('expanding')
+          .describe('expanding: train from the first bar; rolling: a fixed-length training part slides'),
         windows: z.number().int().min(1).max(50).optional().describe('Number of test parts (config default 4)'),
-        test_bars: z.number().int().min(2).optional().describe('Bars per test part (default: the data split evenly into windows + 1 parts)'),
+        test_bars: z
+          .number()
+          .int()
+          .min(2)
+          .optional()
+          .describe('Bars per test part (default: the data split evenly into windows + 1 parts)'),
         train_bars: z.number().int().min(30).optional().describe('rolling only: bars per training part'),
-        min_train_bars: z.number().int().min(30).optional().describe('Training bars each window needs after the purge gap (config default 250)'),
+        min_train_bars: z
+          .number()
+          .int()
+          .min(30)
+          .optional()
+          .describe('Training bars each window needs after the purge gap (config default 250)'),
         epochs: z.number().int().min(1).max(10000).optional().describe('Override the epochs the model was trained with'),
       })
       .optional()

@@ -38,7 +38,11 @@ describe('run_backtest through a real MCP client', () => {
 
   beforeAll(async () => {
     mcp = await connectClient(services);
-    const r = await mcp.call('start_training', { strategy: MOMENTUM, data: DATA, overrides: { epochs: 2 }, wait_seconds: 120 }, { timeout: 120_000 });
+    const r = await mcp.call(
+      'start_training',
+      { strategy: MOMENTUM, data: DATA, overrides: { epochs: 2 }, wait_seconds: 120 },
+      { timeout: 120_000 },
+    );
     expect((r.structuredContent as { status: string }).status).toBe('completed');
     modelDir = services.registry.models.get('momentum_test@1').artifact_path;
     before = snapshot(modelDir);
@@ -146,7 +150,10 @@ describe('run_backtest through a real MCP client', () => {
   });
 
   it('cancels a walk-forward job mid-training: it ends cancelled and leaves no folder', async () => {
-    const r = await mcp.call('run_backtest', { model_id: 'momentum_test@1', walk_forward: { windows: 3, min_train_bars: 200, epochs: 200 } });
+    const r = await mcp.call('run_backtest', {
+      model_id: 'momentum_test@1',
+      walk_forward: { windows: 3, min_train_bars: 200, epochs: 200 },
+    });
     const id = (r.structuredContent as unknown as Summary).operation_id;
     await new Promise<void>((resolve) => {
       const off = services.jobs.subscribe(id, (e) => {

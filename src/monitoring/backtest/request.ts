@@ -37,6 +37,7 @@ export interface BacktestDeps {
 
 export interface WalkForwardWindowReport {
   window: number;
+  /** Training and validation samples (validation is the end of the window's training part, for early stopping). */
   train: { from: string; to: string; samples: number };
   test: { from: string; to: string; samples: number };
   epochs_run: number;

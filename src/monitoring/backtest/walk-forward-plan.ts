@@ -40,9 +40,7 @@ export function planWindows(instants: number, purge: number, o: WalkForwardOptio
   const usable = Math.min(trainBars, firstTrainEnd) - purge;
   if (testBars < 1 || firstTrainEnd < 1 || usable < o.min_train_bars) {
     const need =
-      o.test_bars !== undefined
-        ? o.min_train_bars + purge + o.windows * o.test_bars
-        : (o.min_train_bars + purge) * (o.windows + 1);
+      o.test_bars !== undefined ? o.min_train_bars + purge + o.windows * o.test_bars : (o.min_train_bars + purge) * (o.windows + 1);
     throw new DomainError(
       'INSUFFICIENT_DATA',
       `Walk-forward needs more data: the samples cover ${instants} bars (after the indicator warm-up and label horizon); ` +

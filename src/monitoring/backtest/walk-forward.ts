@@ -35,8 +35,9 @@ function period(set: SampleSet): { from: string; to: string; samples: number } {
 const FIGURES = ['sharpe', 'total_return', 'max_drawdown', 'win_rate'] as const;
 
 function spreads(windows: WalkForwardWindowReport[], side: 'strategy' | 'buy_and_hold'): WalkForwardReport['spread']['strategy'] {
-  const of = (k: (typeof FIGURES)[number]) => spreadOf(windows.map((w) => (w[side] as BacktestMetrics)[k]));
-  return { sharpe: of('sharpe'), total_return: of('total_return'), max_drawdown: of('max_drawdown'), win_rate: of('win_rate') };
+  return Object.fromEntries(
+    FIGURES.map((k) => [k, spreadOf(windows.map((w) => (w[side] as BacktestMetrics)[k]))]),
+  ) as WalkForwardReport['spread']['strategy'];
 }
 
 /**
@@ -64,7 +65,11 @@ export async function runWalkForward(
     if (signal?.aborted) throw cancelledError(signal.reason);
     const split = windowSplit(samples, instants, w, { purge, validation_fraction: strategy.training.validation_fraction });
     const label = `window ${w.index + 1}/${plan.length}`;
-    emit({ phase: 'model_training', progress_pct: 10 + (85 * w.index) / plan.length, message: `${label}: training on ${split.train.rows} samples` });
+    emit({
+      phase: 'model_training',
+      progress_pct: 10 + (85 * w.index) / plan.length,
+      message: `${label}: training on ${split.train.rows} samples`,
+    });
     const fitted = await fitModel(strategy, split, {
       signal,
       progressEveryBatches: deps.progressEveryBatches,
@@ -72,18 +77,28 @@ export async function runWalkForward(
       onProgress: (p) => {
         const done = (w.index + (p.epoch - 1 + p.batch / p.batches) / p.epochs) / plan.length;
         const { phase: _phase, epoch_end: _end, ...rest } = p;
-        emit({ phase: 'model_training', progress_pct: 10 + 85 * done, message: `${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}`, ...rest });
+        emit({
+          phase: 'model_training',
+          progress_pct: 10 + 85 * done,
+          message: `${label} · epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
+          ...rest,
+        });
       },
     });
     try {
       const { test } = fitted;
       const probs = predictProba(fitted.model, test.x, test.rows, test.cols);
       const end = w.test_end < instants.length ? instants[w.test_end]! : Number.POSITIVE_INFINITY;
-      const seg = backtestSegment(barsBefore(data.series, end), { symbol: split.test.symbol, bar: split.test.bar, probs }, strategy.decisions);
+      const seg = backtestSegment(
+        barsBefore(data.series, end),
+        { symbol: split.test.symbol, bar: split.test.bar, probs },
+        strategy.decisions,
+      );
       if (!seg) continue;
       windows.push({
         window: w.index + 1,
-        train: period(split.train),
+        // The data the window learned from: its training part and the validation part after it.
+        train: { from: period(split.train).from, to: period(split.validation).to, samples: split.train.rows + split.validation.rows },
         test: period(split.test),
         epochs_run: fitted.outcome.epochs_run,
         test_accuracy: accuracyOf(argmaxRows(probs), test.y),
@@ -104,7 +119,11 @@ export async function runWalkForward(
   const probs = new Float32Array(oos.probs.reduce((n, p) => n + p.length, 0));
   oos.probs.reduce((at, p) => (probs.set(p, at), at + p.length), 0);
   emit({ phase: 'validation', progress_pct: 95, message: `trading ${traded.n} out-of-sample bars` });
-  const aggregate = backtestSegment(data.series, { symbol: Int32Array.from(oos.symbol), bar: Int32Array.from(oos.bar), probs }, strategy.decisions);
+  const aggregate = backtestSegment(
+    data.series,
+    { symbol: Int32Array.from(oos.symbol), bar: Int32Array.from(oos.bar), probs },
+    strategy.decisions,
+  );
   return {
     aggregate,
     traded: { from: traded.n ? isoTime(traded.lo) : '', to: traded.n ? isoTime(traded.hi) : '', predictions: traded.n },

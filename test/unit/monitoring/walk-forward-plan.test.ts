@@ -68,14 +68,18 @@ describe('walk-forward windows', () => {
     const err = thrown(() => planWindows(400, 5, { scheme: 'expanding', windows: 3, min_train_bars: 250 }));
     expect(err.code).toBe('INSUFFICIENT_DATA');
     expect(err.message).toMatch(/400 bars/);
-    expect(err.message).toMatch(/windows=3 x test_bars=100 leave 100 bars before the first test part, 95 after the purge gap of 5 bars, but min_train_bars=250/);
+    expect(err.message).toMatch(
+      /windows=3 x test_bars=100 leave 100 bars before the first test part, 95 after the purge gap of 5 bars, but min_train_bars=250/,
+    );
     expect(err.message).toMatch(/Lower walk_forward\.windows, walk_forward\.test_bars or walk_forward\.min_train_bars/);
     // Exactly enough: min_train_bars + purge before the first test part.
     expect(() => planWindows(1000, 5, { scheme: 'expanding', windows: 4, test_bars: 200, min_train_bars: 195 })).not.toThrow();
-    expect(() => planWindows(1000, 5, { scheme: 'expanding', windows: 4, test_bars: 200, min_train_bars: 196 })).toThrow(/min_train_bars=196/);
-    expect(thrown(() => planWindows(1000, 5, { scheme: 'rolling', windows: 2, test_bars: 100, train_bars: 900, min_train_bars: 100 })).message).toMatch(
-      /train_bars=900 is longer than the 800 bars before the first test part/,
+    expect(() => planWindows(1000, 5, { scheme: 'expanding', windows: 4, test_bars: 200, min_train_bars: 196 })).toThrow(
+      /min_train_bars=196/,
     );
+    expect(
+      thrown(() => planWindows(1000, 5, { scheme: 'rolling', windows: 2, test_bars: 100, train_bars: 900, min_train_bars: 100 })).message,
+    ).toMatch(/train_bars=900 is longer than the 800 bars before the first test part/);
     expect(thrown(() => planWindows(1000, 5, { scheme: 'expanding', windows: 0, min_train_bars: 100 })).code).toBe('INVALID_ARGUMENT');
   });
 
