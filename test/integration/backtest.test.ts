@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
 import { connectClient, text } from '../helpers/mcp.js';
 import { MOMENTUM, modelFolders, tempServices } from '../helpers/services.js';
 
@@ -17,6 +19,27 @@ interface Summary {
     report_path: string;
     equity_path: string;
   };
+}
+
+/** Runs the CLI in-process on the test's state directory; returns the exit code and both streams. */
+async function cli(args: string[], home: string) {
+  let stdout = '';
+  let stderr = '';
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        add(chunk.toString());
+        done();
+      },
+    });
+  const io = {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)) as unknown as NodeJS.WriteStream,
+    env: { TRAINYARD_LOG_LEVEL: 'silent', TRAINYARD_WASM_THREADS: '1' },
+    cwd: process.cwd(),
+  };
+  const code = await runCli([...args, '--home', home], io);
+  return { code, stdout, stderr };
 }
 
 /** Every file under a folder with its content, to prove a model folder never changes. */
@@ -147,6 +170,33 @@ describe('run_backtest through a real MCP client', () => {
     expect(text(segment)).toMatch(/test_segment.*do not apply/);
     expect(backtestRows().length).toBe(rows);
     expect(fs.readdirSync(backtests).sort()).toEqual(folders);
+  });
+
+  it('trainyard backtest prints strategy against buy-and-hold; bad input exits 1 or 2 with the reason', async () => {
+    const ok = await cli(['backtest', 'momentum_test@1'], home);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/queued op_\w+/);
+    expect(ok.stdout).toMatch(/Backtest of momentum_test@1 on its own test segment/);
+    for (const row of [
+      'total return',
+      'annual return',
+      'Sharpe',
+      'Sortino',
+      'max drawdown',
+      'Calmar',
+      'win rate',
+      'profit factor',
+      'trades',
+      'exposure',
+    ])
+      expect(ok.stdout).toMatch(new RegExp(`\\n  ${row} +\\S+ +\\S+\\n`));
+    expect(ok.stdout).toMatch(/reproduces the backtest recorded at training/);
+    const missing = await cli(['backtest', 'nope@1'], home);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toMatch(/MODEL_NOT_FOUND.*nope@1/);
+    const usage = await cli(['backtest', 'momentum_test@1', '--windows', '3'], home);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--windows needs --walk-forward expanding\|rolling/);
   });
 
   it('cancels a walk-forward job mid-training: it ends cancelled and leaves no folder', async () => {
