@@ -3,6 +3,7 @@ import path from 'node:path';
 import { packageRoot } from '../config/paths.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
+import { backtestCommand } from './backtest.js';
 import { servicesFor, type CliIo } from './context.js';
 import { driftCommand } from './drift.js';
 import { ingestCommand } from './ingest.js';
@@ -54,6 +55,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   train: (a, io) => trainCommand(a, io, false),
   demo: (a, io) => trainCommand(a, io, true),
   drift: driftCommand,
+  backtest: backtestCommand,
   models: modelsCommand,
   ingest: ingestCommand,
   monitor: monitorCommand,

@@ -8,6 +8,7 @@ Usage:
   trainyard serve [--read-only]          MCP server over stdio (for Claude Code and other clients)
   trainyard serve --http [--host 127.0.0.1] [--port 7777] [--token T]   MCP over Streamable HTTP at /mcp
   trainyard status [operation_id]        one operation, or the recent ones
+  trainyard backtest <model_id> [options]   backtest a model against buy-and-hold (its test segment by default)
   trainyard models list [--name N] [--stage S]
   trainyard models show <model_id>       model card: lineage, metrics, stage history
   trainyard models promote <model_id> --to staging|production --reason "<why>" [--skip-staging] [--force]
@@ -30,6 +31,14 @@ Train options:
   --priority high      jump the training queue
   --json               print only the result object (JSON) on stdout (any command)
   --quiet              no progress output
+
+Backtest options:
+  --data <spec>        trade this data instead of the model's test segment (--from/--to limit the bars)
+  --walk-forward expanding|rolling   retrain per window and trade each following test part
+  --windows N          walk-forward test parts (default 4)   --test-bars N   bars per test part
+  --min-train-bars N   training bars per window (default 250) --train-bars N  rolling training length
+  --epochs N           epochs per window (default: as the model was trained)
+  --json               print the full report (JSON) on stdout
 
 Global options:
   --home <dir>         state directory (default ./state, env TRAINYARD_HOME)

@@ -71,6 +71,12 @@ const performanceSchema = z.strictObject({
   feature_importance_stability: metricRule(90, 0.3, 40),
   gap_factor: z.number().min(1.5).default(4),
 });
+// Walk-forward defaults: 4 out-of-sample windows (each test part a fifth of the data, as the
+// training split's test part is ~15-20%); at least 250 training bars, about one year of daily bars.
+const backtestSchema = z.strictObject({
+  walk_forward_windows: z.number().int().min(1).max(50).default(4),
+  min_train_bars: z.number().int().min(30).default(250),
+});
 
 const isoInstant = z
   .string()
@@ -167,6 +173,7 @@ export const configSchema = z.strictObject({
   research: researchSchema.default(() => researchSchema.parse({})).describe('Research loop: designer, budgets, prices'),
   performance: performanceSchema.default(performanceSchema.parse({})).describe('Production performance monitoring windows and thresholds'),
   triggers: triggersSchema.default(triggersSchema.parse({})).describe('Retraining triggers and the scheduler'),
+  backtest: backtestSchema.default(backtestSchema.parse({})).describe('Backtest jobs: walk-forward defaults'),
 });
 
 export type Config = z.infer<typeof configSchema>;

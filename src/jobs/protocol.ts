@@ -1,9 +1,11 @@
+import type { BacktestRequest, BacktestRun } from '../monitoring/backtest/request.js';
 import type { BackendPreference } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 
 /** Everything a training worker needs; plain data (it crosses the thread boundary). */
 export interface TrainingJobSpec {
+  kind?: 'training' | undefined;
   strategy_yaml: string;
   strategy_source: string;
   data?: string | undefined;
@@ -15,9 +17,25 @@ export interface TrainingJobSpec {
   progress_every_batches: number;
 }
 
-export type ToWorker = { type: 'start'; job: TrainingJobSpec; staging_dir: string; model_id: string } | { type: 'cancel'; reason: string };
+/** A backtest of a registered model (operation type `backtest`); the worker writes nothing. */
+export interface BacktestJobSpec extends BacktestRequest {
+  kind: 'backtest';
+  data_dir: string;
+  cwd: string;
+  backend: BackendPreference;
+  wasm_threads: number;
+  progress_every_batches: number;
+}
+
+/** The jobs a worker runs, told apart by `kind` (absent = training). */
+export type JobSpec = TrainingJobSpec | BacktestJobSpec;
+
+/** What a worker hands back: a staged training result, or a backtest report (`kind: 'backtest'`). */
+export type JobResult = TrainingResult | BacktestRun;
+
+export type ToWorker = { type: 'start'; job: JobSpec; staging_dir: string; model_id: string } | { type: 'cancel'; reason: string };
 
 export type FromWorker =
   | { type: 'progress'; progress: PipelineProgress }
-  | { type: 'result'; result: TrainingResult }
+  | { type: 'result'; result: JobResult }
   | { type: 'error'; error: { code: string; message: string; stack?: string | undefined } };

@@ -1,12 +1,11 @@
 import { DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
-import type { TrainingResult } from '../pipeline/result.js';
 import { processAlive } from '../registry/operations.js';
 import type { OperationUpdate } from '../registry/types.js';
 import { createJobEvents, type JobEvent, type JobListener } from './events.js';
 import { createJobQueue } from './job-queue.js';
 import { createProgressRecorder, type ProgressRecorder } from './progress-recorder.js';
-import type { TrainingJobSpec } from './protocol.js';
+import type { JobResult, JobSpec } from './protocol.js';
 import type { JobRunnerOptions, SubmitOptions } from './types.js';
 import { recoverJobs, type RecoverOptions, type RecoveryReport } from './recovery.js';
 import { cancelledRow, failedRow, registrationFailedRow, rowForOutcome } from './outcome.js';
@@ -36,9 +35,9 @@ export function createJobRunner(opts: JobRunnerOptions) {
   const entry = opts.workerEntry ?? trainingWorkerEntry();
   const staging = createStaging(opts.stagingDir);
   const events = createJobEvents(logger);
-  const queue = createJobQueue<{ id: string; spec: TrainingJobSpec }>();
+  const queue = createJobQueue<{ id: string; spec: JobSpec }>();
   const active = new Map<string, Active>();
-  /** Jobs whose worker finished and whose model is being registered (onCompleted). */
+  /** Jobs whose worker finished and whose result is being stored (onCompleted: a model registered, a report written). */
   const completing = new Map<string, Promise<void>>();
   let accepting = true;
   let closing: Promise<void> | undefined;
@@ -72,15 +71,20 @@ export function createJobRunner(opts: JobRunnerOptions) {
     finish(id, row);
   }
 
-  function complete(id: string, a: Active, result: TrainingResult): void {
-    a.recorder.record({ phase: 'deployment_decision', progress_pct: 99, message: 'registering the model' });
+  function complete(id: string, a: Active, result: JobResult): void {
+    const backtest = 'kind' in result && result.kind === 'backtest';
+    a.recorder.record(
+      backtest
+        ? { phase: 'saving', progress_pct: 99, message: 'writing the backtest report' }
+        : { phase: 'deployment_decision', progress_pct: 99, message: 'registering the model' },
+    );
     const done = (async () => {
       try {
         const registered = await opts.onCompleted(operations.get(id), result, staging.pathFor(id));
         finish(id, { status: 'completed', progress_pct: 100, message: 'completed', result: registered, metrics: a.recorder.metrics() });
       } catch (err) {
         staging.remove(id);
-        logger.warn({ operation_id: id, err }, 'registering the trained model failed');
+        logger.warn({ operation_id: id, err }, backtest ? 'storing the backtest report failed' : 'registering the trained model failed');
         finish(id, registrationFailedRow(err));
       }
     })().finally(() => completing.delete(id));
@@ -97,7 +101,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
     }, graceMs);
   }
 
-  function start(id: string, spec: TrainingJobSpec): void {
+  function start(id: string, spec: JobSpec): void {
     events.emit({ type: 'status', operation: operations.claim(id) });
     const recorder = createProgressRecorder(operations, id, clock, opts.progressThrottleMs ?? 250);
     const heartbeat = setInterval(() => {
@@ -147,14 +151,15 @@ export function createJobRunner(opts: JobRunnerOptions) {
 
   const runner = {
     /** Creates the operation row and queues the job; returns the `pending` row at once. */
-    submit(spec: TrainingJobSpec, o: SubmitOptions = {}): Operation {
+    submit(spec: JobSpec, o: SubmitOptions = {}): Operation {
       if (!accepting)
         throw new DomainError(
           'SHUTTING_DOWN',
           'trainyard is shutting down (the server is stopping) and accepts no new jobs. Start it again and resubmit.',
         );
       const priority = o.priority ?? 'normal';
-      const op = operations.create({ type: 'training', parent_id: o.parent_id ?? null, params: o.params ?? {}, priority });
+      const type = spec.kind === 'backtest' ? 'backtest' : 'training';
+      const op = operations.create({ type, parent_id: o.parent_id ?? null, params: o.params ?? {}, priority });
       queue.push(priority, { id: op.id, spec });
       events.emit({ type: 'status', operation: op });
       setImmediate(pump);
@@ -184,7 +189,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
       const a = active.get(id);
       if (!a) {
         const why = completing.has(id)
-          ? 'finished training and its model is being registered; it can no longer be cancelled'
+          ? 'has finished its work and its result is being stored (a model registered or a report written); it can no longer be cancelled'
           : `is ${op.status} but is not running in this process (owner pid ${op.owner_pid ?? '?'}); cancel it from the process that runs it`;
         throw new DomainError('CONFLICT', `Operation ${id} ${why}.`, { id, status: op.status });
       }

@@ -1,10 +1,12 @@
-// Worker-thread entry: runs one training pipeline and reports back. Each worker thread has its
-// own TensorFlow.js engine, so training never touches the main thread's event loop.
+// Worker-thread entry: runs one job (a training pipeline, or a backtest of a registered model) and
+// reports back. Each worker thread has its own TensorFlow.js engine, so training never touches the
+// main thread's event loop.
 import { parentPort } from 'node:worker_threads';
 import { isDomainError } from '../domain/errors.js';
 import { initBackend } from '../pipeline/backend/index.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
+import { runBacktest } from '../monitoring/backtest/run.js';
 import { backtestSegment } from '../monitoring/backtest/segment.js';
 import type { EvaluationHook } from '../pipeline/train-pipeline.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -31,6 +33,17 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const { job } = msg;
   try {
     const backend = await initBackend({ preference: job.backend, wasmThreads: job.wasm_threads });
+    if (job.kind === 'backtest') {
+      const report = await runBacktest(job, {
+        dataDir: job.data_dir,
+        cwd: job.cwd,
+        signal: controller.signal,
+        progressEveryBatches: job.progress_every_batches,
+        onProgress: (progress) => send({ type: 'progress', progress }),
+      });
+      send({ type: 'result', result: report });
+      return;
+    }
     const strategy = parseStrategy(job.strategy_yaml, job.strategy_source);
     const result = await runTrainingPipeline(
       {
@@ -56,7 +69,11 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       type: 'error',
       error: isDomainError(err)
         ? { code: err.code, message: err.message }
-        : { code: 'TRAINING_FAILED', message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack },
+        : {
+            code: job.kind === 'backtest' ? 'BACKTEST_FAILED' : 'TRAINING_FAILED',
+            message: (err as Error)?.message ?? String(err),
+            stack: (err as Error)?.stack,
+          },
     });
   }
 }

@@ -1,8 +1,8 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Operation } from '../domain/operation.js';
-import type { TrainingResult } from '../pipeline/result.js';
 import type { OperationStore } from '../registry/operations.js';
+import type { JobResult } from './protocol.js';
 
 export interface JobRunnerOptions {
   operations: OperationStore;
@@ -13,8 +13,11 @@ export interface JobRunnerOptions {
   /** Jobs that train at once, each in its own worker thread (1 suits a 2-core machine). */
   workers?: number;
   resourceLimits?: ResourceLimits | undefined;
-  /** Registers the trained model (moves it out of `stagedPath`); its return value becomes the operation's result. */
-  onCompleted: (op: Operation, result: TrainingResult, stagedPath: string) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /**
+   * Decides per operation type what a finished job means: training registers the model (moves it
+   * out of `stagedPath`), a backtest stores its report. The return value becomes the operation's result.
+   */
+  onCompleted: (op: Operation, result: JobResult, stagedPath: string) => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Progress rows are written at most this often per job (phase changes and the last update always). */
   progressThrottleMs?: number;
   heartbeatMs?: number;

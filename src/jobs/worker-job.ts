@@ -1,13 +1,13 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
-import type { FromWorker, ToWorker, TrainingJobSpec } from './protocol.js';
+import type { PipelineProgress } from '../pipeline/result.js';
+import type { FromWorker, JobResult, JobSpec, ToWorker } from './protocol.js';
 import { startWorker } from './worker-script.js';
 
 /** How a job's worker ended, as the main thread saw it. */
 export type WorkerOutcome =
-  /** The pipeline finished; artifacts are in the staging folder. */
-  | { type: 'result'; result: TrainingResult }
+  /** The job finished: a training run's artifacts are in the staging folder; a backtest's report is the result. */
+  | { type: 'result'; result: JobResult }
   /** The pipeline threw (a DomainError keeps its code; CANCELLED after a cancel). */
   | { type: 'error'; code: string; message: string }
   /** The thread died: an uncaught exception, process.exit, or its heap limit. */
@@ -17,7 +17,7 @@ export type WorkerOutcome =
 
 export interface WorkerJobOptions {
   id: string;
-  spec: TrainingJobSpec;
+  spec: JobSpec;
   stagingDir: string;
   entry: URL;
   resourceLimits?: ResourceLimits | undefined;

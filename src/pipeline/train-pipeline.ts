@@ -1,21 +1,20 @@
 import path from 'node:path';
-import { DomainError, cancelledError } from '../domain/errors.js';
-import { LABEL_CLASSES, labelHorizon, type Strategy } from '../domain/strategy.js';
+import { cancelledError } from '../domain/errors.js';
+import { LABEL_CLASSES, type Strategy } from '../domain/strategy.js';
 import { ARTIFACT_FILES, saveArtifacts } from './artifacts/store.js';
 import { columnOf, featureReference, predictionScores, type ReferenceDistributions } from './artifacts/reference.js';
 import type { BackendInfo } from './backend/index.js';
 import { loadMarketData } from './data/index.js';
 import { barCount, type MarketData } from './data/types.js';
-import { assembleSamples, type SampleSet } from './dataset/assemble.js';
-import { applyScaler, fitScaler } from './dataset/scaler.js';
+import type { SampleSet } from './dataset/assemble.js';
 import { chronologicalSplit } from './dataset/split.js';
 import { permutationImportance } from './evaluate/importance.js';
 import { accuracyOf, classificationMetrics, majorityClass } from './evaluate/metrics.js';
-import { buildFeaturesMulti, buildLabels } from './features/index.js';
-import { architecture, buildModel } from './model/build.js';
-import { classCounts, type LabeledMatrix } from './model/dataset.js';
+import { fitModel, prepareSamples, withDataContext } from './fit-model.js';
+import { architecture } from './model/build.js';
+import { classCounts } from './model/dataset.js';
 import { argmaxRows, predictProba } from './model/predict.js';
-import { trainModel, type TrainProgress } from './model/train.js';
+import type { TrainProgress } from './model/train.js';
 import type { PerSymbolMetrics, PipelineProgress, TrainingResult } from './result.js';
 import type { ResolvedStrategy } from './strategy-source.js';
 
@@ -74,7 +73,8 @@ export const DEFAULT_DATA_SPEC = 'sample:sp500';
 
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-function applyOverrides(s: Strategy, o: TrainingOverrides | undefined): Strategy {
+/** The strategy as trained: the YAML with the run's overrides (symbols, dates, timeframe, epochs, seed) applied. */
+export function applyOverrides(s: Strategy, o: TrainingOverrides | undefined): Strategy {
   if (!o) return s;
   return {
     ...s,
@@ -87,10 +87,6 @@ function applyOverrides(s: Strategy, o: TrainingOverrides | undefined): Strategy
     },
     training: { ...s.training, ...(o.epochs !== undefined ? { epochs: o.epochs } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
   };
-}
-
-function toMatrix(set: SampleSet, x: Float32Array): LabeledMatrix {
-  return { rows: set.rows, cols: set.cols, x, y: set.y };
 }
 
 function perSymbol(data: MarketData, test: SampleSet, pred: Int32Array, majority: number): PerSymbolMetrics[] {
@@ -107,21 +103,6 @@ function perSymbol(data: MarketData, test: SampleSet, pred: Int32Array, majority
       baseline_accuracy: y.length ? base / y.length : Number.NaN,
     };
   });
-}
-
-/** Too little data: say how many bars there were and what the strategy consumes before the first sample. */
-function withDataContext<T>(data: MarketData, warmup: number, horizon: number, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (!(err instanceof DomainError) || err.code !== 'INSUFFICIENT_DATA') throw err;
-    const bars = data.series.map((b) => `${b.symbol} ${b.time.length}`).join(', ');
-    throw new DomainError(
-      'INSUFFICIENT_DATA',
-      `${err.message} The data has ${barCount(data)} bars (${bars}); the strategy needs ${warmup} warm-up bars and a ${horizon}-bar label horizon per symbol before and after the labelled samples.`,
-      { ...err.data, bars: barCount(data), warmup, horizon },
-    );
-  }
 }
 
 /**
@@ -153,45 +134,39 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
   const tData = now();
 
   emit({ phase: 'feature_engineering', progress_pct: 5, message: `computing features over ${barCount(data)} bars` });
-  const features = buildFeaturesMulti(strategy, data.series);
-  const labels = data.series.map((bars) => buildLabels(strategy.labels, bars));
-  const samples = assembleSamples(data.series, features, labels);
-  const horizon = labelHorizon(strategy.labels);
-  const split = withDataContext(data, features[0]?.warmup ?? 0, horizon, () =>
+  const { samples, horizon, warmup } = prepareSamples(strategy, data);
+  const split = withDataContext(data, warmup, horizon, () =>
     chronologicalSplit(samples, {
       validation_fraction: strategy.training.validation_fraction,
       test_fraction: strategy.training.test_fraction,
       purge: strategy.training.purge_gap ?? horizon,
     }),
   );
-  const scaler = fitScaler(split.train.x, split.train.rows, split.train.cols);
-  const [train, val, test] = [split.train, split.validation, split.test].map((p) =>
-    toMatrix(p, applyScaler(scaler, p.x, p.rows, p.cols)),
-  ) as [LabeledMatrix, LabeledMatrix, LabeledMatrix];
   checkCancel();
   const tFeatures = now();
 
-  emit({ phase: 'model_training', progress_pct: 10, message: `training on ${train.rows} samples, ${train.cols} features` });
-  const model = buildModel(strategy.model, train.cols, strategy.training.seed);
+  emit({
+    phase: 'model_training',
+    progress_pct: 10,
+    message: `training on ${split.train.rows} samples, ${split.train.cols} features`,
+  });
+  const { model, scaler, outcome, train, val, test } = await fitModel(strategy, split, {
+    signal: deps.signal,
+    progressEveryBatches: deps.progressEveryBatches,
+    now,
+    onProgress: (p: TrainProgress) => {
+      const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
+      const metrics = p.val_accuracy !== undefined ? ` · val_loss ${p.val_loss!.toFixed(3)} · val_acc ${p.val_accuracy.toFixed(3)}` : '';
+      const { phase: _phase, epoch_end: _end, ...rest } = p;
+      emit({
+        phase: 'model_training',
+        progress_pct: 10 + 80 * done,
+        message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${metrics}`,
+        ...rest,
+      });
+    },
+  });
   try {
-    const outcome = await trainModel(model, train, val, {
-      model: strategy.model,
-      training: strategy.training,
-      signal: deps.signal,
-      progressEveryBatches: deps.progressEveryBatches,
-      now,
-      onProgress: (p: TrainProgress) => {
-        const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
-        const metrics = p.val_accuracy !== undefined ? ` · val_loss ${p.val_loss!.toFixed(3)} · val_acc ${p.val_accuracy.toFixed(3)}` : '';
-        const { phase: _phase, epoch_end: _end, ...rest } = p;
-        emit({
-          phase: 'model_training',
-          progress_pct: 10 + 80 * done,
-          message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${metrics}`,
-          ...rest,
-        });
-      },
-    });
     checkCancel();
     const tTrain = now();
 

@@ -17,6 +17,9 @@ import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
 import { createDriftService } from './drift.js';
 import { createGateService, type GateService } from './gates.js';
+import { isBacktestRun } from '../monitoring/backtest/request.js';
+import { createBacktestStore } from './backtest-store.js';
+import { createBacktests } from './backtests.js';
 import { registerTrainedModel } from './registration.js';
 import { createMonitoringServices } from '../monitoring/performance.js';
 import { withStoreFile } from '../pipeline/data/index.js';
@@ -77,6 +80,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     resolve: (ref: string): ResolvedStrategy => resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd }),
   };
 
+  const backtestStore = createBacktestStore(path.join(config.home, 'backtests'));
   const jobs: JobRunner = createJobRunner({
     operations: registry.operations,
     stagingDir: staging,
@@ -85,6 +89,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     workers: config.workers,
     resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
     onCompleted: (op, result, stagedPath) => {
+      if (isBacktestRun(result)) return backtestStore.write(op.id, result);
       const actor = (op.params['actor'] as string | undefined) ?? 'system';
       const outcome = registerTrainedModel(registry, op, result, stagedPath, version, actor);
       // The model is registered either way; a gate that cannot be stored is logged, not a failed job.
@@ -109,7 +114,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
           ...registry.operations.list({ status: 'pending', limit: 1000 }),
         ].map((o) => o.id),
       );
-      return registry.models.orphanFolders().filter((f) => {
+      return [...registry.models.orphanFolders(), ...backtestStore.tempFolders()].filter((f) => {
         const id = /^(?:\.tmp-)?(op_[0-9]+_[0-9a-f]+)/.exec(path.basename(f))?.[1];
         return !(id && live.has(id));
       });
@@ -201,6 +206,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     rules: config.performance,
     backend,
   });
+  const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd });
 
   let closing: Promise<void> | undefined;
   return {
@@ -209,7 +215,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     cwd,
     codeVersion: version,
-    paths: { models, staging, training: path.join(config.home, 'training') },
+    paths: { models, staging, training: path.join(config.home, 'training'), backtests: backtestStore.dir },
     backend,
     registry,
     gates,
@@ -222,6 +228,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     ...monitoring,
     /** Escalations (retraining outcomes, drift, degradation) that the MCP server forwards to clients. */
     alerts,
+    backtests,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {

@@ -7,7 +7,8 @@ export const getStatus = defineTool({
   name: 'get_status',
   title: 'Get the status of an operation, or the overall picture',
   description:
-    "With operation_id: that operation's status, phase, progress, latest metrics and ETA; when a training run has completed, its model_id and training gate result. " +
+    "With operation_id: that operation's status, phase, progress, latest metrics and ETA; when a training run has completed, its model_id and training gate result; " +
+    'when a backtest (run_backtest) has completed, its headline figures against buy-and-hold and the report path. ' +
     'Without: the overall picture (current run, queue, last completed run). Cheap; poll it while a job runs.',
   input: z.object({ operation_id: operationIdSchema.optional() }),
   output: z.object({
@@ -26,7 +27,7 @@ export const getStatus = defineTool({
       const op = summary(input.operation_id);
       const modelId = op.result?.['model_id'];
       let gate = null;
-      if (typeof modelId === 'string') {
+      if (op.type === 'training' && typeof modelId === 'string') {
         // The gate stored at registration; computed now for a version registered before gates were stored.
         const stored = services.registry.evaluations.latestGates(modelId).find((g) => g.result.gate === 'training');
         const model = services.registry.models.get(modelId);

@@ -11,6 +11,7 @@ import { listOperations } from './list-operations.js';
 import { listTriggers } from './list-triggers.js';
 import { promoteModel } from './promote-model.js';
 import { rollbackModel } from './rollback-model.js';
+import { runBacktest } from './run-backtest.js';
 import { startTraining } from './start-training.js';
 import { listStrategies, validateStrategy } from './strategies.js';
 
@@ -25,6 +26,7 @@ export const allTools: ToolDefinition[] = [
   listModels,
   getModel,
   evaluateGate,
+  runBacktest,
   checkDrift,
   ingestData,
   getPerformance,

@@ -15,7 +15,9 @@ export const operationSummarySchema = z.object({
   result: z
     .record(z.string(), z.unknown())
     .nullable()
-    .describe('When completed: model_id, model_path, stage, test_accuracy, baseline_accuracy'),
+    .describe(
+      'When completed: training: model_id, model_path, stage, test_accuracy, baseline_accuracy; backtest: model_id, mode, strategy and buy_and_hold figures, report_path',
+    ),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.string(),
   started_at: z.string().nullable(),

@@ -27,8 +27,9 @@ export async function waitForOperation(services: Services, id: string, seconds: 
     const p = e.progress;
     const epochEnd = p.val_accuracy !== undefined;
     if (!epochEnd && Date.now() - lastSent < MIN_INTERVAL_MS) return;
+    // Walk-forward progress names its window in the message; keep it.
     const message =
-      p.phase === 'model_training' && p.epoch !== undefined
+      p.phase === 'model_training' && p.epoch !== undefined && !p.message.startsWith('window')
         ? `epoch ${p.epoch}/${p.epochs} · loss ${p.loss?.toFixed(3)}${p.val_accuracy !== undefined ? ` · val_acc ${p.val_accuracy.toFixed(2)}` : ''}`
         : `${p.phase}: ${p.message}`;
     send(p.progress_pct, message);

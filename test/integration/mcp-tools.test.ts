@@ -32,6 +32,7 @@ describe('MCP tools through a real client', () => {
         'list_strategies',
         'promote_model',
         'rollback_model',
+        'run_backtest',
         'start_training',
         'validate_strategy',
       ].sort(),

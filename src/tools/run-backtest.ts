@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { modelIdSchema } from '../domain/model-version.js';
+import { backtestModes } from '../monitoring/backtest/request.js';
+import { defineTool } from './define-tool.js';
+import { operationSummarySchema, summarizeOperation } from './schemas.js';
+import { waitForOperation } from './wait-for-operation.js';
+
+const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : 'n/a');
+const num = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : 'n/a');
+
+export const runBacktest = defineTool({
+  name: 'run_backtest',
+  title: 'Backtest a model version',
+  description:
+    'Queue a backtest of a registered model against buy-and-hold (next-bar-open execution, costs and slippage from the strategy); returns an operation id at once. ' +
+    'Modes: "test_segment" (default without data) replays exactly the out-of-sample bars the training run tested on; ' +
+    '"data" (default when data is given) scores and trades any data spec between from and to; ' +
+    '"walk_forward" retrains the strategy on expanding or rolling windows and trades each following test part (nothing is registered). ' +
+    'Poll get_status, or pass wait_seconds to wait here with progress. The result has the headline figures; the full report and the equity curve are JSON files under <home>/backtests/<operation_id>/. ' +
+    'Cancel with cancel_training. Next: evaluate_gate (backtest or promotion), promote_model.',
+  input: z.object({
+    model_id: modelIdSchema,
+    mode: z
+      .enum(backtestModes)
+      .optional()
+      .describe('Default: walk_forward when walk_forward options are given, data when data is given, else test_segment'),
+    data: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Data spec for mode data / walk_forward: "sample:sp500", "csv:<path>", "synthetic:seed=1,bars=5000[,symbols=3]"'),
+    from: z.string().optional().describe('First bar to trade (data) or to use (walk_forward), ISO date'),
+    to: z.string().optional().describe('Last bar, ISO date (inclusive)'),
+    walk_forward: z
+      .object({
+        scheme: z
+          .enum(['expanding', 'rolling'])
+          .default('expanding')
+          .describe('expanding: train from the first bar; rolling: a fixed-length training part slides'),
+        windows: z.number().int().min(1).max(50).optional().describe('Number of test parts (config default 4)'),
+        test_bars: z
+          .number()
+          .int()
+          .min(2)
+          .optional()
+          .describe('Bars per test part (default: the data split evenly into windows + 1 parts)'),
+        train_bars: z.number().int().min(30).optional().describe('rolling only: bars per training part'),
+        min_train_bars: z
+          .number()
+          .int()
+          .min(30)
+          .optional()
+          .describe('Training bars each window needs after the purge gap (config default 250)'),
+        epochs: z.number().int().min(1).max(10000).optional().describe('Override the epochs the model was trained with'),
+      })
+      .optional()
+      .describe('Walk-forward options (implies mode walk_forward)'),
+    priority: z.enum(['normal', 'high']).default('normal').describe('high jumps the queue'),
+    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the job to finish (0 = return at once)'),
+  }),
+  output: operationSummarySchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  handler: async (input, services, ctx) => {
+    const op = await services.backtests.start(
+      { model_id: input.model_id, mode: input.mode, data: input.data, from: input.from, to: input.to, walk_forward: input.walk_forward },
+      { actor: ctx.actor, priority: input.priority },
+    );
+    const current = input.wait_seconds > 0 ? await waitForOperation(services, op.id, input.wait_seconds, ctx) : op;
+    return summarizeOperation(current, services.jobs.queuePosition(op.id), services.clock());
+  },
+  render: (o) => {
+    if (o.status !== 'completed')
+      return `Backtest ${o.operation_id} is ${o.status}${o.queue_position ? ` (queue position ${o.queue_position})` : ''}${o.error ? `: ${o.error.message}` : ''}. Poll get_status with this operation_id.`;
+    const r = o.result ?? {};
+    const s = (r['strategy'] ?? {}) as Record<string, unknown>;
+    const h = (r['buy_and_hold'] ?? {}) as Record<string, unknown>;
+    return (
+      `Backtest ${o.operation_id} (${String(r['model_id'])}, ${String(r['mode'])}) completed: ` +
+      `strategy return ${pct(s['total_return'])}, Sharpe ${num(s['sharpe'])}, max drawdown ${pct(s['max_drawdown'])}, ${String(s['trade_count'])} trades; ` +
+      `buy-and-hold return ${pct(h['total_return'])}, Sharpe ${num(h['sharpe'])}. Report: ${String(r['report_path'])}`
+    );
+  },
+});
