@@ -41,6 +41,9 @@ export interface CycleDeps {
 
 const ACTOR = 'research';
 
+/** The abort reason used when trainyard itself stops: cycles stay where they are, resumable. */
+export const SHUTDOWN = 'trainyard is shutting down';
+
 function addUsage(a: ResearchCycle['usage'], b: Partial<TokenUsage> | undefined): ResearchCycle['usage'] {
   return {
     input_tokens: a.input_tokens + (b?.input_tokens ?? 0),
@@ -229,6 +232,8 @@ export async function runCycle(cycle: ResearchCycle, d: CycleDeps): Promise<Rese
     d.onPhase(c);
     return c;
   } catch (err) {
+    // A stop of trainyard is not the cycle's fault: it resumes at this phase next time.
+    if (d.signal.reason === SHUTDOWN) return d.registry.research.get(c.cycle_id);
     const cancelled = d.signal.aborted || (isDomainError(err) && err.code === 'CANCELLED');
     const message = isDomainError(err) ? `${err.code}: ${err.message}` : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
     if (!cancelled) d.logger.warn({ err, cycle_id: c.cycle_id }, 'research cycle failed');

@@ -8,6 +8,7 @@ import { servicesFor, type CliIo } from './context.js';
 import { driftCommand } from './drift.js';
 import { ingestCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
+import { researchCommand } from './research.js';
 import { monitorCommand } from './monitor.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -53,7 +54,8 @@ async function validate(args: string[], io: CliIo): Promise<number> {
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   train: (a, io) => trainCommand(a, io, false),
-  demo: (a, io) => trainCommand(a, io, true),
+  demo: (a, io) => researchCommand(a, io, true),
+  research: (a, io) => researchCommand(a, io),
   drift: driftCommand,
   backtest: backtestCommand,
   models: modelsCommand,

@@ -15,6 +15,7 @@ import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipel
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
+import { createResearchService, type ResearchServiceOptions } from '../agents/research-service.js';
 import { createDriftService } from './drift.js';
 import { createGateService, type GateService } from './gates.js';
 import { isBacktestRun } from '../monitoring/backtest/request.js';
@@ -49,6 +50,8 @@ export interface ServiceOptions {
   logger?: Logger;
   cwd?: string;
   clock?: () => Date;
+  /** The research designer and assessor (tests point Claude at a local server); from config otherwise. */
+  researchProviders?: ResearchServiceOptions['providers'];
 }
 
 const TERMINAL_MESSAGE: Partial<Record<Operation['status'], string>> = {
@@ -73,7 +76,26 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   const alerts: Alerts = createAlerts(logger);
   const mirror: Mirror = createMirror({ home: config.home, registry, clock, logger });
   const backend = (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads });
-  const gates: GateService = createGateService({ config, registry, clock, cwd, backend });
+  const gates: GateService = createGateService({
+    config,
+    registry,
+    clock,
+    cwd,
+    backend,
+    // Every trial counts toward the deflated Sharpe: the name's versions, and for a research model
+    // every model its program trained (gate-rejected ones included), so more tries set a higher bar.
+    trials: (m) => {
+      const own = registry.models.list({ name: m.name, limit: 10_000 });
+      const program = registry.research.programOf(m.model_id);
+      if (!program) return own;
+      const seen = new Set(own.map((v) => v.model_id));
+      const others = registry.research
+        .programModels(program)
+        .filter((id) => !seen.has(id))
+        .map((id) => registry.models.get(id));
+      return [...own, ...others];
+    },
+  });
   const drift = createDriftService({ config, registry, cwd, backend });
   const strategies = {
     list: () => listStrategies(config.strategies_dir),
@@ -208,6 +230,17 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   });
   const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd });
 
+  const research = createResearchService({
+    config,
+    registry,
+    gates,
+    train: (input, ctx) => training.train(input, ctx),
+    logger: logger.child({ component: 'research' }),
+    clock,
+    cwd,
+    providers: opts.researchProviders,
+  });
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -229,9 +262,12 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     /** Escalations (retraining outcomes, drift, degradation) that the MCP server forwards to clients. */
     alerts,
     backtests,
+    research,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {
+        // Research runs first: they end interrupted (resumable) rather than failing on cancelled jobs.
+        await research.shutdown();
         await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
         await mirror.close();
         await monitoring.performance.flush();

@@ -1,4 +1,8 @@
+import { cancelResearch } from './cancel-research.js';
 import { cancelTraining } from './cancel-training.js';
+import { getResearchStatus } from './get-research-status.js';
+import { listExperiments } from './list-experiments.js';
+import { startResearch } from './start-research.js';
 import { checkDrift } from './check-drift.js';
 import type { ToolDefinition } from './define-tool.js';
 import { evaluateGate } from './evaluate-gate.js';
@@ -35,4 +39,8 @@ export const allTools: ToolDefinition[] = [
   rollbackModel,
   validateStrategy,
   listStrategies,
+  startResearch,
+  getResearchStatus,
+  cancelResearch,
+  listExperiments,
 ] as unknown as ToolDefinition[];

@@ -100,12 +100,17 @@ describe('trainyard CLI (built, spawned)', () => {
     expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'production', '--reason', 'first')).stderr).toMatch(
       /promote it to staging first.*skip_staging/,
     );
-    expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'staging', '--reason', 'looks fine')).code).toBe(0);
-    expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'production', '--reason', 'ship')).stdout).toMatch(
-      /momentum_test@1 is now production/,
+    // The CLI promotes through the same gates as the MCP tool: a weak 3-epoch model is refused ...
+    const refused = await cli('models', 'promote', 'momentum_test@1', '--to', 'staging', '--reason', 'looks fine');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/GATE_FAILED\]: momentum_test@1 failed the training gate: .*pass force with a reason/);
+    // ... unless forced, which the history records.
+    expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'staging', '--reason', 'looks fine', '--force')).code).toBe(0);
+    expect((await cli('models', 'promote', 'momentum_test@1', '--to', 'production', '--reason', 'ship', '--force')).stdout).toMatch(
+      /momentum_test@1 is now production \(forced past a failed gate\)/,
     );
     expect(
-      (await cli('models', 'promote', 'momentum_test@2', '--to', 'production', '--reason', 'better', '--skip-staging')).stdout,
+      (await cli('models', 'promote', 'momentum_test@2', '--to', 'production', '--reason', 'better', '--skip-staging', '--force')).stdout,
     ).toMatch(/momentum_test@1 retired/);
     expect((await cli('models', 'rollback', 'momentum_test', '--reason', 'v2 misbehaves')).stdout).toMatch(
       /momentum_test@1 is production again; momentum_test@2 retired/,

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineTool } from './define-tool.js';
+
+export const cancelResearch = defineTool({
+  name: 'cancel_research',
+  title: 'Cancel a research run',
+  description:
+    'Stop a research run: the cycle in progress ends cancelled (its training job is cancelled within one batch and leaves no model behind) and no new cycle starts. ' +
+    'Finished cycles and their models stay.',
+  input: z.object({
+    run_id: z.string().describe('Research run id from start_research'),
+    reason: z.string().min(3).describe('Why; kept in the audit log'),
+  }),
+  output: z.object({ run_id: z.string(), status: z.string(), message: z.string().nullable() }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  handler: (input, services, ctx) => {
+    const op = services.research.cancel(input.run_id, input.reason, ctx.actor);
+    return { run_id: op.id, status: op.status, message: op.message };
+  },
+  render: (o) => `${o.run_id}: ${o.message ?? o.status}`,
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { READ_ONLY, defineTool } from './define-tool.js';
+import { renderRun, researchRun, researchRunSchema, waitForResearch } from './research-schemas.js';
+
+export const getResearchStatus = defineTool({
+  name: 'get_research_status',
+  title: 'Get a research run with its cycles',
+  description:
+    'A research run: status, the current cycle and phase, and every cycle so far (strategy, gates with failing reasons, out-of-sample backtest against ' +
+    'buy-and-hold, verdict and rationale, model id and stage, tokens). Without run_id: the most recent runs. wait_seconds waits for the run to end.',
+  input: z.object({
+    run_id: z.string().optional().describe('Research run id from start_research'),
+    wait_seconds: z.number().min(0).max(3600).default(0),
+  }),
+  output: z.object({ run: researchRunSchema.nullable(), recent: z.array(researchRunSchema.omit({ cycles: true })) }),
+  annotations: READ_ONLY,
+  handler: async (input, services, ctx) => {
+    if (input.run_id) return { run: await waitForResearch(services, input.run_id, input.wait_seconds, ctx), recent: [] };
+    const recent = services.registry.operations.list({ type: 'research', limit: 10 }).map((op) => {
+      const { cycles: _c, ...rest } = researchRun(op, services.registry.research.list({ run_id: op.id, limit: 1000 }));
+      return rest;
+    });
+    return { run: null, recent };
+  },
+  render: (o) =>
+    o.run
+      ? renderRun(o.run)
+      : o.recent.map((r) => `${r.run_id} ${r.status} ${r.program} (${r.designer}): ${r.message ?? ''}`).join('\n') ||
+        'No research runs yet.',
+});

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { cycleSummary, cycleSummarySchema } from '../agents/summary.js';
+import { READ_ONLY, defineTool } from './define-tool.js';
+
+export const listExperiments = defineTool({
+  name: 'list_experiments',
+  title: 'List research experiments (the journal)',
+  description:
+    'The research journal, newest first: every cycle with its hypothesis, strategy, how far it got (gate rejections with reasons), out-of-sample ' +
+    'backtest, verdict and rationale, and the model it registered. Filter by program or verdict.',
+  input: z.object({
+    program: z.string().optional(),
+    verdict: z.enum(['strong_signal', 'weak_signal', 'no_signal', 'overfit']).optional(),
+    limit: z.number().int().min(1).max(200).default(20),
+  }),
+  output: z.object({ experiments: z.array(cycleSummarySchema.extend({ program: z.string(), run_id: z.string() })) }),
+  annotations: READ_ONLY,
+  handler: (input, services) => ({
+    experiments: services.registry.research
+      .list({ program: input.program, limit: input.verdict ? 10_000 : input.limit })
+      .filter((c) => !input.verdict || c.verdict === input.verdict)
+      .slice(0, input.limit)
+      .map((c) => ({ ...cycleSummary(c), program: c.program, run_id: c.run_id })),
+  }),
+  render: (o) =>
+    o.experiments
+      .map((e) => `${e.program}#${e.cycle_index} ${e.strategy_name ?? '?'}: ${e.phase_reached}${e.verdict ? ` · ${e.verdict}` : ''}`)
+      .join('\n') || 'No experiments yet. Start one with start_research.',
+});
