@@ -165,7 +165,7 @@ export async function runResearch(
     message: stop.message,
     cycles: cycles.map(cycleSummary),
     promoted: cycles.filter((c) => c.stage === 'staging').map((c) => c.model_id!),
-    usage: { ...usage, cost_usd: +costUsd(usage, price).toFixed(4) },
+    usage: { ...usage, cost_usd: +costUsd(usage, price).toFixed(6) },
   };
   const status =
     stop.reason === 'cancelled'
