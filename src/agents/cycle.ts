@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { isDomainError } from '../domain/errors.js';
@@ -54,6 +56,25 @@ function addUsage(a: ResearchCycle['usage'], b: Partial<TokenUsage> | undefined)
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** Share of each label class over the data it trained on (from the model's result.json). */
+function labelShares(m: ModelVersion): Record<string, number | null> {
+  try {
+    const r = JSON.parse(fs.readFileSync(path.join(m.artifact_path, 'result.json'), 'utf8')) as {
+      data_summary?: { label_balance?: { down: number; flat: number; up: number } };
+    };
+    const b = r.data_summary?.label_balance;
+    const n = b ? b.down + b.flat + b.up : 0;
+    if (!b || n === 0) return {};
+    return {
+      label_down_share: +(b.down / n).toFixed(4),
+      label_flat_share: +(b.flat / n).toFixed(4),
+      label_up_share: +(b.up / n).toFixed(4),
+    };
+  } catch {
+    return {};
+  }
+}
+
 /** The figures the journal keeps for a trained cycle model (test segment, out of sample). */
 export function cycleMetrics(m: ModelVersion): Record<string, number | null> {
   const bt = (m.metrics.backtest ?? {}) as { strategy?: Record<string, unknown>; buy_and_hold?: Record<string, unknown> };
@@ -65,6 +86,7 @@ export function cycleMetrics(m: ModelVersion): Record<string, number | null> {
     validation_accuracy: num(m.metrics.validation['accuracy']),
     test_loss: num(m.metrics.test['loss']),
     epochs_run: num(m.metrics.training['epochs_run']),
+    best_epoch: num(m.metrics.training['best_epoch']),
     loss_decrease: num(m.metrics.training['loss_decrease']),
     oos_sharpe: num(s['sharpe']),
     oos_total_return: num(s['total_return']),
@@ -74,6 +96,7 @@ export function cycleMetrics(m: ModelVersion): Record<string, number | null> {
     oos_bars: num(s['bars']),
     buy_and_hold_sharpe: num(h['sharpe']),
     buy_and_hold_total_return: num(h['total_return']),
+    ...labelShares(m),
   };
 }
 

@@ -6,7 +6,7 @@ import { accuracyOf } from '../pipeline/evaluate/metrics.js';
 import { buildFeaturesMulti, buildLabels } from '../pipeline/features/index.js';
 import { argmaxRows, predictProba } from '../pipeline/model/predict.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
-import { ksTwoSample, psiMatrix, psiStatus } from './drift.js';
+import { effectiveSampleSize, ksTwoSample, psiDriftThreshold, psiMatrix, psiStatus } from './drift.js';
 
 export interface DriftThresholds {
   psi_warn: number;
@@ -26,7 +26,8 @@ export const DEFAULT_DRIFT: DriftThresholds = { psi_warn: 0.1, psi_drift: 0.2, k
 export interface DriftReport {
   bars: number;
   rows: number;
-  features: { name: string; psi: number | null; status: 'stable' | 'warn' | 'drift' | 'unknown' }[];
+  /** drift_threshold: psi_drift, raised when few effective samples make PSI noisy (see psiDriftThreshold). */
+  features: { name: string; psi: number | null; drift_threshold: number; status: 'stable' | 'warn' | 'drift' | 'unknown' }[];
   drifted_features: string[];
   prediction_drift: { ks_statistic: number; p_value: number; drift: boolean };
   concept_drift: {
@@ -104,7 +105,13 @@ export async function driftReport(
     const psis = psiMatrix(art.reference.features, rows.x, rows.rows, rows.cols);
     const features = art.reference.features.map((ref, j) => {
       const value = psis[j]!;
-      return { name: ref.name, psi: Number.isFinite(value) ? +value.toFixed(4) : null, status: psiStatus(value, t.psi_warn, t.psi_drift) };
+      const threshold = psiDriftThreshold(t.psi_drift, ref.proportions.length, effectiveSampleSize(rows.x, rows.rows, rows.cols, j));
+      return {
+        name: ref.name,
+        psi: Number.isFinite(value) ? +value.toFixed(4) : null,
+        drift_threshold: +threshold.toFixed(4),
+        status: psiStatus(value, Math.min(t.psi_warn, threshold), threshold),
+      };
     });
     features.sort((a, b) => (rank.get(a.name) ?? 1e9) - (rank.get(b.name) ?? 1e9));
     const probs = predictProba(art.model, applyScaler(art.features.scaler, rows.x, rows.rows, rows.cols), rows.rows, rows.cols);

@@ -73,6 +73,65 @@ export function psiStatus(value: number, warn: number, drift: number): 'stable' 
   return value > drift ? 'drift' : value > warn ? 'warn' : 'stable';
 }
 
+// Autocorrelations are summed while they stay above this (initial positive sequence, truncated).
+const ACF_FLOOR = 0.05;
+const MAX_LAG = 200;
+
+/**
+ * Effective sample size of column j of a row-major matrix: n / (1 + 2 sum_k rho_k), summing the
+ * lag-k autocorrelations while they exceed 0.05. Overlapping and slow features (a 20-bar return,
+ * the distance from a 50-bar average) carry far fewer independent values than rows.
+ */
+export function effectiveSampleSize(x: ArrayLike<number>, rows: number, cols: number, j: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = x[r * cols + j]!;
+    if (v - v !== 0) continue;
+    sum += v;
+    n++;
+  }
+  if (n < 3) return n;
+  const mean = sum / n;
+  let c0 = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = x[r * cols + j]!;
+    if (v - v === 0) c0 += (v - mean) ** 2;
+  }
+  if (c0 === 0) return n;
+  let tau = 1;
+  for (let k = 1; k <= Math.min(MAX_LAG, rows >> 2); k++) {
+    let ck = 0;
+    for (let r = k; r < rows; r++) {
+      const a = x[r * cols + j]!;
+      const b = x[(r - k) * cols + j]!;
+      if (a - a === 0 && b - b === 0) ck += (a - mean) * (b - mean);
+    }
+    const rho = ck / c0;
+    if (rho < ACF_FLOOR) break;
+    tau += 2 * rho;
+  }
+  return Math.max(1, Math.min(n, n / tau));
+}
+
+/** Upper 1% point of chi-square with `df` degrees of freedom (Wilson-Hilferty). */
+function chiSquare99(df: number): number {
+  const z = 2.3263;
+  const a = 2 / (9 * df);
+  return df * (1 - a + z * Math.sqrt(a)) ** 3;
+}
+
+/**
+ * The PSI a feature must exceed to count as drifted: the configured threshold, or the level that
+ * sampling noise alone exceeds 1% of the time, whichever is higher. Without drift, PSI x n_eff is
+ * about chi-square with (bins - 1) degrees of freedom, so a slow feature judged on few effective
+ * samples needs a larger PSI to mean anything.
+ */
+export function psiDriftThreshold(drift: number, bins: number, nEff: number): number {
+  if (bins < 2 || nEff <= 0) return drift;
+  return Math.max(drift, chiSquare99(bins - 1) / nEff);
+}
+
 /**
  * Two-sample Kolmogorov-Smirnov test: the largest gap between the empirical CDFs, and its
  * asymptotic p-value (Kolmogorov distribution with the Stephens small-sample correction).

@@ -37,11 +37,16 @@ export interface TrainingResult {
     epochs_run: number;
     best_epoch: number;
     stopped_early: boolean;
+    /** Unweighted training-set cross-entropy of the untrained model (inference mode). */
     initial_loss: number;
+    /** The same after training (best weights). */
     final_loss: number;
     best_val_loss: number;
     best_val_accuracy: number;
-    /** (first epoch train loss - best epoch train loss) / first epoch train loss. */
+    /**
+     * (initial - final) / initial, where both are the unweighted cross-entropy on the training part
+     * in inference mode, of the untrained model (about ln 3) and of the trained one.
+     */
     loss_decrease: number;
     class_weights: number[];
     samples_per_s: number;

@@ -150,7 +150,15 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     progress_pct: 10,
     message: `training on ${split.train.rows} samples, ${split.train.cols} features`,
   });
-  const { model, scaler, outcome, train, val, test } = await fitModel(strategy, split, {
+  const {
+    model,
+    scaler,
+    outcome,
+    train_loss: trainLoss,
+    train,
+    val,
+    test,
+  } = await fitModel(strategy, split, {
     signal: deps.signal,
     progressEveryBatches: deps.progressEveryBatches,
     now,
@@ -210,11 +218,11 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
         epochs_run: outcome.epochs_run,
         best_epoch: outcome.best_epoch,
         stopped_early: outcome.stopped_early,
-        initial_loss: first?.loss ?? Number.NaN,
-        final_loss: bestEpoch?.loss ?? Number.NaN,
+        initial_loss: trainLoss.initial,
+        final_loss: trainLoss.final,
         best_val_loss: bestEpoch?.val_loss ?? Number.NaN,
         best_val_accuracy: bestEpoch?.val_accuracy ?? Number.NaN,
-        loss_decrease: first && bestEpoch ? (first.loss - bestEpoch.loss) / first.loss : 0,
+        loss_decrease: trainLoss.initial > 0 ? (trainLoss.initial - trainLoss.final) / trainLoss.initial : 0,
         class_weights: outcome.class_weights,
         samples_per_s: outcome.samples_per_s,
         history: outcome.history,

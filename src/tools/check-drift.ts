@@ -25,7 +25,16 @@ export const checkDrift = defineTool({
     data: z.string(),
     bars: z.number(),
     rows: z.number().describe('Rows with every feature defined'),
-    features: z.array(z.object({ name: z.string(), psi: z.number().nullable(), status })),
+    features: z.array(
+      z.object({
+        name: z.string(),
+        psi: z.number().nullable(),
+        drift_threshold: z
+          .number()
+          .describe('PSI above which this feature counts as drifted: psi_drift, or more when autocorrelation leaves few effective samples'),
+        status,
+      }),
+    ),
     drifted_features: z.array(z.string()),
     prediction_drift: z.object({ ks_statistic: z.number(), p_value: z.number(), drift: z.boolean() }),
     concept_drift: z

@@ -19,8 +19,12 @@ describe('MCP tools through a real client', () => {
     const { tools } = await mcp.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
+        'cancel_research',
         'cancel_training',
         'check_drift',
+        'get_research_status',
+        'list_experiments',
+        'start_research',
         'evaluate_gate',
         'get_model',
         'get_performance',

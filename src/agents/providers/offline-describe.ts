@@ -59,6 +59,10 @@ export function problemReason(problem: Problem, p: Parent): string {
       return `${e.strategy_name}'s thresholds made "flat" the majority class${base !== undefined ? ` (baseline ${pct(base)})` : ''}, so they are narrowed`;
     case 'flat_rare':
       return `${e.strategy_name}'s thresholds left one direction dominant${base !== undefined ? ` (baseline ${pct(base)})` : ''}, so they are widened to give "flat" its share`;
+    case 'undertrained': {
+      const ran = metric(e.metrics, 'epochs_run');
+      return `${e.strategy_name}'s best epoch was its last${ran !== undefined ? ` (epoch ${ran})` : ''}, so it trains longer and faster`;
+    }
     case 'no_edge':
       return `${e.strategy_name} showed no edge over the majority baseline${edge !== undefined ? ` (${(edge * 100).toFixed(1)} pts)` : ''}, so its inputs or horizon change`;
   }

@@ -5,6 +5,7 @@ import { NO_USAGE, type Design, type DesignRequest, type Designer } from '../typ
 import { explorationHypothesis, describeStrategy, mutationHypothesis, problemReason, recombinationHypothesis } from './offline-describe.js';
 import {
   knownContentHashes,
+  metric,
   parseJournal,
   rankParents,
   thresholdLessons,
@@ -13,6 +14,7 @@ import {
   type Problem,
 } from './offline-journal.js';
 import { applyMutation, randomMutation, recombine, type Direction, type Mutation, type MutationKind } from './offline-mutate.js';
+import { rebalanceLabels } from './offline-mutate-setup.js';
 import { createDraw, type Draw } from './offline-random.js';
 import { contentHash, renderStrategy, strategyName } from './offline-render.js';
 import { dataScale } from './offline-scale.js';
@@ -46,9 +48,14 @@ export const MAX_ATTEMPTS = 400;
 /** A duplicate is mutated again this many times before the search starts over from a new proposal. */
 const EXTRA_MUTATIONS = 4;
 
-const PROBLEM_ORDER: Problem[] = ['too_few_trades', 'flat_dominates', 'flat_rare', 'overfit', 'no_edge'];
+const PROBLEM_ORDER: Problem[] = ['too_few_trades', 'undertrained', 'flat_dominates', 'flat_rare', 'overfit', 'no_edge'];
 const DIRECTED: Record<Problem, { kind: MutationKind; direction?: Direction }[]> = {
-  too_few_trades: [{ kind: 'confidence_threshold', direction: 'down' }],
+  // Few trades: a lower bar opens more positions; a shorter horizon makes predictions flip sooner.
+  too_few_trades: [
+    { kind: 'confidence_threshold', direction: 'down' },
+    { kind: 'label_horizon', direction: 'down' },
+  ],
+  undertrained: [{ kind: 'training_budget', direction: 'up' }],
   flat_dominates: [{ kind: 'label_threshold', direction: 'down' }],
   flat_rare: [{ kind: 'label_threshold', direction: 'up' }],
   overfit: [{ kind: 'model_size', direction: 'down' }, { kind: 'dropout', direction: 'up' }, { kind: 'remove_indicator' }],
@@ -158,6 +165,11 @@ function propose(draw: Draw, ctx: SpaceContext, parents: Parent[]): Proposal {
 function directedMutation(parent: Parent, s: Strategy, draw: Draw, ctx: SpaceContext): Mutation | null {
   const problem = PROBLEM_ORDER.find((p) => parent.problems.includes(p));
   if (!problem || !draw.chance(DIRECTED_PROBABILITY)) return null;
+  const flat = metric(parent.experiment.metrics, 'label_flat_share');
+  if ((problem === 'flat_rare' || problem === 'flat_dominates') && flat !== undefined) {
+    const m = rebalanceLabels(s, flat);
+    if (m) return { ...m, reason: problemReason(problem, parent) };
+  }
   for (const { kind, direction } of draw.shuffle(DIRECTED[problem])) {
     const m = applyMutation(kind, s, draw, ctx.scale, direction);
     if (m) return { ...m, reason: problemReason(problem, parent) };

@@ -10,7 +10,7 @@ import type { DataScale } from './offline-scale.js';
  * went wrong with each (so a mutation can go the other way), and lessons that rule out
  * directions which failed.
  */
-export type Problem = 'overfit' | 'too_few_trades' | 'flat_dominates' | 'flat_rare' | 'no_edge';
+export type Problem = 'overfit' | 'too_few_trades' | 'undertrained' | 'flat_dominates' | 'flat_rare' | 'no_edge';
 
 export interface Parent {
   experiment: ExperimentSummary;
@@ -61,6 +61,11 @@ export function scoreOf(e: ExperimentSummary): number {
   return verdict * 10 + sharpe + edge * 10;
 }
 
+// "flat" under a sixth of the labels makes its balanced class weight dominate the loss; over a
+// half leaves little direction to learn. A third each is the aim.
+const RARE_FLAT_SHARE = 1 / 6;
+const DOMINANT_FLAT_SHARE = 0.5;
+
 export function problemsOf(e: ExperimentSummary, s: Strategy, scale: DataScale): Problem[] {
   const out: Problem[] = [];
   const reasons = e.rejection_reasons.join(' ');
@@ -68,8 +73,17 @@ export function problemsOf(e: ExperimentSummary, s: Strategy, scale: DataScale):
   const acc = testAccuracy(e);
   if (e.verdict === 'overfit' || (val !== undefined && acc !== undefined && val - acc > OVERFIT_GAP)) out.push('overfit');
   if (/too_few_trades/.test(reasons)) out.push('too_few_trades');
+  // Best epoch = last epoch: the loss was still falling when the epoch budget ran out.
+  const best = metric(e.metrics, 'best_epoch');
+  const ran = metric(e.metrics, 'epochs_run');
+  if (best !== undefined && ran !== undefined && best >= ran && !out.includes('overfit')) out.push('undertrained');
   const base = metric(e.metrics, 'baseline_accuracy');
-  if (base !== undefined && base > LOPSIDED_BASELINE && s.labels.type === 'forward_return') {
+  const flat = metric(e.metrics, 'label_flat_share');
+  if (flat !== undefined && (flat < RARE_FLAT_SHARE || flat > DOMINANT_FLAT_SHARE)) {
+    // The label balance actually measured beats the volatility-based estimate (trending or
+    // mean-reverting data make h-bar moves larger or smaller than sqrt(h) times one bar's).
+    out.push(flat > DOMINANT_FLAT_SHARE ? 'flat_dominates' : 'flat_rare');
+  } else if (flat === undefined && base !== undefined && base > LOPSIDED_BASELINE && s.labels.type === 'forward_return') {
     out.push(thresholdSigmas(s, scale) > BALANCED_SIGMAS ? 'flat_dominates' : 'flat_rare');
   }
   const edge = edgeOf(e);

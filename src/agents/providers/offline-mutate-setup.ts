@@ -1,6 +1,6 @@
 import type { Strategy } from '../../domain/strategy.js';
 import type { Draw } from './offline-random.js';
-import type { Direction, Operator } from './offline-mutate-types.js';
+import type { Direction, Mutation, Operator } from './offline-mutate-types.js';
 import { round4 } from './offline-scale.js';
 import { HORIZONS, horizonSigma } from './offline-space.js';
 
@@ -128,3 +128,78 @@ export const confidenceThreshold: Operator = (s, draw, _scale, direction) => {
       : 'a lower bar opens more positions, so the backtest has enough trades to judge',
   };
 };
+
+// A model whose best epoch was its last was still learning: train it longer, and faster. The
+// learning rate stays within what Adam handles on scaled inputs without diverging (0.005).
+const MAX_LEARNING_RATE = 0.005;
+
+export const trainingBudget: Operator = (s, _draw, _scale, direction) => {
+  if (direction === 'down') return null;
+  const oldEpochs = s.training.epochs;
+  const oldRate = s.training.learning_rate;
+  s.training.epochs = Math.min(1000, oldEpochs * 2);
+  s.training.learning_rate = Math.min(MAX_LEARNING_RATE, +(oldRate * 2).toPrecision(3));
+  s.training.early_stopping_patience = Math.min(s.training.epochs, s.training.early_stopping_patience + 2);
+  if (s.training.epochs === oldEpochs && s.training.learning_rate === oldRate) return null;
+  return {
+    kind: 'training_budget',
+    change: `epochs ${oldEpochs} -> ${s.training.epochs}, learning rate ${oldRate} -> ${s.training.learning_rate}`,
+    reason: 'its best epoch was its last, so it was still learning when training stopped',
+  };
+};
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9 after one step). */
+function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628274631];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
+  if (q < 0.02425) {
+    const r = Math.sqrt(-2 * Math.log(q));
+    return (
+      (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) /
+      ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1)
+    );
+  }
+  if (q > 1 - 0.02425) return -normalQuantile(1 - q);
+  const x = q - 0.5;
+  const r = x * x;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * x) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
+}
+
+// A third of the labels "flat": for roughly normal h-bar returns that is +-0.43 sigma.
+const TARGET_FLAT_SHARE = 1 / 3;
+
+/**
+ * Rescales forward-return thresholds from the flat share actually measured to a third: with
+ * returns ~ N(0, sigma), flat share f sits at +-z(0.5 + f/2) sigma, so the thresholds scale by
+ * z(0.5 + 1/6) / z(0.5 + f/2). One step instead of several x1.3 guesses.
+ */
+export function rebalanceLabels(s: Strategy, flatShare: number): Mutation | null {
+  const l = s.labels;
+  if (flatShare <= 0 || flatShare >= 1) return null;
+  const g = Math.max(0.25, Math.min(4, normalQuantile(0.5 + TARGET_FLAT_SHARE / 2) / normalQuantile(0.5 + flatShare / 2)));
+  if (Math.abs(g - 1) < 0.1) return null;
+  const why = `flat was ${(flatShare * 100).toFixed(0)}% of the labels; aiming at a third`;
+  const reason = 'balanced classes keep one rare class from dominating the weighted loss';
+  if (l.type === 'triple_barrier') {
+    // "flat" = neither barrier reached within max_holding: wider barriers make it more common. The
+    // same normal approximation, applied to the barrier distance.
+    const before = `${l.profit_take}/${l.stop_loss}`;
+    l.profit_take = Math.max(0.5, Math.round(l.profit_take * g * 4) / 4);
+    l.stop_loss = Math.max(0.5, Math.round(l.stop_loss * g * 4) / 4);
+    return {
+      kind: 'label_threshold',
+      change: `triple-barrier profit_take/stop_loss ${before} -> ${l.profit_take}/${l.stop_loss} x volatility (${why})`,
+      reason,
+    };
+  }
+  const before = `+${l.up_threshold}/${l.down_threshold}`;
+  l.up_threshold = Math.max(1e-4, round4(l.up_threshold * g));
+  l.down_threshold = Math.min(-1e-4, round4(l.down_threshold * g));
+  return { kind: 'label_threshold', change: `label thresholds ${before} -> +${l.up_threshold}/${l.down_threshold} (${why})`, reason };
+}

@@ -20,8 +20,10 @@ export type MutationKind =
   | 'dropout'
   | 'confidence_threshold'
   | 'lagged_returns'
-  | 'raw_features';
+  | 'raw_features'
+  | 'training_budget';
 
+/** Kinds drawn at random; training_budget is only ever directed (at an undertrained parent). */
 export const MUTATION_KINDS: MutationKind[] = [
   'indicator_period',
   'add_indicator',

@@ -32,6 +32,7 @@ const ALLOWED: Record<MutationKind, (keyof Strategy)[]> = {
   confidence_threshold: ['decisions'],
   lagged_returns: ['features'],
   raw_features: ['features'],
+  training_budget: ['training'],
 };
 
 function changedSections(a: Strategy, b: Strategy): string[] {

@@ -145,7 +145,7 @@ describe('per-strategy thresholds', () => {
   });
 });
 
-import { ksTwoSample, psi } from '../../../src/monitoring/drift.js';
+import { effectiveSampleSize, ksTwoSample, psi, psiDriftThreshold, psiMatrix } from '../../../src/monitoring/drift.js';
 import { createRng } from '../../../src/pipeline/random.js';
 
 describe('drift statistics', () => {
@@ -168,5 +168,39 @@ describe('drift statistics', () => {
     expect(psi(edges, props, draw(5000, 0))).toBeLessThan(0.02);
     expect(psi(edges, props, draw(5000, 1))).toBeGreaterThan(0.2);
     expect(Number.isFinite(psi(edges, props, draw(100, 50)))).toBe(true);
+  });
+
+  it('effective sample size: about n for independent values, n(1-phi)/(1+phi) for an AR(1) series', () => {
+    const n = 20_000;
+    const iid = Float64Array.from({ length: n }, () => rng.normal());
+    expect(effectiveSampleSize(iid, n, 1, 0) / n).toBeGreaterThan(0.9);
+    const ar = new Float64Array(n);
+    for (let t = 1; t < n; t++) ar[t] = 0.9 * ar[t - 1]! + rng.normal();
+    // Theory: (1 - 0.9) / (1 + 0.9) = 0.053 of n.
+    expect(effectiveSampleSize(ar, n, 1, 0) / n).toBeGreaterThan(0.04);
+    expect(effectiveSampleSize(ar, n, 1, 0) / n).toBeLessThan(0.07);
+  });
+
+  it('a slow feature of an unchanged process does not count as drifted on a short window; a real shift still does', () => {
+    // A 50-bar moving sum of noise: smooth, so 250 bars hold only a handful of independent values.
+    const slow = (length: number, shift: number) => {
+      const e = Float64Array.from({ length: length + 50 }, () => rng.normal());
+      return Float64Array.from({ length }, (_, t) => e.slice(t, t + 50).reduce((a, b) => a + b, 0) / Math.sqrt(50) + shift);
+    };
+    const train = slow(5000, 0);
+    const sorted = Float64Array.from(train).sort();
+    const edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => sorted[Math.floor((k / 10) * sorted.length)]!);
+    const ref = [{ edges, proportions: new Array(10).fill(0.1) }];
+    let alarms = 0;
+    for (let i = 0; i < 20; i++) {
+      const recent = slow(250, 0);
+      const value = psiMatrix(ref, recent, 250, 1)[0]!;
+      if (value > psiDriftThreshold(0.2, 10, effectiveSampleSize(recent, 250, 1, 0))) alarms++;
+    }
+    expect(alarms).toBeLessThanOrEqual(1);
+    const moved = slow(250, 3);
+    expect(psiMatrix(ref, moved, 250, 1)[0]!).toBeGreaterThan(psiDriftThreshold(0.2, 10, effectiveSampleSize(moved, 250, 1, 0)));
+    // Plenty of independent values: the configured threshold applies as it is.
+    expect(psiDriftThreshold(0.2, 10, 5000)).toBe(0.2);
   });
 });
