@@ -7,6 +7,7 @@ import type { GateResult, ModelVersion } from '../domain/model-version.js';
 import type { ResearchCycle } from '../domain/research.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
+import type { Alerts } from '../monitoring/alerts.js';
 import type { Registry } from '../registry/index.js';
 import type { GateService } from '../services/gates.js';
 import type { Operation } from '../domain/operation.js';
@@ -37,6 +38,8 @@ export interface CycleDeps {
   dataSummary: DataSummary;
   runId: string;
   signal: AbortSignal;
+  /** Escalations (a model ready for a person's production decision) go to connected clients. */
+  alerts?: Pick<Alerts, 'emit'> | undefined;
   /** Told at every phase change and training progress (for the run's progress row). */
   onPhase: (cycle: ResearchCycle, detail?: string) => void;
 }
@@ -195,6 +198,15 @@ async function backtestAndPromote(c: ResearchCycle, d: CycleDeps): Promise<Resea
         ACTOR,
       );
       stage = out.model.stage;
+      d.alerts?.emit({
+        kind: 'promotion_ready',
+        level: 'notice',
+        name: model.name,
+        model_id: model.model_id,
+        operation_id: d.runId,
+        at: promotion.evaluated_at,
+        message: `Research cycle ${c.cycle_index} of ${d.program}: ${model.model_id} passed every gate and is in staging; production needs a person (promote_model after review).`,
+      });
     }
   }
   return d.registry.research.update(c.cycle_id, { state: 'assessing', gates, stage, metrics });

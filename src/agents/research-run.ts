@@ -41,6 +41,7 @@ export interface RunDeps {
   train: CycleDeps['train'];
   research: Config['research'];
   logger: Logger;
+  alerts?: CycleDeps['alerts'];
   clock: () => Date;
   onProgress: (op: Operation) => void;
 }
@@ -101,6 +102,7 @@ export async function runResearch(
     assessor: plan.providers.assessor,
     research: d.research,
     logger: d.logger,
+    alerts: d.alerts,
     goal: plan.goal,
     program: plan.program,
     data: plan.data,

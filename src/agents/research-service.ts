@@ -28,6 +28,7 @@ export interface ResearchServiceOptions {
   logger: Logger;
   clock: () => Date;
   cwd: string;
+  alerts?: CycleDeps['alerts'];
   /** Tests inject providers (e.g. Claude pointed at a local server); built from config otherwise. */
   providers?: ((choice: 'auto' | 'claude' | 'offline') => Providers) | undefined;
 }
@@ -68,6 +69,7 @@ export function createResearchService(o: ResearchServiceOptions) {
       train: o.train,
       research: config.research,
       logger,
+      alerts: o.alerts,
       clock: o.clock,
       onProgress: (row) => events.emit(row.id, row),
     })

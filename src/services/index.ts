@@ -239,6 +239,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     cwd,
     providers: opts.researchProviders,
+    alerts,
   });
 
   let closing: Promise<void> | undefined;
