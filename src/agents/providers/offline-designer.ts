@@ -50,9 +50,11 @@ const EXTRA_MUTATIONS = 4;
 
 const PROBLEM_ORDER: Problem[] = ['too_few_trades', 'undertrained', 'flat_dominates', 'flat_rare', 'overfit', 'no_edge'];
 const DIRECTED: Record<Problem, { kind: MutationKind; direction?: Direction }[]> = {
-  // Few trades: a lower bar opens more positions; a shorter horizon makes predictions flip sooner.
+  // Few trades: a lower bar opens more positions, a short side trades the down moves, a shorter
+  // horizon makes predictions flip sooner.
   too_few_trades: [
     { kind: 'confidence_threshold', direction: 'down' },
+    { kind: 'trade_mode', direction: 'up' },
     { kind: 'label_horizon', direction: 'down' },
   ],
   undertrained: [{ kind: 'training_budget', direction: 'up' }],

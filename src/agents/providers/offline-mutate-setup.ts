@@ -203,3 +203,19 @@ export function rebalanceLabels(s: Strategy, flatShare: number): Mutation | null
   l.down_threshold = Math.min(-1e-4, round4(l.down_threshold * g));
   return { kind: 'label_threshold', change: `label thresholds ${before} -> +${l.up_threshold}/${l.down_threshold} (${why})`, reason };
 }
+
+/** Long-only <-> long-short. Directed 'up' (more trades): a long-only model that stays long through a trend trades rarely; a short side trades the down moves too. */
+export const tradeMode: Operator = (s, _draw, _scale, direction) => {
+  const old = s.decisions.mode;
+  const next = direction === 'up' ? 'long_short' : direction === 'down' ? 'long_only' : old === 'long_only' ? 'long_short' : 'long_only';
+  if (next === old) return null;
+  s.decisions.mode = next;
+  return {
+    kind: 'trade_mode',
+    change: `decision mode ${old} -> ${next}`,
+    reason:
+      next === 'long_short'
+        ? 'a short side trades the predicted down moves too, so positions change more often'
+        : 'long only avoids paying for a short side that does not pay',
+  };
+};

@@ -21,9 +21,10 @@ export type MutationKind =
   | 'confidence_threshold'
   | 'lagged_returns'
   | 'raw_features'
-  | 'training_budget';
+  | 'training_budget'
+  | 'trade_mode';
 
-/** Kinds drawn at random; training_budget is only ever directed (at an undertrained parent). */
+/** Kinds drawn at random; training_budget and trade_mode are only ever directed (at a diagnosed problem). */
 export const MUTATION_KINDS: MutationKind[] = [
   'indicator_period',
   'add_indicator',

@@ -2,7 +2,15 @@ import type { Strategy } from '../../domain/strategy.js';
 import type { Draw } from './offline-random.js';
 import type { DataScale } from './offline-scale.js';
 import { addIndicator, fuzzyBreakpoints, indicatorPeriod, laggedReturns, rawFeatures, removeIndicator } from './offline-mutate-inputs.js';
-import { confidenceThreshold, dropout, labelHorizon, labelThreshold, modelSize, trainingBudget } from './offline-mutate-setup.js';
+import {
+  confidenceThreshold,
+  dropout,
+  labelHorizon,
+  labelThreshold,
+  modelSize,
+  tradeMode,
+  trainingBudget,
+} from './offline-mutate-setup.js';
 import { MUTATION_KINDS, type Direction, type Mutation, type MutationKind, type Operator } from './offline-mutate-types.js';
 
 export { MUTATION_KINDS, type Direction, type Mutation, type MutationKind } from './offline-mutate-types.js';
@@ -20,6 +28,7 @@ const OPERATORS: Record<MutationKind, Operator> = {
   lagged_returns: laggedReturns,
   raw_features: rawFeatures,
   training_budget: trainingBudget,
+  trade_mode: tradeMode,
 };
 
 /** Applies one operator of the given kind (in place); null when it does not apply to this strategy. */

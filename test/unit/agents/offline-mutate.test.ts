@@ -33,6 +33,7 @@ const ALLOWED: Record<MutationKind, (keyof Strategy)[]> = {
   lagged_returns: ['features'],
   raw_features: ['features'],
   training_budget: ['training'],
+  trade_mode: ['decisions'],
 };
 
 function changedSections(a: Strategy, b: Strategy): string[] {
