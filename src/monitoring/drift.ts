@@ -32,9 +32,46 @@ function psiFromCounts(counts: ArrayLike<number>, n: number, reference: readonly
   return sum;
 }
 
+// Uniform cells per feature between its first and last edge: a value finds its bin with one
+// multiply and one table read; only cells an edge passes through compare against the edges.
+const CELLS = 1024;
+
+interface BinTable {
+  lo: number;
+  hi: number;
+  scale: number;
+  /** Bin of every value in the cell, or -1 when an edge lies inside it. */
+  cell: Int16Array;
+  edges: Float64Array;
+}
+
+function binTable(edges: readonly number[]): BinTable {
+  const e = Float64Array.from(edges);
+  const lo = e.length ? e[0]! : 0;
+  const hi = e.length ? e[e.length - 1]! : 0;
+  const scale = hi > lo ? CELLS / (hi - lo) : 0;
+  const cell = new Int16Array(CELLS).fill(-1);
+  if (scale > 0) {
+    // A value v lands in cell floor((v - lo) * scale), i.e. [a, b). Its bin counts the edges below
+    // it, so the cell has one bin unless an edge lies in [a, b); edges within rounding distance of
+    // a cell's bounds make it compare exactly too.
+    const eps = (hi - lo) * 1e-9;
+    for (let c = 0; c < CELLS; c++) {
+      const a = lo + c / scale;
+      const b = lo + (c + 1) / scale;
+      let binA = 0;
+      while (binA < e.length && e[binA]! < a - eps) binA++;
+      let binB = 0;
+      while (binB < e.length && e[binB]! < b + eps) binB++;
+      if (binA === binB) cell[c] = binA;
+    }
+  }
+  return { lo, hi, scale, cell, edges: e };
+}
+
 /**
- * PSI of every feature of a row-major matrix in one sequential pass (no column copies): the same
- * values as `psi` per column. Non-finite values are skipped, per feature.
+ * PSI of every feature of a row-major matrix in one sequential pass (no column copies), binning
+ * through a lookup table: the same values as `psi` per column. Non-finite values are skipped.
  */
 export function psiMatrix(
   refs: readonly { edges: readonly number[]; proportions: readonly number[] }[],
@@ -42,7 +79,7 @@ export function psiMatrix(
   rows: number,
   cols: number,
 ): Float64Array {
-  const edges = refs.map((r) => Float64Array.from(r.edges));
+  const tables = refs.map((r) => binTable(r.edges));
   const offsets = new Int32Array(cols + 1);
   for (let j = 0; j < cols; j++) offsets[j + 1] = offsets[j]! + refs[j]!.proportions.length;
   const counts = new Float64Array(offsets[cols]!);
@@ -51,15 +88,18 @@ export function psiMatrix(
     for (let j = 0; j < cols; j++, i++) {
       const v = x[i]!;
       if (v - v !== 0) continue; // NaN or +-Infinity
-      const e = edges[j]!;
-      let lo = 0;
-      let hi = e.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (v <= e[mid]!) hi = mid;
-        else lo = mid + 1;
+      const t = tables[j]!;
+      let bin: number;
+      if (t.edges.length === 0 || v <= t.lo) bin = 0;
+      else if (v > t.hi) bin = t.edges.length;
+      else {
+        bin = t.scale > 0 ? t.cell[Math.min(CELLS - 1, ((v - t.lo) * t.scale) | 0)]! : -1;
+        if (bin < 0) {
+          bin = 0;
+          while (bin < t.edges.length && v > t.edges[bin]!) bin++;
+        }
       }
-      counts[offsets[j]! + lo]! += 1;
+      counts[offsets[j]! + bin]! += 1;
       finite[j]! += 1;
     }
   }

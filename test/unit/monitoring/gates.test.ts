@@ -170,6 +170,25 @@ describe('drift statistics', () => {
     expect(Number.isFinite(psi(edges, props, draw(100, 50)))).toBe(true);
   });
 
+  it('psiMatrix (one pass, lookup-table bins) equals psi column by column, NaN and edge values included', () => {
+    const rows = 3000;
+    const cols = 4;
+    const x = Float64Array.from({ length: rows * cols }, (_, i) => (i % 97 === 0 ? Number.NaN : rng.normal() * (1 + (i % cols))));
+    // Values exactly on edges, below the first and above the last.
+    x.set([-0.5, 0, 0.5, 100], 4);
+    const refs = [
+      { edges: [-1, -0.5, 0, 0.5, 1], proportions: [0.05, 0.15, 0.2, 0.25, 0.22, 0.13] },
+      { edges: [0], proportions: [0.5, 0.5] },
+      { edges: [], proportions: [1] },
+      { edges: [-3, -1, -1e-9, 1e-9, 1, 3], proportions: [0.1, 0.1, 0.3, 0, 0.3, 0.1, 0.1] },
+    ];
+    const all = psiMatrix(refs, x, rows, cols);
+    refs.forEach((ref, j) => {
+      const col = Float64Array.from({ length: rows }, (_, r) => x[r * cols + j]!);
+      expect(all[j]).toBeCloseTo(psi(ref.edges, ref.proportions, col), 12);
+    });
+  });
+
   it('effective sample size: about n for independent values, n(1-phi)/(1+phi) for an AR(1) series', () => {
     const n = 20_000;
     const iid = Float64Array.from({ length: n }, () => rng.normal());
