@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { subset, type SampleSet } from '../../pipeline/dataset/assemble.js';
-import type { Split } from '../../pipeline/dataset/split.js';
+import { purgedParts, type Split } from '../../pipeline/dataset/split.js';
 
 export interface WalkForwardOptions {
   /** expanding: every training part starts at the first bar; rolling: a fixed-length part slides forward. */
@@ -90,31 +90,7 @@ export function windowSplit(
   const valStart = at(w.train_start + Math.floor((w.train_end - w.train_start) * (1 - o.validation_fraction)));
   const testStart = at(w.test_start);
   const testEnd = at(w.test_end);
-  const symbols = set.rows === 0 ? 0 : Math.max(...set.symbol) + 1;
-  const firstVal = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
-  const firstTest = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
-  for (let r = 0; r < set.rows; r++) {
-    const s = set.symbol[r]!;
-    const t = set.time[r]!;
-    if (t >= valStart) firstVal[s] = Math.min(firstVal[s]!, set.bar[r]!);
-    if (t >= testStart) firstTest[s] = Math.min(firstTest[s]!, set.bar[r]!);
-  }
-  const train: number[] = [];
-  const val: number[] = [];
-  const test: number[] = [];
-  let purged = 0;
-  for (let r = 0; r < set.rows; r++) {
-    const t = set.time[r]!;
-    if (t < trainStart || t >= testEnd) continue;
-    const s = set.symbol[r]!;
-    if (t >= testStart) {
-      test.push(r);
-      continue;
-    }
-    const [part, limit] = t < valStart ? [train, firstVal[s]!] : [val, firstTest[s]!];
-    if (set.bar[r]! < limit - o.purge) part.push(r);
-    else purged++;
-  }
+  const { train, val, test, purged } = purgedParts(set, { from: trainStart, valStart, testStart, to: testEnd }, o.purge);
   const min = o.min_per_part ?? 30;
   const parts = { train: train.length, validation: val.length, test: test.length };
   const short = Object.entries(parts).filter(([, n]) => n < min);

@@ -17,6 +17,48 @@ export interface Split {
   purged: number;
 }
 
+/** Calendar boundaries of a split: rows in [from, valStart) train, [valStart, testStart) validate, [testStart, to) test. */
+export interface SplitBounds {
+  from: number;
+  valStart: number;
+  testStart: number;
+  to: number;
+}
+
+/**
+ * Row indices of each part. Per symbol the `purge` bars before the validation and test boundaries
+ * are dropped (counted in `purged`), so a label looking `purge` bars ahead never sees the next part.
+ */
+export function purgedParts(
+  set: SampleSet,
+  b: SplitBounds,
+  purge: number,
+): { train: number[]; val: number[]; test: number[]; purged: number } {
+  // First bar index at or after each boundary, per symbol.
+  const symbols = set.rows === 0 ? 0 : Math.max(...set.symbol) + 1;
+  const firstVal = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
+  const firstTest = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
+  for (let r = 0; r < set.rows; r++) {
+    const s = set.symbol[r]!;
+    const t = set.time[r]!;
+    if (t >= b.valStart) firstVal[s] = Math.min(firstVal[s]!, set.bar[r]!);
+    if (t >= b.testStart) firstTest[s] = Math.min(firstTest[s]!, set.bar[r]!);
+  }
+  const train: number[] = [];
+  const val: number[] = [];
+  const test: number[] = [];
+  let purged = 0;
+  for (let r = 0; r < set.rows; r++) {
+    const t = set.time[r]!;
+    if (t < b.from || t >= b.to) continue;
+    const s = set.symbol[r]!;
+    const [part, limit] = t < b.valStart ? [train, firstVal[s]!] : t < b.testStart ? [val, firstTest[s]!] : [test, Infinity];
+    if (set.bar[r]! < limit - purge) part.push(r);
+    else purged++;
+  }
+  return { train, val, test, purged };
+}
+
 /**
  * Chronological split on calendar time shared by all symbols, so no symbol's test period sits
  * before another's training period. Per symbol, the `purge` bars before each boundary are dropped:
@@ -27,28 +69,11 @@ export function chronologicalSplit(set: SampleSet, spec: SplitSpec, minPerPart =
   const cutAt = (frac: number) => order[Math.min(order.length - 1, Math.floor(order.length * frac))]!;
   const valStart = cutAt(1 - spec.validation_fraction - spec.test_fraction);
   const testStart = cutAt(1 - spec.test_fraction);
-  // First bar index at or after each boundary, per symbol.
-  const symbols = set.rows === 0 ? 0 : Math.max(...set.symbol) + 1;
-  const firstVal = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
-  const firstTest = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
-  for (let r = 0; r < set.rows; r++) {
-    const s = set.symbol[r]!;
-    const t = set.time[r]!;
-    if (t >= valStart) firstVal[s] = Math.min(firstVal[s]!, set.bar[r]!);
-    if (t >= testStart) firstTest[s] = Math.min(firstTest[s]!, set.bar[r]!);
-  }
-  const train: number[] = [];
-  const val: number[] = [];
-  const test: number[] = [];
-  let purged = 0;
-  for (let r = 0; r < set.rows; r++) {
-    const s = set.symbol[r]!;
-    const bar = set.bar[r]!;
-    const t = set.time[r]!;
-    const [part, limit] = t < valStart ? [train, firstVal[s]!] : t < testStart ? [val, firstTest[s]!] : [test, Infinity];
-    if (bar < limit - spec.purge) part.push(r);
-    else purged++;
-  }
+  const { train, val, test, purged } = purgedParts(
+    set,
+    { from: Number.NEGATIVE_INFINITY, valStart, testStart, to: Number.POSITIVE_INFINITY },
+    spec.purge,
+  );
   const parts = { train: train.length, validation: val.length, test: test.length };
   const short = Object.entries(parts).filter(([, n]) => n < minPerPart);
   if (short.length > 0) {
