@@ -105,7 +105,12 @@ export async function driftReport(
     const psis = psiMatrix(art.reference.features, rows.x, rows.rows, rows.cols);
     const features = art.reference.features.map((ref, j) => {
       const value = psis[j]!;
-      const threshold = psiDriftThreshold(t.psi_drift, ref.proportions.length, effectiveSampleSize(rows.x, rows.rows, rows.cols, j));
+      const threshold = psiDriftThreshold(
+        t.psi_drift,
+        ref.proportions.length,
+        effectiveSampleSize(rows.x, rows.rows, rows.cols, j),
+        art.reference.features.length,
+      );
       return {
         name: ref.name,
         psi: Number.isFinite(value) ? +value.toFixed(4) : null,

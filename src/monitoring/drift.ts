@@ -1,4 +1,5 @@
 import { binIndex } from '../pipeline/artifacts/reference.js';
+import { chiSquareUpper } from './stats.js';
 
 // Empty bins get this share so ln(p/q) stays finite (the usual PSI convention).
 const EPS = 1e-4;
@@ -154,22 +155,16 @@ export function effectiveSampleSize(x: ArrayLike<number>, rows: number, cols: nu
   return Math.max(1, Math.min(n, n / tau));
 }
 
-/** Upper 1% point of chi-square with `df` degrees of freedom (Wilson-Hilferty). */
-function chiSquare99(df: number): number {
-  const z = 2.3263;
-  const a = 2 / (9 * df);
-  return df * (1 - a + z * Math.sqrt(a)) ** 3;
-}
-
 /**
  * The PSI a feature must exceed to count as drifted: the configured threshold, or the level that
- * sampling noise alone exceeds 1% of the time, whichever is higher. Without drift, PSI x n_eff is
- * about chi-square with (bins - 1) degrees of freedom, so a slow feature judged on few effective
- * samples needs a larger PSI to mean anything.
+ * sampling noise alone exceeds with probability 1% / `features`, whichever is higher. Without
+ * drift, PSI x n_eff is about chi-square with (bins - 1) degrees of freedom, so a slow feature
+ * judged on few effective samples needs a larger PSI to mean anything; and testing every feature
+ * of a model at once keeps the chance of any false alarm at 1% (Bonferroni).
  */
-export function psiDriftThreshold(drift: number, bins: number, nEff: number): number {
+export function psiDriftThreshold(drift: number, bins: number, nEff: number, features = 1): number {
   if (bins < 2 || nEff <= 0) return drift;
-  return Math.max(drift, chiSquare99(bins - 1) / nEff);
+  return Math.max(drift, chiSquareUpper(bins - 1, 0.01 / Math.max(1, features)) / nEff);
 }
 
 /**
