@@ -12,6 +12,8 @@ export interface TrainingJobSpec {
   overrides?: TrainingOverrides | undefined;
   data_dir: string;
   cwd: string;
+  /** The registry database, for `store:` data specs (the worker opens it read-only). */
+  store_file?: string | undefined;
   backend: BackendPreference;
   wasm_threads: number;
   progress_every_batches: number;
@@ -22,6 +24,7 @@ export interface BacktestJobSpec extends BacktestRequest {
   kind: 'backtest';
   data_dir: string;
   cwd: string;
+  store_file?: string | undefined;
   backend: BackendPreference;
   wasm_threads: number;
   progress_every_batches: number;

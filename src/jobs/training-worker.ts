@@ -37,6 +37,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       const report = await runBacktest(job, {
         dataDir: job.data_dir,
         cwd: job.cwd,
+        storeFile: job.store_file,
         signal: controller.signal,
         progressEveryBatches: job.progress_every_batches,
         onProgress: (progress) => send({ type: 'progress', progress }),
@@ -54,6 +55,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         modelsDir: msg.staging_dir,
         dataDir: job.data_dir,
         cwd: job.cwd,
+        storeFile: job.store_file,
       },
       {
         backend,

@@ -37,6 +37,8 @@ export interface TrainingRequest {
   modelsDir: string;
   dataDir: string;
   cwd?: string | undefined;
+  /** The registry database, for `store:` data specs (ingested bars). */
+  storeFile?: string | undefined;
 }
 
 /** Out-of-sample predictions handed to an evaluation hook (e.g. a backtest). */
@@ -129,6 +131,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     timeframe: strategy.data.timeframe,
     cwd: req.cwd,
     dataDir: req.dataDir,
+    storeFile: req.storeFile,
   });
   checkCancel();
   const tData = now();

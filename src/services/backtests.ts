@@ -129,7 +129,7 @@ export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
   async function preflight(req: BacktestRequest, walk: WalkForwardOptions | undefined): Promise<void> {
     const yaml = fs.readFileSync(path.join(req.model_dir, 'strategy.yaml'), 'utf8');
     const { strategy, spec, load } = backtestData(req, parseStrategy(yaml, 'strategy.yaml').strategy);
-    const data = await loadMarketData(spec, { ...load, cwd, dataDir: config.data_dir });
+    const data = await loadMarketData(spec, { ...load, cwd, dataDir: config.data_dir, storeFile: registry.file });
     const lo = rangeBound(req.from, 'from');
     const hi = rangeBound(req.to, 'to');
     const times = new Set<number>();
@@ -152,6 +152,7 @@ export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
         ...req,
         kind: 'backtest',
         data_dir: config.data_dir,
+        store_file: registry.file,
         cwd,
         backend: config.backend,
         wasm_threads: config.wasm_threads,

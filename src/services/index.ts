@@ -23,7 +23,6 @@ import { createBacktestStore } from './backtest-store.js';
 import { createBacktests } from './backtests.js';
 import { registerTrainedModel } from './registration.js';
 import { createMonitoringServices } from '../monitoring/performance.js';
-import { withStoreFile } from '../pipeline/data/index.js';
 
 export interface TrainInput {
   /** Name under strategies/, a path, or inline YAML. */
@@ -151,7 +150,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       const spec: TrainingJobSpec = {
         strategy_yaml: strategy.yaml,
         strategy_source: strategy.source,
-        data: withStoreFile(input.data, registry.file),
+        data: input.data,
+        store_file: registry.file,
         overrides: input.overrides,
         data_dir: config.data_dir,
         cwd,

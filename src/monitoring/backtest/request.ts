@@ -28,6 +28,8 @@ export interface BacktestRequest {
 
 export interface BacktestDeps {
   dataDir: string;
+  /** The registry database, for `store:` data specs. */
+  storeFile?: string | undefined;
   cwd: string;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;

@@ -78,7 +78,7 @@ export async function runBacktest(req: BacktestRequest, deps: BacktestDeps): Pro
   try {
     const { strategy, spec, load } = backtestData(req, parseStrategy(art.strategyYaml, 'strategy.yaml').strategy);
     emit({ phase: 'data_preparation', progress_pct: 2, message: `loading ${spec}` });
-    const data = await loadMarketData(spec, { ...load, cwd: deps.cwd, dataDir: deps.dataDir });
+    const data = await loadMarketData(spec, { ...load, cwd: deps.cwd, dataDir: deps.dataDir, storeFile: deps.storeFile });
     checkCancel();
     const base = { kind: 'backtest' as const, model_id: req.model_id, mode: req.mode, data: dataSummary(data) };
     const finish = (seg: SegmentBacktest | null, traded: BacktestRun['traded'], extra: Partial<BacktestRun> = {}): BacktestRun => {
