@@ -1,7 +1,11 @@
 export const USAGE = `trainyard — train, gate and manage trading-strategy models
 
 Usage:
-  trainyard demo                         train the default strategy on the bundled S&P 500 data
+  trainyard demo                         one offline research cycle on the bundled S&P 500 data, printed in full
+  trainyard research [--cycles N] [--goal "..."] [--designer claude|offline] [--data <spec>] [--program P] [--seed N] [--json]
+                                         autonomous research: design, train, gate, backtest, assess, learn
+                                         (Claude when ANTHROPIC_API_KEY is set; Ctrl-C cancels the run)
+  trainyard research --resume <run_id>   continue a run that trainyard's stop interrupted
   trainyard train <strategy> [options]   train a strategy (a name under strategies/, a path, or YAML)
   trainyard strategies                   list the example strategies
   trainyard validate <strategy>          check a strategy file and list every problem
