@@ -53,7 +53,7 @@ async function validate(args: string[], io: CliIo): Promise<number> {
 }
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  train: (a, io) => trainCommand(a, io, false),
+  train: trainCommand,
   demo: (a, io) => researchCommand(a, io, true),
   research: (a, io) => researchCommand(a, io),
   drift: driftCommand,

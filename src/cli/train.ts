@@ -4,8 +4,6 @@ import { cliActor, str, withServices, type CliIo } from './context.js';
 import { createProgress } from './progress.js';
 import { formatTrainingSummary } from './summary.js';
 
-export const DEFAULT_STRATEGY = 'multi_indicator_fuzzy';
-
 const trainOptions = {
   data: { type: 'string' },
   symbols: { type: 'string' },
@@ -19,10 +17,10 @@ const trainOptions = {
   quiet: { type: 'boolean' },
 } as const;
 
-/** `trainyard train` / `trainyard demo`: queue a job, follow it, print the result. */
-export async function trainCommand(args: string[], io: CliIo, demo: boolean): Promise<number> {
+/** `trainyard train`: queue a job, follow it, print the result. */
+export async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, trainOptions);
-  const ref = demo ? (positionals[0] ?? DEFAULT_STRATEGY) : positionals[0];
+  const ref = positionals[0];
   if (!ref)
     throw new DomainError(
       'INVALID_ARGUMENT',
@@ -38,7 +36,7 @@ export async function trainCommand(args: string[], io: CliIo, demo: boolean): Pr
       const result = await services.training.train(
         {
           strategy: ref,
-          data: str(values['data']) ?? (demo ? 'sample:sp500' : undefined),
+          data: str(values['data']),
           overrides: {
             symbols: listOption(str(values['symbols'])),
             from: str(values['from']),
