@@ -4,7 +4,7 @@ import { labelHorizon, type Strategy } from '../domain/strategy.js';
 import { barCount, type MarketData } from './data/types.js';
 import { assembleSamples, type SampleSet, type SymbolFeatures } from './dataset/assemble.js';
 import { applyScaler, fitScaler, type Scaler } from './dataset/scaler.js';
-import type { Split } from './dataset/split.js';
+import { chronologicalSplit, type Split } from './dataset/split.js';
 import { buildFeaturesMulti, buildLabels } from './features/index.js';
 import { buildModel } from './model/build.js';
 import type { LabeledMatrix } from './model/dataset.js';
@@ -47,6 +47,23 @@ export function withDataContext<T>(data: MarketData, warmup: number, horizon: nu
       { ...err.data, bars: barCount(data), warmup, horizon },
     );
   }
+}
+
+/**
+ * The samples of a strategy on this data and their chronological split (purge gap = the
+ * strategy's, else the label horizon): training and the test-segment backtest both call this, so
+ * the backtest reproduces exactly the bars training tested on.
+ */
+export function strategySplit(strategy: Strategy, data: MarketData): PreparedSamples & { split: Split } {
+  const prepared = prepareSamples(strategy, data);
+  const split = withDataContext(data, prepared.warmup, prepared.horizon, () =>
+    chronologicalSplit(prepared.samples, {
+      validation_fraction: strategy.training.validation_fraction,
+      test_fraction: strategy.training.test_fraction,
+      purge: strategy.training.purge_gap ?? prepared.horizon,
+    }),
+  );
+  return { ...prepared, split };
 }
 
 export interface FitDeps {

@@ -7,10 +7,9 @@ import type { BackendInfo } from './backend/index.js';
 import { loadMarketData } from './data/index.js';
 import { barCount, type MarketData } from './data/types.js';
 import type { SampleSet } from './dataset/assemble.js';
-import { chronologicalSplit } from './dataset/split.js';
 import { permutationImportance } from './evaluate/importance.js';
 import { accuracyOf, classificationMetrics, majorityClass } from './evaluate/metrics.js';
-import { fitModel, prepareSamples, withDataContext } from './fit-model.js';
+import { fitModel, strategySplit } from './fit-model.js';
 import { architecture } from './model/build.js';
 import { classCounts } from './model/dataset.js';
 import { argmaxRows, predictProba } from './model/predict.js';
@@ -137,14 +136,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
   const tData = now();
 
   emit({ phase: 'feature_engineering', progress_pct: 5, message: `computing features over ${barCount(data)} bars` });
-  const { samples, horizon, warmup } = prepareSamples(strategy, data);
-  const split = withDataContext(data, warmup, horizon, () =>
-    chronologicalSplit(samples, {
-      validation_fraction: strategy.training.validation_fraction,
-      test_fraction: strategy.training.test_fraction,
-      purge: strategy.training.purge_gap ?? horizon,
-    }),
-  );
+  const { samples, split } = strategySplit(strategy, data);
   checkCancel();
   const tFeatures = now();
 

@@ -3,9 +3,8 @@ import { loadArtifacts, type LoadedArtifacts } from '../../pipeline/artifacts/st
 import { loadMarketData, type Bars, type MarketData } from '../../pipeline/data/index.js';
 import { assembleSamples, subset, type SampleSet } from '../../pipeline/dataset/assemble.js';
 import { applyScaler } from '../../pipeline/dataset/scaler.js';
-import { chronologicalSplit } from '../../pipeline/dataset/split.js';
 import { buildFeaturesMulti } from '../../pipeline/features/index.js';
-import { prepareSamples, withDataContext } from '../../pipeline/fit-model.js';
+import { strategySplit } from '../../pipeline/fit-model.js';
 import { predictProba } from '../../pipeline/model/predict.js';
 import { parseStrategy } from '../../pipeline/strategy-source.js';
 import { backtestData, isoTime, rangeBound, type BacktestDeps, type BacktestRequest, type BacktestRun } from './request.js';
@@ -100,14 +99,7 @@ export async function runBacktest(req: BacktestRequest, deps: BacktestDeps): Pro
           `The data behind "${spec}" changed since ${req.model_id} was trained (hash ${data.hash.slice(0, 12)} vs ${req.training.data_hash.slice(0, 12)}), so its test segment cannot be reproduced. Backtest it on the current data instead (mode "data" with data "${spec}").`,
           { data: spec },
         );
-      const { samples, horizon, warmup } = prepareSamples(strategy, data);
-      const split = withDataContext(data, warmup, horizon, () =>
-        chronologicalSplit(samples, {
-          validation_fraction: strategy.training.validation_fraction,
-          test_fraction: strategy.training.test_fraction,
-          purge: strategy.training.purge_gap ?? horizon,
-        }),
-      );
+      const { split } = strategySplit(strategy, data);
       checkCancel();
       emit({ phase: 'validation', progress_pct: 50, message: `trading ${split.test.rows} test bars` });
       const seg = backtestSegment(data.series, predictSet(art, split.test), strategy.decisions);
