@@ -3,13 +3,8 @@ import type { BackendPreference } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 
-/** Everything a training worker needs; plain data (it crosses the thread boundary). */
-export interface TrainingJobSpec {
-  kind?: 'training' | undefined;
-  strategy_yaml: string;
-  strategy_source: string;
-  data?: string | undefined;
-  overrides?: TrainingOverrides | undefined;
+/** Where a worker finds data and how it computes, whatever the job; plain data (it crosses the thread boundary). */
+export interface WorkerSettings {
   data_dir: string;
   cwd: string;
   /** The registry database, for `store:` data specs (the worker opens it read-only). */
@@ -19,15 +14,18 @@ export interface TrainingJobSpec {
   progress_every_batches: number;
 }
 
+/** Everything a training worker needs. */
+export interface TrainingJobSpec extends WorkerSettings {
+  kind?: 'training' | undefined;
+  strategy_yaml: string;
+  strategy_source: string;
+  data?: string | undefined;
+  overrides?: TrainingOverrides | undefined;
+}
+
 /** A backtest of a registered model (operation type `backtest`); the worker writes nothing. */
-export interface BacktestJobSpec extends BacktestRequest {
+export interface BacktestJobSpec extends BacktestRequest, WorkerSettings {
   kind: 'backtest';
-  data_dir: string;
-  cwd: string;
-  store_file?: string | undefined;
-  backend: BackendPreference;
-  wasm_threads: number;
-  progress_every_batches: number;
 }
 
 /** The jobs a worker runs, told apart by `kind` (absent = training). */

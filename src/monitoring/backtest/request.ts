@@ -77,6 +77,17 @@ export const isBacktestRun = (r: unknown): r is BacktestRun => (r as { kind?: un
 /** ISO date-time of a bar timestamp (ms). */
 export const isoTime = (ms: number): string => new Date(ms).toISOString();
 
+/** First and last timestamp (ISO) of a sample set's rows; empty strings when it has none. */
+export function timeSpan(set: { time: Float64Array; rows: number }): { from: string; to: string } {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let r = 0; r < set.rows; r++) {
+    lo = Math.min(lo, set.time[r]!);
+    hi = Math.max(hi, set.time[r]!);
+  }
+  return set.rows ? { from: isoTime(lo), to: isoTime(hi) } : { from: '', to: '' };
+}
+
 /** A from/to bound as a timestamp (`to` as a bare date covers its whole day); a clear error when it is not a date. */
 export function rangeBound(raw: string | undefined, name: 'from' | 'to'): number {
   if (raw === undefined || raw.trim() === '') return name === 'to' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;

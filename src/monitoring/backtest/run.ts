@@ -7,7 +7,7 @@ import { buildFeaturesMulti } from '../../pipeline/features/index.js';
 import { strategySplit } from '../../pipeline/fit-model.js';
 import { predictProba } from '../../pipeline/model/predict.js';
 import { parseStrategy } from '../../pipeline/strategy-source.js';
-import { backtestData, isoTime, rangeBound, type BacktestDeps, type BacktestRequest, type BacktestRun } from './request.js';
+import { backtestData, rangeBound, timeSpan, type BacktestDeps, type BacktestRequest, type BacktestRun } from './request.js';
 import { backtestSegment, type Predictions, type SegmentBacktest } from './segment.js';
 import { runWalkForward } from './walk-forward.js';
 
@@ -45,13 +45,7 @@ function dataSummary(data: MarketData): BacktestRun['data'] {
 }
 
 function tradedPeriod(set: { time: Float64Array; rows: number }): BacktestRun['traded'] {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let r = 0; r < set.rows; r++) {
-    lo = Math.min(lo, set.time[r]!);
-    hi = Math.max(hi, set.time[r]!);
-  }
-  return { from: set.rows ? isoTime(lo) : '', to: set.rows ? isoTime(hi) : '', predictions: set.rows };
+  return { ...timeSpan(set), predictions: set.rows };
 }
 
 function noTrades(what: string): DomainError {

@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
-import { subset, type SampleSet } from '../../pipeline/dataset/assemble.js';
-import { purgedParts, type Split } from '../../pipeline/dataset/split.js';
+import type { SampleSet } from '../../pipeline/dataset/assemble.js';
+import { purgedParts, splitFromParts, type Split } from '../../pipeline/dataset/split.js';
 
 export interface WalkForwardOptions {
   /** expanding: every training part starts at the first bar; rolling: a fixed-length part slides forward. */
@@ -90,9 +90,10 @@ export function windowSplit(
   const valStart = at(w.train_start + Math.floor((w.train_end - w.train_start) * (1 - o.validation_fraction)));
   const testStart = at(w.test_start);
   const testEnd = at(w.test_end);
-  const { train, val, test, purged } = purgedParts(set, { from: trainStart, valStart, testStart, to: testEnd }, o.purge);
+  const bounds = { from: trainStart, valStart, testStart, to: testEnd };
+  const p = purgedParts(set, bounds, o.purge);
   const min = o.min_per_part ?? 30;
-  const parts = { train: train.length, validation: val.length, test: test.length };
+  const parts = { train: p.train.length, validation: p.val.length, test: p.test.length };
   const short = Object.entries(parts).filter(([, n]) => n < min);
   if (short.length > 0)
     throw new DomainError(
@@ -101,13 +102,7 @@ export function windowSplit(
         'Lower walk_forward.windows or raise walk_forward.min_train_bars / test_bars, or use more data.',
       { window: w.index + 1, ...parts, min_per_part: min },
     );
-  return {
-    train: subset(set, Int32Array.from(train)),
-    validation: subset(set, Int32Array.from(val)),
-    test: subset(set, Int32Array.from(test)),
-    boundaries: { validation_start: valStart, test_start: testStart },
-    purged,
-  };
+  return splitFromParts(set, p, bounds);
 }
 
 export interface Spread {

@@ -7,7 +7,7 @@ import { fitModel, prepareSamples } from '../../pipeline/fit-model.js';
 import { argmaxRows, predictProba } from '../../pipeline/model/predict.js';
 import type { PipelineProgress } from '../../pipeline/result.js';
 import type { BacktestMetrics } from './metrics.js';
-import { isoTime, type BacktestDeps, type BacktestRun, type WalkForwardReport, type WalkForwardWindowReport } from './request.js';
+import { isoTime, timeSpan, type BacktestDeps, type BacktestRun, type WalkForwardReport, type WalkForwardWindowReport } from './request.js';
 import { backtestSegment, type SegmentBacktest } from './segment.js';
 import { planWindows, sampleInstants, spreadOf, windowSplit, type WalkForwardOptions } from './walk-forward-plan.js';
 
@@ -23,13 +23,7 @@ function barsBefore(series: Bars[], end: number): Bars[] {
 }
 
 function period(set: SampleSet): { from: string; to: string; samples: number } {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let r = 0; r < set.rows; r++) {
-    lo = Math.min(lo, set.time[r]!);
-    hi = Math.max(hi, set.time[r]!);
-  }
-  return { from: set.rows ? isoTime(lo) : '', to: set.rows ? isoTime(hi) : '', samples: set.rows };
+  return { ...timeSpan(set), samples: set.rows };
 }
 
 const FIGURES = ['sharpe', 'total_return', 'max_drawdown', 'win_rate'] as const;

@@ -59,6 +59,17 @@ export function purgedParts(
   return { train, val, test, purged };
 }
 
+/** The parts as sample sets, with the boundaries they were cut at. */
+export function splitFromParts(set: SampleSet, p: ReturnType<typeof purgedParts>, b: SplitBounds): Split {
+  return {
+    train: subset(set, Int32Array.from(p.train)),
+    validation: subset(set, Int32Array.from(p.val)),
+    test: subset(set, Int32Array.from(p.test)),
+    boundaries: { validation_start: b.valStart, test_start: b.testStart },
+    purged: p.purged,
+  };
+}
+
 /**
  * Chronological split on calendar time shared by all symbols, so no symbol's test period sits
  * before another's training period. Per symbol, the `purge` bars before each boundary are dropped:
@@ -69,12 +80,9 @@ export function chronologicalSplit(set: SampleSet, spec: SplitSpec, minPerPart =
   const cutAt = (frac: number) => order[Math.min(order.length - 1, Math.floor(order.length * frac))]!;
   const valStart = cutAt(1 - spec.validation_fraction - spec.test_fraction);
   const testStart = cutAt(1 - spec.test_fraction);
-  const { train, val, test, purged } = purgedParts(
-    set,
-    { from: Number.NEGATIVE_INFINITY, valStart, testStart, to: Number.POSITIVE_INFINITY },
-    spec.purge,
-  );
-  const parts = { train: train.length, validation: val.length, test: test.length };
+  const bounds = { from: Number.NEGATIVE_INFINITY, valStart, testStart, to: Number.POSITIVE_INFINITY };
+  const p = purgedParts(set, bounds, spec.purge);
+  const parts = { train: p.train.length, validation: p.val.length, test: p.test.length };
   const short = Object.entries(parts).filter(([, n]) => n < minPerPart);
   if (short.length > 0) {
     throw new DomainError(
@@ -83,11 +91,5 @@ export function chronologicalSplit(set: SampleSet, spec: SplitSpec, minPerPart =
       { samples: set.rows, ...parts, min_per_part: minPerPart },
     );
   }
-  return {
-    train: subset(set, Int32Array.from(train)),
-    validation: subset(set, Int32Array.from(val)),
-    test: subset(set, Int32Array.from(test)),
-    boundaries: { validation_start: valStart, test_start: testStart },
-    purged,
-  };
+  return splitFromParts(set, p, bounds);
 }
