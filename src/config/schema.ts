@@ -1,7 +1,14 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { backendNames } from '../pipeline/backend/index.js';
-import { backtestGateSchema, promotionGateSchema, trainingGateSchema } from '../domain/gates.js';
+import {
+  TRAINING_GATE_PRESETS,
+  backtestGateSchema,
+  promotionGateSchema,
+  trainingGatePartialSchema,
+  trainingGatePresets,
+  type TrainingGatePreset,
+} from '../domain/gates.js';
 
 // Drift thresholds: PSI 0.1 / 0.2 are the usual rules of thumb; KS needs both a large statistic and a
 // small p-value because consecutive bars are autocorrelated (the iid p-value is overconfident);
@@ -149,7 +156,14 @@ export const configSchema = z.strictObject({
   shutdown_timeout_ms: z.number().int().min(0).default(30_000),
   gates: z
     .strictObject({
-      training: trainingGateSchema.default(trainingGateSchema.parse({})),
+      training_preset: z
+        .enum(trainingGatePresets as [TrainingGatePreset, ...TrainingGatePreset[]])
+        .default('calibrated')
+        .describe(
+          'calibrated: edge over the majority baseline and log-loss improvement over the label prior, each significant on an effective sample size; ' +
+            "model_trainer_spec: the spec's absolute bars (accuracy 0.45, test loss 0.8, loss decrease 20%)",
+        ),
+      training: trainingGatePartialSchema.default({}).describe('Training thresholds over the preset'),
       backtest: backtestGateSchema.default(backtestGateSchema.parse({})),
       promotion: promotionGateSchema.default(promotionGateSchema.parse({})),
       strategy_overrides: z
@@ -162,13 +176,16 @@ export const configSchema = z.strictObject({
         .describe('Production needs a recorded approval by a person (trainyard models approve) before promotion'),
     })
     .default(() => ({
-      training: trainingGateSchema.parse({}),
+      training_preset: 'calibrated' as const,
+      training: {},
       backtest: backtestGateSchema.parse({}),
       promotion: promotionGateSchema.parse({}),
       strategy_overrides: 'tighten_only' as const,
       require_human_approval: false,
     }))
-    .describe('Gate thresholds; the training gate defaults follow the model-trainer spec'),
+    // The training thresholds a gate uses: the preset, then what config sets over it.
+    .transform((g) => ({ ...g, training: { ...TRAINING_GATE_PRESETS[g.training_preset], ...g.training } }))
+    .describe('Gate thresholds; the training gate is calibrated to what the labels allow unless training_preset says otherwise'),
   drift: driftSchema.default(() => driftSchema.parse({})).describe('Drift thresholds (check_drift and the promotion gate)'),
   research: researchSchema.default(() => researchSchema.parse({})).describe('Research loop: designer, budgets, prices'),
   performance: performanceSchema.default(performanceSchema.parse({})).describe('Production performance monitoring windows and thresholds'),

@@ -62,6 +62,11 @@ export const gateCheckSchema = z.object({
   value: z.number().nullable(),
   threshold: z.number().nullable(),
   reason: z.string().describe('e.g. "accuracy_below_threshold (35% < 45%)"'),
+  p_value: z.number().optional().describe('One-sided p-value of a statistical check'),
+  z: z.number().optional().describe('Test statistic of a statistical check'),
+  n_eff: z.number().optional().describe('Effective sample size behind a statistical check'),
+  ci_low: z.number().optional().describe('Lower end of the 95% block-bootstrap interval of the value'),
+  ci_high: z.number().optional().describe('Upper end of the 95% block-bootstrap interval of the value'),
 });
 export const gateResultSchema = z.object({
   gate: z.string(),

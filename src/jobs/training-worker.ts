@@ -9,6 +9,7 @@ import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
 import { runBacktest } from '../monitoring/backtest/run.js';
 import { backtestSegment } from '../monitoring/backtest/segment.js';
 import type { EvaluationHook } from '../pipeline/train-pipeline.js';
+import { classificationEvidence } from '../monitoring/validation/evidence.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /** Every trained model is backtested on its own test segment (out of sample). */
@@ -60,6 +61,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       {
         backend,
         evaluate: backtestHook,
+        testEvidence: (input) => classificationEvidence(input) as unknown as Record<string, unknown>,
         signal: controller.signal,
         progressEveryBatches: job.progress_every_batches,
         onProgress: (progress) => send({ type: 'progress', progress }),

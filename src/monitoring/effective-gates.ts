@@ -26,12 +26,14 @@ export function effectiveGates(settings: GateSettings, overrides: GateOverrides 
   const applied: string[] = [];
   const ignored: string[] = [];
   for (const gate of gateNames) {
-    const own = (overrides?.[gate] ?? {}) as Record<string, number | undefined>;
-    const target = thresholds[gate] as Record<string, number>;
+    const own = (overrides?.[gate] ?? {}) as Record<string, number | null | undefined>;
+    const target = thresholds[gate] as Record<string, number | null>;
     for (const [key, value] of Object.entries(own)) {
       if (value === undefined) continue;
-      const base = target[key]!;
-      const looser = THRESHOLD_DIRECTION[key] === 'min' ? value < base : value > base;
+      const base = target[key] ?? null;
+      // null switches a check off: turning one off loosens, turning one on tightens.
+      const looser =
+        value === null ? base !== null : base === null ? false : THRESHOLD_DIRECTION[key] === 'min' ? value < base : value > base;
       const label = `${gate}.${key} ${base} -> ${value}`;
       if (looser && settings.strategy_overrides !== 'allow') {
         ignored.push(`${label} ignored: it loosens the gate and config gates.strategy_overrides is tighten_only`);

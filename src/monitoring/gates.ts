@@ -53,26 +53,115 @@ const result = (gate: string, checks: Check[], now: Date): GateResult => ({
   evaluated_at: now.toISOString(),
 });
 
+/** A statistic with its one-sided test, as the training job records it (test_metrics.significance). */
+interface Evidence {
+  value: number;
+  z: number;
+  p_value: number;
+  n_eff: number;
+  ci_low: number;
+  ci_high: number;
+}
+
+const pts: Fmt = (v) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pts`;
+const nats: Fmt = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(4)} nats`;
+
 /**
- * The training gate: out-of-sample accuracy, final test loss, how much training reduced the loss,
- * and the edge over always predicting the most common class (a model that does just that must not
- * pass). Every check reports its measured value and threshold.
+ * A statistical check: the value must reach the minimum effect AND be significant (one-sided
+ * p <= maxP on the effective sample size), so a large edge on a handful of effective samples and a
+ * significant but negligible one both fail.
+ */
+function evidenceCheck(
+  name: string,
+  ev: Evidence | undefined,
+  min: number,
+  maxP: number | null,
+  fmt: Fmt,
+  codes: { small: string; insignificant: string },
+): Check {
+  if (!ev || !Number.isFinite(ev.value))
+    return {
+      name,
+      passed: false,
+      value: null,
+      threshold: min,
+      reason: `${name}_missing (no significance recorded: the model was trained before trainyard recorded it; retrain it, or set gates.training_preset: model_trainer_spec)`,
+    };
+  const stats = { p_value: ev.p_value, z: ev.z, n_eff: ev.n_eff, ci_low: ev.ci_low, ci_high: ev.ci_high };
+  const detail = `z ${Number.isFinite(ev.z) ? ev.z.toFixed(2) : 'n/a'}, p ${ev.p_value.toPrecision(2)} on ${ev.n_eff.toFixed(0)} effective samples; 95% CI ${fmt(ev.ci_low)} .. ${fmt(ev.ci_high)}`;
+  if (ev.value < min)
+    return {
+      name,
+      passed: false,
+      value: ev.value,
+      threshold: min,
+      ...stats,
+      reason: `${codes.small} (${fmt(ev.value)} < ${fmt(min)}; ${detail})`,
+    };
+  if (maxP !== null && !(ev.p_value <= maxP))
+    return {
+      name,
+      passed: false,
+      value: ev.value,
+      threshold: min,
+      ...stats,
+      reason: `${codes.insignificant} (${fmt(ev.value)} but p ${ev.p_value.toPrecision(2)} > ${maxP}: could be chance; ${detail})`,
+    };
+  return {
+    name,
+    passed: true,
+    value: ev.value,
+    threshold: min,
+    ...stats,
+    reason: `${name}_ok (${fmt(ev.value)} >= ${fmt(min)}${maxP !== null ? `, p ${ev.p_value.toPrecision(2)} <= ${maxP}` : ''}; ${detail})`,
+  };
+}
+
+/**
+ * The training gate, judged against what the labels allow: the edge over always predicting the
+ * training majority class, and the log-loss improvement over predicting the training class
+ * frequencies, each with a minimum effect and a one-sided test on an effective sample size (see
+ * monitoring/validation/evidence.ts). The absolute checks (accuracy, test loss, loss decrease) run
+ * only when their thresholds are set (the model_trainer_spec preset).
  */
 export function trainingGate(model: ModelVersion, t: TrainingGateThresholds, now: Date): GateResult {
-  const test = model.metrics.test as Record<string, number | undefined>;
+  const test = model.metrics.test as Record<string, unknown>;
+  const num = (k: string) => (typeof test[k] === 'number' ? (test[k] as number) : undefined);
   const training = model.metrics.training as Record<string, number | undefined>;
-  const edge =
-    test['accuracy'] !== undefined && test['baseline_accuracy'] !== undefined ? test['accuracy'] - test['baseline_accuracy'] : undefined;
-  return result(
-    'training',
-    [
-      atLeast('accuracy', test['accuracy'], t.min_accuracy, pct, 'accuracy_below_threshold'),
-      atMost('test_loss', test['loss'], t.max_test_loss, dec, 'test_loss_above_threshold', true),
-      atLeast('loss_decrease', training['loss_decrease'], t.min_loss_decrease, pct, 'loss_decrease_below_threshold'),
-      atLeast('edge_over_baseline', edge, t.min_edge_over_baseline, (v) => `${(v * 100).toFixed(1)} pts`, 'no_edge_over_majority_baseline'),
-    ],
-    now,
-  );
+  const sig = (test['significance'] as { direction?: { edge?: Evidence; log_loss_improvement?: Evidence } } | undefined)?.direction;
+  const acc = num('accuracy');
+  const base = num('baseline_accuracy');
+  const checks: Check[] = [];
+  if (t.max_p_value === null) {
+    const edge = acc !== undefined && base !== undefined ? acc - base : undefined;
+    checks.push(atLeast('edge_over_baseline', edge, t.min_edge_over_baseline, pts, 'no_edge_over_majority_baseline'));
+  } else {
+    checks.push(
+      evidenceCheck('edge_over_baseline', sig?.edge, t.min_edge_over_baseline, t.max_p_value, pts, {
+        small: 'no_edge_over_majority_baseline',
+        insignificant: 'edge_not_significant',
+      }),
+    );
+  }
+  if (t.min_log_loss_improvement !== null)
+    checks.push(
+      evidenceCheck('log_loss_improvement', sig?.log_loss_improvement, t.min_log_loss_improvement, t.max_p_value, nats, {
+        small: 'no_log_loss_improvement_over_label_prior',
+        insignificant: 'log_loss_improvement_not_significant',
+      }),
+    );
+  // Either statistical check may show the edge (see require_all_evidence); the other is then reported, not required.
+  if (!t.require_all_evidence && checks.length === 2 && checks.some((c) => c.passed)) {
+    const shown = checks.find((c) => c.passed)!.name;
+    for (const c of checks)
+      if (!c.passed && c.value !== null)
+        Object.assign(c, { passed: true, reason: `${c.name}_not_required (${c.reason}; ${shown} shows the edge)` });
+  }
+  if (t.min_accuracy !== null) checks.push(atLeast('accuracy', acc, t.min_accuracy, pct, 'accuracy_below_threshold'));
+  if (t.max_test_loss !== null) checks.push(atMost('test_loss', num('loss'), t.max_test_loss, dec, 'test_loss_above_threshold', true));
+  if (t.min_loss_decrease !== null)
+    checks.push(atLeast('loss_decrease', training['loss_decrease'], t.min_loss_decrease, pct, 'loss_decrease_below_threshold'));
+  return result('training', checks, now);
 }
 
 function oos(model: ModelVersion): Record<string, number | undefined> {
@@ -80,6 +169,15 @@ function oos(model: ModelVersion): Record<string, number | undefined> {
     string,
     number | undefined
   >;
+}
+
+/** The Sharpe check, with its block-bootstrap 95% interval when the backtest recorded one. */
+function sharpeCheck(b: Record<string, number | undefined>, min: number): Check {
+  const c = atLeast('sharpe', b['sharpe'], min, (v) => v.toFixed(2), 'sharpe_below_threshold');
+  const lo = b['sharpe_ci_low'];
+  const hi = b['sharpe_ci_high'];
+  if (lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) return c;
+  return { ...c, ci_low: lo, ci_high: hi, reason: c.reason.replace(/\)$/, `; 95% CI ${lo.toFixed(2)} .. ${hi.toFixed(2)})`) };
 }
 
 /** The backtest gate on the model's out-of-sample backtest: win rate, drawdown, Sharpe, trade count. */
@@ -90,7 +188,7 @@ export function backtestGate(model: ModelVersion, t: BacktestGateThresholds, now
     [
       atLeast('win_rate', b['win_rate'], t.min_win_rate, pct, 'win_rate_below_threshold'),
       atMost('max_drawdown', b['max_drawdown'], t.max_drawdown, pct, 'drawdown_above_threshold'),
-      atLeast('sharpe', b['sharpe'], t.min_sharpe, (v) => v.toFixed(2), 'sharpe_below_threshold'),
+      sharpeCheck(b, t.min_sharpe),
       atLeast('trade_count', b['trade_count'], t.min_trades, (v) => v.toFixed(0), 'too_few_trades'),
     ],
     now,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { cancelledError } from '../domain/errors.js';
-import { LABEL_CLASSES, type Strategy } from '../domain/strategy.js';
+import { LABEL_CLASSES, labelHorizon, type Strategy } from '../domain/strategy.js';
 import { ARTIFACT_FILES, saveArtifacts } from './artifacts/store.js';
 import { columnOf, featureReference, predictionScores, type ReferenceDistributions } from './artifacts/reference.js';
 import type { BackendInfo } from './backend/index.js';
@@ -58,9 +58,26 @@ export type EvaluationHook = (
   strategy: Strategy,
 ) => { summary: Record<string, unknown>; files?: Record<string, unknown> } | null;
 
+/** What the test part says about the classifier, for a statistical summary (see monitoring/validation/evidence.ts). */
+export interface TestEvidenceInput {
+  y: Int32Array;
+  probs: Float32Array;
+  pred: Int32Array;
+  baselineClass: number;
+  /** Class counts of the training labels. */
+  trainCounts: number[];
+  /** Bars a label looks ahead (overlapping labels share bars). */
+  horizon: number;
+  /** Symbol of each test row. */
+  segment: Int32Array;
+  seed: number;
+}
+
 export interface PipelineDeps {
   backend: BackendInfo;
   evaluate?: EvaluationHook | undefined;
+  /** Significance of the test figures (effective sample size, p-values, intervals), stored as test_metrics.significance. */
+  testEvidence?: ((input: TestEvidenceInput) => Record<string, unknown> | null) | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;
   progressEveryBatches?: number | undefined;
@@ -177,7 +194,18 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     const majority = majorityClass(train.y);
     const testProbs = predictProba(model, test.x, test.rows, test.cols);
     const testPred = argmaxRows(testProbs);
-    const testMetrics = classificationMetrics(testProbs, testPred, test.y, majority);
+    const significance =
+      deps.testEvidence?.({
+        y: test.y,
+        probs: testProbs,
+        pred: testPred,
+        baselineClass: majority,
+        trainCounts: classCounts(train.y, 3),
+        horizon: labelHorizon(strategy.labels),
+        segment: split.test.symbol,
+        seed: strategy.training.seed,
+      }) ?? null;
+    const testMetrics = { ...classificationMetrics(testProbs, testPred, test.y, majority), ...(significance ? { significance } : {}) };
     const extra = deps.evaluate?.(data.series, { symbol: split.test.symbol, bar: split.test.bar, probs: testProbs }, strategy) ?? null;
     const importance = permutationImportance(model, test.x, test.y, samples.names, strategy.training.seed);
     const valProbs = predictProba(model, val.x, val.rows, val.cols);

@@ -52,6 +52,7 @@ export function registerTrainedModel(
           loss: result.test_metrics.loss,
           macro_f1: result.test_metrics.macro_f1,
           samples: result.test_metrics.samples,
+          ...(result.test_metrics.significance ? { significance: result.test_metrics.significance } : {}),
         },
         ...(result.backtest ? { backtest: result.backtest } : {}),
       },

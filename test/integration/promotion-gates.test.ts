@@ -10,7 +10,9 @@ import { MOMENTUM } from '../helpers/services.js';
 
 const DATA = 'synthetic:seed=1,bars=1500,signal=0.3';
 // The strategy tightens one threshold and tries to loosen another (ignored: config is tighten_only).
-const STRATEGY = fs.readFileSync(MOMENTUM, 'utf8').concat('\ngates:\n  backtest: { min_trades: 12 }\n  training: { max_test_loss: 5 }\n');
+const STRATEGY = fs
+  .readFileSync(MOMENTUM, 'utf8')
+  .concat('\ngates:\n  backtest: { min_trades: 12 }\n  training: { min_edge_over_baseline: 0 }\n');
 
 describe('stored gates, per-strategy thresholds, drift and human approval in promotion', () => {
   let services: Services;
@@ -34,7 +36,7 @@ describe('stored gates, per-strategy thresholds, drift and human approval in pro
       ['training', 'registration', 'test'],
     ]);
     expect(stored[0]!.thresholds['min_trades']).toBe(12);
-    expect(stored[1]!.thresholds['max_test_loss']).toBe(0.8);
+    expect(stored[1]!.thresholds['min_edge_over_baseline']).toBe(0.02);
     const op = services.registry.operations.list({ type: 'training', limit: 1 })[0]!;
     expect(op.result).toMatchObject({ model_id: 'momentum_test@1', training_gate_passed: stored[1]!.result.passed });
   });
@@ -43,7 +45,7 @@ describe('stored gates, per-strategy thresholds, drift and human approval in pro
     const e = await services.gates.evaluate(services.registry.models.get('momentum_test@1'), 'training');
     expect(e.notes).toEqual([
       'backtest.min_trades 10 -> 12 (strategy)',
-      'training.max_test_loss 0.8 -> 5 ignored: it loosens the gate and config gates.strategy_overrides is tighten_only',
+      'training.min_edge_over_baseline 0.02 -> 0 ignored: it loosens the gate and config gates.strategy_overrides is tighten_only',
     ]);
   });
 

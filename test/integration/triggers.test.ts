@@ -18,6 +18,7 @@ const DAY = 86_400_000;
 
 /** Lenient gates so the 3-epoch retrain is promotion-ready; the gate logic itself is tested elsewhere. */
 const GATES = {
+  training_preset: 'model_trainer_spec',
   training: { min_accuracy: 0, max_test_loss: 10, min_loss_decrease: 0, min_edge_over_baseline: 0 },
   backtest: { min_win_rate: 0, max_drawdown: 1, min_sharpe: -100, min_trades: 0 },
 };

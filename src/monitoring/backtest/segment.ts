@@ -2,11 +2,12 @@ import type { Strategy } from '../../domain/strategy.js';
 import type { Bars } from '../../pipeline/data/types.js';
 import { observedBarsPerYear } from '../../pipeline/features/volatility.js';
 import { simulate, type EngineOutput } from './engine.js';
+import { bootstrapSharpeCi } from '../validation/bootstrap.js';
 import { backtestMetrics, type BacktestMetrics } from './metrics.js';
 import { positionsFromProbabilities } from './signals.js';
 
 export interface SegmentBacktest {
-  strategy: BacktestMetrics;
+  strategy: BacktestMetrics & { sharpe_ci_low?: number; sharpe_ci_high?: number };
   buy_and_hold: BacktestMetrics;
   per_symbol: { symbol: string; strategy: BacktestMetrics; buy_and_hold: BacktestMetrics }[];
   periods_per_year: number;
@@ -86,8 +87,10 @@ export function backtestSegment(series: Bars[], pred: Predictions, decisions: St
   const strat = combine(strategyRuns);
   const hold = combine(holdRuns);
   const idx = sample(strat.time.length, 2000);
+  // Sharpe with a 95% block-bootstrap interval: a test segment of a year or two pins it only loosely.
+  const ci = bootstrapSharpeCi(strat.run.returns, periods, { seed: 1 });
   return {
-    strategy: backtestMetrics(strat.run, periods),
+    strategy: { ...backtestMetrics(strat.run, periods), sharpe_ci_low: ci.low, sharpe_ci_high: ci.high },
     buy_and_hold: backtestMetrics(hold.run, periods),
     per_symbol: perSymbol,
     periods_per_year: periods,

@@ -6,9 +6,11 @@ import { normalCdf } from '../deflated-sharpe.js';
  * hits cluster in regimes). The row count overstates the evidence; this counts what it is worth.
  *
  * The long-run variance of the mean comes from the Newey-West (1987) estimator with Bartlett
- * weights: gamma_0 + 2 sum_{k=1..L} (1 - k/(L+1)) gamma_k, with the bandwidth L at least the
- * label overlap h - 1 (Hansen & Hodrick 1980: overlapping h-period outcomes are an MA(h - 1)) and
- * at least Newey-West's automatic floor(4 (n/100)^(2/9)). Autocovariances never cross a segment
+ * weights: gamma_0 + 2 sum_{k=1..L} (1 - k/(L+1)) gamma_k, with the bandwidth L at least 3h for
+ * labels of horizon h > 1 and at least Newey-West's automatic floor(4 (n/100)^(2/9)). Overlapping
+ * h-period outcomes are an MA(h - 1) (Hansen & Hodrick 1980); Bartlett weights at L = h - 1 recover
+ * only about two thirds of its long-run variance (sum of (1 - k/h)^2), at L = 3h about 90%: measured
+ * on noise, L = h - 1 let 2.7% of 10-bar-horizon models pass a 1% test. Autocovariances never cross a segment
  * boundary (one symbol's samples to the next one's). The effective sample size is
  * n x (iid variance / long-run variance), capped at n: negative autocorrelation never counts as
  * more evidence than the rows.
@@ -29,7 +31,7 @@ export interface MeanTest {
 }
 
 export interface MeanTestOptions {
-  /** Label horizon in bars: the bandwidth is at least horizon - 1. */
+  /** Label horizon in bars: the bandwidth is at least 3 x horizon when it is over 1. */
   horizon?: number | undefined;
   /** Segment of each row (e.g. the symbol); autocovariances only pair rows of the same segment. Rows of a segment must be contiguous and in time order. */
   segment?: ArrayLike<number> | undefined;
@@ -37,11 +39,12 @@ export interface MeanTestOptions {
   maxLag?: number | undefined;
 }
 
-/** Newey-West's automatic bandwidth floor(4 (n/100)^(2/9)), raised to horizon - 1. */
+/** Newey-West's automatic bandwidth floor(4 (n/100)^(2/9)), raised to 3 x horizon for overlapping labels. */
 export function hacLag(n: number, horizon = 1, maxLag?: number): number {
   const auto = Math.floor(4 * Math.pow(Math.max(1, n) / 100, 2 / 9));
+  const overlap = horizon > 1 ? 3 * Math.ceil(horizon) : 0;
   const cap = maxLag ?? Math.min(500, Math.floor(n / 4));
-  return Math.max(0, Math.min(cap, Math.max(auto, Math.ceil(horizon) - 1)));
+  return Math.max(0, Math.min(cap, Math.max(auto, overlap)));
 }
 
 /** Effective sample size and one-sided z-test of mean > 0 (see MeanTest). */

@@ -18,6 +18,8 @@ export interface ClassificationMetrics {
   macro_f1: number;
   /** confusion_matrix[actual][predicted], classes in LABEL_CLASSES order. */
   confusion_matrix: number[][];
+  /** Effective sample size, one-sided tests and intervals of the edge and the log-loss improvement (training jobs). */
+  significance?: Record<string, unknown>;
 }
 
 const K = LABEL_CLASSES.length;

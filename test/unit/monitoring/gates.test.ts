@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ModelVersion } from '../../../src/domain/model-version.js';
 import { effectiveGates } from '../../../src/monitoring/effective-gates.js';
 import { backtestGate, promotionGate, trainingGate } from '../../../src/monitoring/gates.js';
+import { TRAINING_GATE_PRESETS } from '../../../src/domain/gates.js';
+
+const SPEC = TRAINING_GATE_PRESETS.model_trainer_spec;
 
 const now = new Date('2026-01-01T00:00:00Z');
 const BT = { min_win_rate: 0.45, max_drawdown: 0.25, min_sharpe: 0.5, min_trades: 10 };
@@ -45,18 +48,10 @@ const strong = {
 
 describe('gates', () => {
   it('training gate: a model that predicts the majority class every time does not pass', () => {
-    const majority = trainingGate(
-      model('m@1', { accuracy: 0.52, baseline_accuracy: 0.52, loss: 0.7 }),
-      { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 },
-      now,
-    );
+    const majority = trainingGate(model('m@1', { accuracy: 0.52, baseline_accuracy: 0.52, loss: 0.7 }), SPEC, now);
     expect(majority.passed).toBe(false);
-    expect(majority.checks.find((c) => !c.passed)?.reason).toBe('no_edge_over_majority_baseline (0.0 pts < 2.0 pts)');
-    const weak = trainingGate(
-      model('m@2', { accuracy: 0.35, baseline_accuracy: 0.3, loss: 1.1 }),
-      { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 },
-      now,
-    );
+    expect(majority.checks.find((c) => !c.passed)?.reason).toBe('no_edge_over_majority_baseline (+0.0 pts < +2.0 pts)');
+    const weak = trainingGate(model('m@2', { accuracy: 0.35, baseline_accuracy: 0.3, loss: 1.1 }), SPEC, now);
     expect(weak.checks.map((c) => c.reason)).toEqual(
       expect.arrayContaining(['accuracy_below_threshold (35% < 45%)', 'test_loss_above_threshold (1.100 >= 0.800)']),
     );
@@ -125,7 +120,7 @@ describe('gates', () => {
 
 describe('per-strategy thresholds', () => {
   const settings = {
-    training: { min_accuracy: 0.45, max_test_loss: 0.8, min_loss_decrease: 0.2, min_edge_over_baseline: 0.02 },
+    training: SPEC,
     backtest: BT,
     promotion: PROMO,
     strategy_overrides: 'tighten_only' as const,
