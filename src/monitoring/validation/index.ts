@@ -1,0 +1,3 @@
+export * from './significance.js';
+export * from './combinations.js';
+export * from './cpcv.js';
