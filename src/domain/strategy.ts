@@ -98,6 +98,57 @@ export const modelSchema = strictObject({
   l2: z.number().min(0).max(1).default(0),
 });
 
+/** Fits allowed for CPCV: C(12, 2) = 66, i.e. 12 groups two at a time; each fit is a full training run. */
+export const CPCV_MAX_FITS = 66;
+
+const binomial = (n: number, k: number) => {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
+};
+
+export const crossValidationSchema = strictObject({
+  type: z.literal('cpcv').describe('Combinatorial purged cross-validation (López de Prado 2018, ch. 12)'),
+  groups: z
+    .number()
+    .int()
+    .min(3, 'use 3 to 12 groups')
+    .max(12, 'use 3 to 12 groups')
+    .default(6)
+    .describe('N: contiguous groups the samples are cut into'),
+  test_groups: z
+    .number()
+    .int()
+    .min(1, 'at least 1 test group')
+    .default(2)
+    .describe('k: groups tested in each fit; C(N, k) fits and k/N·C(N, k) backtest paths'),
+  embargo: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Bars dropped after each test block beyond the purge; 1% of the samples (per symbol) when absent'),
+}).superRefine((cv, ctx) => {
+  if (cv.groups < 3 || cv.groups > 12 || cv.test_groups < 1) return; // reported on the field
+  if (cv.test_groups >= cv.groups) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['test_groups'],
+      message: `test_groups ${cv.test_groups} must be below groups ${cv.groups} (something has to be left to train on)`,
+    });
+    return;
+  }
+  const fits = binomial(cv.groups, cv.test_groups);
+  if (fits > CPCV_MAX_FITS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['test_groups'],
+      message: `groups ${cv.groups} with test_groups ${cv.test_groups} means ${fits} fits; at most ${CPCV_MAX_FITS} are allowed (e.g. groups 6 with test_groups 2 = 15 fits)`,
+    });
+  }
+});
+export type CrossValidationDef = z.infer<typeof crossValidationSchema>;
+
 export const trainingSchema = strictObject({
   optimizer: z.enum(['adam', 'sgd', 'momentum', 'rmsprop']).default('adam'),
   learning_rate: z.number().positive().max(1).default(0.001),
@@ -110,6 +161,9 @@ export const trainingSchema = strictObject({
   class_weighting: z.enum(['balanced', 'none']).default('balanced'),
   gradient_clip: z.number().positive().default(1).describe('Clip gradients to this global norm'),
   seed: z.number().int().min(0).default(42),
+  cross_validation: crossValidationSchema
+    .optional()
+    .describe('After the normal run, refit on every CPCV split and report the spread of out-of-sample figures; off when absent'),
 });
 
 export const decisionsSchema = strictObject({

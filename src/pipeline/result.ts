@@ -26,6 +26,40 @@ export interface PerSymbolMetrics {
   baseline_accuracy: number;
 }
 
+export interface SpreadStats {
+  mean: number;
+  /** Sample standard deviation across the splits (0 for a single split). */
+  std: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Combinatorial purged cross-validation of the strategy (López de Prado 2018, ch. 12): the same
+ * model refitted on every split of all samples in time order, so out-of-sample figures come as a
+ * distribution rather than one test part. Group ids are 0-based, in time order.
+ */
+export interface CrossValidationResult {
+  type: 'cpcv';
+  groups: number;
+  test_groups: number;
+  /** Fits: C(groups, test_groups). */
+  splits: number;
+  /** Complete backtest paths: test_groups / groups x splits. */
+  paths: number;
+  /** Samples cross-validated (every usable sample, the normal split's purged bars included). */
+  samples: number;
+  /** Bars dropped before each test block and after it (labels overlapping test labels), per symbol. */
+  purge: number;
+  /** Further bars dropped after each test block, per symbol. */
+  embargo: number;
+  per_split: Array<{ test_groups: number[]; samples: number; accuracy: number; baseline_accuracy: number; edge: number; log_loss: number }>;
+  /** Each path strings together one out-of-sample prediction of every group; it covers every sample once. */
+  per_path: Array<{ samples: number; accuracy: number; edge: number }>;
+  /** Over the splits. */
+  summary: { accuracy: SpreadStats; edge: SpreadStats; log_loss: SpreadStats };
+}
+
 /** The one result shape every caller (CLI, MCP tools, research loop) gets back. */
 export interface TrainingResult {
   model_id: string;
@@ -82,5 +116,16 @@ export interface TrainingResult {
     label_balance: { down: number; flat: number; up: number };
     notes: string[];
   };
-  timings: { data_s: number; features_s: number; training_s: number; evaluation_s: number; saving_s: number; total_s: number };
+  /** Present when the strategy sets training.cross_validation. */
+  cross_validation?: CrossValidationResult;
+  timings: {
+    data_s: number;
+    features_s: number;
+    training_s: number;
+    evaluation_s: number;
+    /** The cross-validation fits, when the strategy asks for them. */
+    cross_validation_s?: number;
+    saving_s: number;
+    total_s: number;
+  };
 }

@@ -9,7 +9,8 @@ import { barCount, type MarketData } from './data/types.js';
 import type { SampleSet } from './dataset/assemble.js';
 import { permutationImportance } from './evaluate/importance.js';
 import { accuracyOf, classificationMetrics, majorityClass } from './evaluate/metrics.js';
-import { fitModel, strategySplit } from './fit-model.js';
+import { planCrossValidation, runCrossValidation } from './cross-validation.js';
+import { fitModel, strategySplit, withDataContext } from './fit-model.js';
 import { architecture } from './model/build.js';
 import { classCounts } from './model/dataset.js';
 import { argmaxRows, predictProba } from './model/predict.js';
@@ -153,7 +154,10 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
   const tData = now();
 
   emit({ phase: 'feature_engineering', progress_pct: 5, message: `computing features over ${barCount(data)} bars` });
-  const { samples, split } = strategySplit(strategy, data);
+  const { samples, split, warmup, horizon } = strategySplit(strategy, data);
+  const cvPlan = withDataContext(data, warmup, horizon, () => planCrossValidation(strategy, samples, horizon));
+  // With cross-validation the main fit takes 10..50% and the CPCV fits (phase 'validation') 50..90%.
+  const trainBand = cvPlan ? 40 : 80;
   checkCancel();
   const tFeatures = now();
 
@@ -180,7 +184,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
       const { phase: _phase, epoch_end: _end, ...rest } = p;
       emit({
         phase: 'model_training',
-        progress_pct: 10 + 80 * done,
+        progress_pct: 10 + trainBand * done,
         message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}${metrics}`,
         ...rest,
       });
@@ -190,7 +194,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     checkCancel();
     const tTrain = now();
 
-    emit({ phase: 'validation', progress_pct: 90, message: 'evaluating on the test part' });
+    emit({ phase: 'validation', progress_pct: 10 + trainBand, message: 'evaluating on the test part' });
     const majority = majorityClass(train.y);
     const testProbs = predictProba(model, test.x, test.rows, test.cols);
     const testPred = argmaxRows(testProbs);
@@ -224,6 +228,17 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     };
     checkCancel();
     const tEval = now();
+
+    const crossValidation = cvPlan
+      ? await runCrossValidation(strategy, samples, cvPlan, {
+          signal: deps.signal,
+          progressEveryBatches: deps.progressEveryBatches,
+          now,
+          onProgress: (e) => emit({ phase: 'validation', progress_pct: 50 + 40 * e.done, message: e.message }),
+        })
+      : undefined;
+    checkCancel();
+    const tCv = now();
 
     emit({ phase: 'saving', progress_pct: 97, message: 'saving artifacts' });
     const counts = classCounts(samples.y, 3);
@@ -283,9 +298,11 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
         features_s: (tFeatures - tData) / 1000,
         training_s: (tTrain - tFeatures) / 1000,
         evaluation_s: (tEval - tTrain) / 1000,
+        ...(crossValidation ? { cross_validation_s: (tCv - tEval) / 1000 } : {}),
         saving_s: 0,
-        total_s: (tEval - t0) / 1000,
+        total_s: (tCv - t0) / 1000,
       },
+      ...(crossValidation ? { cross_validation: crossValidation } : {}),
     };
     await saveArtifacts(req.modelsDir, req.modelId, {
       extraFiles: extra?.files,
@@ -296,7 +313,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
       result,
     });
     const tSave = now();
-    result.timings.saving_s = (tSave - tEval) / 1000;
+    result.timings.saving_s = (tSave - tCv) / 1000;
     result.timings.total_s = (tSave - t0) / 1000;
     emit({ phase: 'saving', progress_pct: 100, message: 'artifacts saved' });
     return result;

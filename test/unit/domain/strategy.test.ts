@@ -68,4 +68,29 @@ describe('strategy schema', () => {
       expect.stringMatching(/^features: the strategy yields no features/),
     ]);
   });
+
+  it('takes an optional CPCV section and says precisely what is wrong with it', () => {
+    const base = { name: 'x', indicators: [{ id: 'r', type: 'rsi' }], features: { raw: ['r'] }, labels: { type: 'forward_return' } };
+    expect(strategySchema.parse(base).training.cross_validation).toBeUndefined();
+    const s = strategySchema.parse({ ...base, training: { cross_validation: { type: 'cpcv' } } });
+    expect(s.training.cross_validation).toEqual({ type: 'cpcv', groups: 6, test_groups: 2 });
+    const cv = (c: Record<string, unknown>) => problems({ ...base, training: { cross_validation: { type: 'cpcv', ...c } } });
+    expect(cv({ groups: 12, test_groups: 2, embargo: 5 })).toEqual([]); // 66 fits
+    expect(cv({ groups: 2 })).toEqual([expect.stringMatching(/^training\.cross_validation\.groups: /)]);
+    expect(cv({ groups: 13 })).toEqual([expect.stringMatching(/^training\.cross_validation\.groups: /)]);
+    expect(cv({ groups: 4, test_groups: 4 })).toEqual([
+      expect.stringMatching(/^training\.cross_validation\.test_groups: test_groups 4 must be below groups 4/),
+    ]);
+    expect(cv({ groups: 12, test_groups: 3 })).toEqual([
+      expect.stringMatching(/^training\.cross_validation\.test_groups: groups 12 with test_groups 3 means 220 fits; at most 66/),
+    ]);
+    expect(cv({ test_groups: 0 })).toEqual([expect.stringMatching(/^training\.cross_validation\.test_groups: /)]);
+    expect(cv({ embargo: -1 })).toEqual([expect.stringMatching(/^training\.cross_validation\.embargo: /)]);
+    expect(cv({ folds: 5 })).toEqual([
+      expect.stringMatching(/^training\.cross_validation: unknown field "folds"; allowed: type, groups, test_groups, embargo/),
+    ]);
+    expect(problems({ ...base, training: { cross_validation: { type: 'kfold' } } })).toEqual([
+      expect.stringMatching(/^training\.cross_validation\.type: /),
+    ]);
+  });
 });
