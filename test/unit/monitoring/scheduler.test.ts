@@ -16,10 +16,28 @@ const DEFAULTS = loadConfig({ argv: { home: '/tmp/unused' }, env: {} });
 const GOOD = {
   training: { loss_decrease: 0.4 },
   validation: {},
-  test: { accuracy: 0.6, baseline_accuracy: 0.4, loss: 0.6 },
+  test: {
+    accuracy: 0.6,
+    baseline_accuracy: 0.4,
+    loss: 0.6,
+    significance: {
+      direction: {
+        edge: { value: 0.15, z: 4, p_value: 3e-5, n_eff: 300, ci_low: 0.08, ci_high: 0.22 },
+        log_loss_improvement: { value: 0.03, z: 3, p_value: 0.001, n_eff: 300, ci_low: 0.01, ci_high: 0.05 },
+      },
+    },
+  },
   backtest: { strategy: { win_rate: 0.55, max_drawdown: 0.1, sharpe: 1.2, trade_count: 40 } },
 };
-const BAD = { ...GOOD, test: { accuracy: 0.3, baseline_accuracy: 0.4, loss: 1.2 } };
+const BAD = {
+  ...GOOD,
+  test: {
+    accuracy: 0.3,
+    baseline_accuracy: 0.4,
+    loss: 1.2,
+    significance: { direction: { edge: { value: -0.1, z: -2, p_value: 0.98, n_eff: 300, ci_low: -0.2, ci_high: 0 } } },
+  },
+};
 
 /** A registry with one production model whose folder holds strategy.yaml and result.json, a fake job runner and a clock. */
 function rig(cfg: Partial<TriggersConfig>, opts: { observed?: () => Partial<Observed>; performance?: PerformanceProvider } = {}) {
