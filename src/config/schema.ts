@@ -32,6 +32,26 @@ const driftSchema = z.strictObject({
     .describe("Data spec of the most recent market data for the promotion gate's drift check; the model's own data source when absent"),
 });
 
+// The lockbox: the most recent bars of a research run's data, held out of every cycle (no designer,
+// assessor, journal or selection gate sees them) and traded once by a model that passed every gate.
+//   - fraction 0.2: about as many bars as the test segment (training.test_fraction 0.15 of the rest)
+//     plus the purge, so the lockbox judges a model on as much data as its test segment did.
+//   - min_bars 60: a quarter of a year of daily bars; fewer and the lockbox is switched off (noted).
+//   - min_trades 5: fewer trades make the lockbox Sharpe a statement about a couple of positions.
+//   - max_shortfall_z 1.645: the lockbox Sharpe may fall short of the test segment's by at most a
+//     one-sided 5% sampling error (Lo 2002: se of a per-bar Sharpe ~ sqrt((1 + SR^2/2) / n)), so an
+//     edge that holds passes and one that was selected on the test segment's luck does not.
+const lockboxSchema = z.strictObject({
+  fraction: z.number().min(0).max(0.5).default(0.2).describe('Most recent share of the bars held out of every cycle; 0 = no lockbox'),
+  min_bars: z.number().int().min(10).default(60).describe('Fewest lockbox bars (per symbol) worth a look; fewer switch it off'),
+  min_trades: z.number().int().min(0).default(5).describe('Trades the lockbox backtest needs at least'),
+  max_shortfall_z: z
+    .number()
+    .min(0)
+    .default(1.645)
+    .describe('How many standard errors the lockbox Sharpe may fall below the test segment Sharpe'),
+});
+
 // Research loop budgets. Prices are USD per million tokens (input, output) as published for the
 // Claude models at the time of writing; keep them current in your config file.
 const researchSchema = z.strictObject({
@@ -58,7 +78,11 @@ const researchSchema = z.strictObject({
       'claude-haiku-5-5': { input: 1, output: 5 },
     })
     .describe('USD per million tokens per model'),
-  auto_promote_staging: z.boolean().default(true).describe('Promote a cycle model that passes the promotion gate to staging'),
+  auto_promote_staging: z
+    .boolean()
+    .default(true)
+    .describe('Promote a cycle model that passes the promotion gate and holds up on the lockbox to staging'),
+  lockbox: lockboxSchema.default(() => lockboxSchema.parse({})).describe('Recent bars held out of every cycle, evaluated once'),
 });
 
 const metricRule = (days: number, threshold: number, min_samples: number) =>

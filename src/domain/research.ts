@@ -28,6 +28,22 @@ export const usageSchema = z.object({
   requests: z.number().int().min(0).default(0),
 });
 
+/** A cycle model's one evaluation on its run's lockbox (see agents/lockbox.ts). */
+export const lockboxResultSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  bars: z.number(),
+  sharpe: z.number(),
+  trades: z.number(),
+  max_drawdown: z.number(),
+  total_return: z.number(),
+  test_sharpe: z.number().nullable().describe("The test segment's Sharpe it is compared with"),
+  passed: z.boolean(),
+  reasons: z.array(z.string()),
+  operation_id: z.string().nullable(),
+});
+export type LockboxResult = z.infer<typeof lockboxResultSchema>;
+
 /** One research cycle: its persisted state machine and, once it ends, its journal entry. */
 export const researchCycleSchema = z.object({
   cycle_id: z.string(),
@@ -48,7 +64,8 @@ export const researchCycleSchema = z.object({
   verdict: z.enum(['strong_signal', 'weak_signal', 'no_signal', 'overfit']).nullable(),
   rationale: z.string().nullable(),
   next_hypotheses: z.array(z.string()).nullable(),
-  stage: z.string().nullable().describe('Stage the cycle left its model in (staging when it passed the promotion gate)'),
+  stage: z.string().nullable().describe('Stage the cycle left its model in (staging when it passed the promotion gate and the lockbox)'),
+  lockbox: lockboxResultSchema.nullable().describe('The one evaluation on the lockbox; null when not evaluated'),
   usage: usageSchema,
   error: z.string().nullable(),
   created_at: z.string(),

@@ -238,6 +238,10 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // 6: a research cycle's one evaluation on its run's lockbox.
+  `
+  ALTER TABLE research_cycles ADD COLUMN lockbox TEXT;
+  `,
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -6,7 +6,7 @@ import { fromJson, toJson } from './json-columns.js';
 import { whereEquals } from './where.js';
 
 type Row = Record<string, unknown>;
-const JSON_COLUMNS = ['metrics', 'gates', 'next_hypotheses', 'usage'] as const;
+const JSON_COLUMNS = ['metrics', 'gates', 'next_hypotheses', 'usage', 'lockbox'] as const;
 
 export type CyclePatch = Partial<
   Omit<ResearchCycle, 'cycle_id' | 'program' | 'cycle_index' | 'created_at' | 'updated_at' | 'seed' | 'designer'>
@@ -16,6 +16,7 @@ function parseRow(row: Row): ResearchCycle {
   const out: Row = { ...row };
   for (const c of JSON_COLUMNS) out[c] = fromJson(row[c]);
   out['usage'] ??= {};
+  out['lockbox'] ??= null;
   return researchCycleSchema.parse(out);
 }
 
@@ -108,6 +109,13 @@ export function createResearchCycleStore(db: Db, clock: () => Date) {
       return (
         db.prepare('SELECT model_id FROM research_cycles WHERE program = ? AND model_id IS NOT NULL').all(program) as { model_id: string }[]
       ).map((r) => r.model_id);
+    },
+
+    /** How many times the program's lockbox was looked at (cycles with a lockbox evaluation). */
+    lockboxLooks(filter: { program?: string | undefined; run_id?: string | undefined }): number {
+      const where = whereEquals({ program: filter.program, run_id: filter.run_id });
+      const sql = `SELECT COUNT(*) AS n FROM research_cycles ${where.sql}${where.sql ? ' AND' : ' WHERE'} lockbox IS NOT NULL`;
+      return (db.prepare(sql).get(...where.args) as { n: number }).n;
     },
 
     /** Tokens spent since `sinceIso` by every cycle (the daily cost budget). */

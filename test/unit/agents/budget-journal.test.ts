@@ -52,6 +52,7 @@ function cycle(i: number, over: Partial<ResearchCycle>): ResearchCycle {
     created_at: '',
     updated_at: '',
     finished_at: 'x',
+    lockbox: null,
     ...over,
   };
 }

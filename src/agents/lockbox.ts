@@ -1,0 +1,129 @@
+import type { Config } from '../config/schema.js';
+import type { GateResult } from '../domain/model-version.js';
+export type { LockboxResult } from '../domain/research.js';
+import { loadMarketData } from '../pipeline/data/index.js';
+
+/**
+ * The lockbox: the most recent bars of a research run's data. Every cycle trains, is tested and is
+ * judged on the bars before it; the designer's data summary ends before it; the journal, the
+ * assessor and the selection gates never see it. A model that passes every gate trades it once
+ * (next-bar-open execution, costs, indicators warmed up on the bars before), and goes to staging only
+ * if it holds up there. Each such evaluation is a look, counted per run and per program: a lockbox
+ * looked at often becomes one more test segment to select on.
+ */
+export interface LockboxPlan {
+  /** First lockbox bar (ISO). */
+  from: string;
+  /** Last bar of the data (ISO). */
+  to: string;
+  /** Last bar before the lockbox: cycles train on data up to here (ISO). */
+  train_to: string;
+  /** Distinct bar times in the lockbox. */
+  bars: number;
+  fraction: number;
+}
+
+/** Where the lockbox starts, from the data's distinct bar times; null (with why) when it is off or the data too short. */
+export async function planLockbox(
+  spec: string,
+  rules: Config['research']['lockbox'],
+  opts: { dataDir: string; cwd: string; storeFile?: string | undefined },
+): Promise<{ plan: LockboxPlan | null; note: string | null }> {
+  if (rules.fraction <= 0) return { plan: null, note: 'lockbox off (research.lockbox.fraction 0)' };
+  const data = await loadMarketData(spec, { dataDir: opts.dataDir, cwd: opts.cwd, storeFile: opts.storeFile });
+  let total = 0;
+  for (const s of data.series) total += s.time.length;
+  const all = new Float64Array(total);
+  let k = 0;
+  for (const s of data.series) {
+    all.set(s.time, k);
+    k += s.time.length;
+  }
+  all.sort();
+  let distinct = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[distinct++] = all[i]!;
+  const times = all.subarray(0, distinct);
+  const bars = Math.floor(times.length * rules.fraction);
+  if (bars < rules.min_bars || times.length - bars < 2)
+    return {
+      plan: null,
+      note: `lockbox off: ${(rules.fraction * 100).toFixed(0)}% of ${times.length} bars is ${bars}, under research.lockbox.min_bars ${rules.min_bars}`,
+    };
+  const cut = times.length - bars;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    plan: { from: iso(times[cut]!), to: iso(times[times.length - 1]!), train_to: iso(times[cut - 1]!), bars, fraction: rules.fraction },
+    note: null,
+  };
+}
+
+/** Lo (2002): standard error of a per-bar Sharpe ratio estimated on n iid returns. */
+function sharpeSe(perBar: number, n: number): number {
+  return Math.sqrt((1 + (perBar * perBar) / 2) / Math.max(1, n));
+}
+
+export interface LockboxFigures {
+  sharpe: number;
+  sharpe_per_period: number;
+  trade_count: number;
+  max_drawdown: number;
+  bars: number;
+}
+
+/**
+ * Holds up on the lockbox when it: makes money there (Sharpe > 0), trades at least min_trades
+ * times, keeps the drawdown within the backtest gate's, and falls short of the test segment's Sharpe
+ * by at most max_shortfall_z standard errors of the difference (per-bar Sharpe ratios, Lo 2002).
+ */
+export function lockboxGate(
+  lock: LockboxFigures,
+  test: { sharpe_per_period: number; sharpe: number; bars: number } | null,
+  rules: Config['research']['lockbox'],
+  maxDrawdown: number,
+  now: Date,
+): GateResult {
+  const checks: GateResult['checks'] = [];
+  checks.push({
+    name: 'lockbox_sharpe',
+    passed: lock.sharpe > 0,
+    value: lock.sharpe,
+    threshold: 0,
+    reason: lock.sharpe > 0 ? `lockbox_sharpe_ok (${lock.sharpe.toFixed(2)} > 0)` : `lockbox_loses (Sharpe ${lock.sharpe.toFixed(2)} <= 0)`,
+  });
+  checks.push({
+    name: 'lockbox_trades',
+    passed: lock.trade_count >= rules.min_trades,
+    value: lock.trade_count,
+    threshold: rules.min_trades,
+    reason:
+      lock.trade_count >= rules.min_trades
+        ? `lockbox_trades_ok (${lock.trade_count} >= ${rules.min_trades})`
+        : `lockbox_too_few_trades (${lock.trade_count} < ${rules.min_trades})`,
+  });
+  checks.push({
+    name: 'lockbox_drawdown',
+    passed: lock.max_drawdown <= maxDrawdown,
+    value: lock.max_drawdown,
+    threshold: maxDrawdown,
+    reason:
+      lock.max_drawdown <= maxDrawdown
+        ? `lockbox_drawdown_ok (${(lock.max_drawdown * 100).toFixed(0)}% <= ${(maxDrawdown * 100).toFixed(0)}%)`
+        : `lockbox_drawdown_above_threshold (${(lock.max_drawdown * 100).toFixed(0)}% > ${(maxDrawdown * 100).toFixed(0)}%)`,
+  });
+  if (test) {
+    const se = Math.sqrt(sharpeSe(test.sharpe_per_period, test.bars) ** 2 + sharpeSe(lock.sharpe_per_period, lock.bars) ** 2);
+    const z = se > 0 ? (test.sharpe_per_period - lock.sharpe_per_period) / se : 0;
+    const ok = z <= rules.max_shortfall_z;
+    checks.push({
+      name: 'lockbox_consistency',
+      passed: ok,
+      value: +z.toFixed(3),
+      threshold: rules.max_shortfall_z,
+      z: +z.toFixed(3),
+      reason: ok
+        ? `lockbox_consistent (Sharpe ${lock.sharpe.toFixed(2)} vs ${test.sharpe.toFixed(2)} on the test segment: shortfall ${z.toFixed(2)} se <= ${rules.max_shortfall_z})`
+        : `lockbox_falls_short (Sharpe ${lock.sharpe.toFixed(2)} vs ${test.sharpe.toFixed(2)} on the test segment: shortfall ${z.toFixed(2)} se > ${rules.max_shortfall_z}; the test segment's figure was likely luck of the selection)`,
+    });
+  }
+  return { gate: 'lockbox', passed: checks.every((c) => c.passed), checks, evaluated_at: now.toISOString() };
+}
