@@ -27,7 +27,7 @@ Usage:
   trainyard triggers [--name N] [--type T] [--limit N]   recorded retraining triggers and their outcomes
 
 Train options:
-  --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2] | store:[A,B][,timeframe=1d]
+  --data <spec>        csv:<path> | sample:sp500 | synthetic:seed=1,bars=5000[,family=mean_reversion][,signal=0.3][,regimes=2] | store:[A,B][,timeframe=1d]
   --symbols A,B        only these symbols
   --from YYYY-MM-DD    first bar (inclusive)     --to YYYY-MM-DD   last bar (inclusive)
   --timeframe 4h       resample to this bar size (must be coarser than the data's)

@@ -16,7 +16,9 @@ export const startTraining = defineTool({
     data: z
       .string()
       .optional()
-      .describe('Data spec: "sample:sp500" (default), "csv:<path>", or "synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3]"'),
+      .describe(
+        'Data spec: "sample:sp500" (default), "csv:<path>", or "synthetic:seed=1,bars=5000[,symbols=3][,family=momentum|mean_reversion|regime_direction|random_walk|garch|vol_shift][,signal=0.3]"',
+      ),
     overrides: z
       .object({
         symbols: z.array(z.string()).optional(),

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { indicatorCatalog, indicatorTypes } from '../../domain/indicators.js';
+import type { Strategy } from '../../domain/strategy.js';
+import { parseStrategy } from '../../pipeline/strategy-source.js';
+import { cellKey, coverage, type Cell } from '../coverage.js';
 import type { DataSummary, ExperimentSummary, JournalSummary } from '../types.js';
 import { fence } from './fence.js';
 
@@ -102,6 +105,33 @@ export function renderJournal(journal: JournalSummary, opts: { detail?: boolean;
   return [
     `Trials so far in this program: ${journal.total_trials} (every one counts against the deflated Sharpe ratio at promotion).`,
     `Strategy hashes already tried: ${journal.tried_hashes.length}; submitting one of them again is refused.`,
+    renderCoverage(journal),
     fence('journal', body),
+  ].join('\n');
+}
+
+const cellList = (cells: Cell[]) => cells.map(cellKey).join(', ') || 'none';
+
+/**
+ * Which cells of the coarse map (label horizon band x feature family x decisions mode) the listed
+ * experiments cover, computed by us from their strategies, so the model sees the gaps at a glance.
+ */
+export function renderCoverage(journal: JournalSummary): string {
+  const strategies: Strategy[] = [];
+  const seen = new Set<string>();
+  for (const e of [...journal.best, ...journal.recent, ...journal.rejected]) {
+    if (!e.strategy_yaml || seen.has(e.strategy_yaml)) continue;
+    seen.add(e.strategy_yaml);
+    try {
+      strategies.push(parseStrategy(e.strategy_yaml, e.strategy_name).strategy);
+    } catch {
+      // an entry that no longer parses covers nothing
+    }
+  }
+  const { covered, missing } = coverage(strategies);
+  return [
+    `Coverage of the experiments listed (horizon band short 1-2 / medium 3-8 / long 10-20 bars, x feature family returns / oscillator / trend / volatility, x mode):`,
+    `  covered: ${cellList(covered)}`,
+    `  not yet: ${cellList(missing)}`,
   ].join('\n');
 }

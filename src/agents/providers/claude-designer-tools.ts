@@ -39,7 +39,7 @@ export const designerTools: Anthropic.Tool[] = [
   {
     name: 'recent_experiments',
     description:
-      'Earlier experiments of this research program from the journal: best so far, most recent, and rejected ones with the gate reasons. Set detail to see their strategy YAML.',
+      'Earlier experiments of this research program from the journal: best so far, most recent, and rejected ones with the gate reasons, plus which cells of horizon band x feature family x trading mode they cover and which none has tried. Set detail to see their strategy YAML.',
     input_schema: {
       type: 'object',
       properties: { detail: { type: 'boolean', description: 'Include each experiment’s strategy YAML (longer)' } },

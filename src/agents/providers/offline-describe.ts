@@ -2,6 +2,7 @@ import type { Strategy } from '../../domain/strategy.js';
 import { edgeOf, metric, oosSharpe, testAccuracy, type Parent, type Problem } from './offline-journal.js';
 import type { Mutation } from './offline-mutate.js';
 import { indicatorOf } from './offline-space.js';
+import type { Cell } from '../coverage.js';
 
 /** Words for the offline designer's hypotheses and descriptions: what a strategy is, what changed and why. */
 
@@ -88,4 +89,27 @@ export function explorationHypothesis(s: Strategy, best: Parent | undefined, ext
     : ' The journal is empty, so this is a first sample from the strategy space.';
   const more = extra.length ? ` Adjusted: ${extra.map((m) => m.change).join('; ')}.` : '';
   return `exploration (fresh sample): do ${describeInputs(s)} predict the ${describeLabels(s)}?${context}${more}`;
+}
+
+const BAND_WORDS = { short: '1-2 bar', medium: '3-8 bar', long: '10-20 bar' } as const;
+
+/** "opening design 1/8 (1-2 bar horizon, returns, long_short): do ... predict ...?" */
+export function openingHypothesis(
+  s: Strategy,
+  cell: Cell,
+  index: number,
+  length: number,
+  best: Parent | undefined,
+  extra: Mutation[],
+): string {
+  const basic =
+    index === 0
+      ? ' The most basic hypothesis: whether the last bar says which way the next one goes (momentum or reversal), traded both ways.'
+      : '';
+  const context = best ? ` The best so far is ${best.experiment.strategy_name} (${describeResult(best)}).` : '';
+  const more = extra.length ? ` Adjusted: ${extra.map((m) => m.change).join('; ')}.` : '';
+  return (
+    `opening design ${index + 1}/${length} (${BAND_WORDS[cell.band]} horizon, ${cell.family} features, ${cell.mode}): ` +
+    `do ${describeInputs(s)} predict the ${describeLabels(s)}?${basic} The opening covers horizon x feature family x trading mode before refining what worked.${context}${more}`
+  );
 }

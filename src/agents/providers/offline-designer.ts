@@ -1,8 +1,17 @@
 import { DomainError } from '../../domain/errors.js';
 import type { Strategy } from '../../domain/strategy.js';
+import type { Cell } from '../coverage.js';
 import { parseStrategy } from '../../pipeline/strategy-source.js';
 import { NO_USAGE, type Design, type DesignRequest, type Designer } from '../types.js';
-import { explorationHypothesis, describeStrategy, mutationHypothesis, problemReason, recombinationHypothesis } from './offline-describe.js';
+import { ALL_CELLS, coverage } from '../coverage.js';
+import {
+  explorationHypothesis,
+  describeStrategy,
+  mutationHypothesis,
+  openingHypothesis,
+  problemReason,
+  recombinationHypothesis,
+} from './offline-describe.js';
 import {
   knownContentHashes,
   metric,
@@ -18,12 +27,14 @@ import { rebalanceLabels } from './offline-mutate-setup.js';
 import { createDraw, type Draw } from './offline-random.js';
 import { contentHash, renderStrategy, strategyName } from './offline-render.js';
 import { dataScale } from './offline-scale.js';
+import { cellStrategy, explorationCell, openingCell, OPENING_LENGTH } from './offline-opening.js';
 import { sampleStrategy, type SpaceContext } from './offline-space.js';
 
 /**
  * The offline designer: a deterministic, seeded search over the strategy space (same request and
- * seed -> byte-identical YAML). With an empty journal it samples a fresh strategy; with a journal
- * it mostly exploits (mutates one of the best strategies, aiming the mutation at what went wrong
+ * seed -> byte-identical YAML). The first OPENING_LENGTH trials of a program follow the opening
+ * plan (offline-opening.ts: horizon band x feature family x trading mode, the 1-bar return on the
+ * next bar first); after that it mostly exploits (mutates one of the best strategies, aiming the mutation at what went wrong
  * with it, or recombines two good ones) and sometimes explores. A candidate whose labels repeat a
  * threshold that made one class dominate earlier is redrawn, and no strategy is proposed twice:
  * a candidate is new when neither its registry hash (parseStrategy's, over the whole strategy)
@@ -37,6 +48,10 @@ import { sampleStrategy, type SpaceContext } from './offline-space.js';
 export const EXPLORE_PROBABILITY = 0.2;
 /** ... and while nothing has shown more than no_signal / overfit: refining noise is wasted work. */
 export const EXPLORE_WHEN_NOTHING_WORKS = 0.5;
+/** Share of explorations (after the opening) drawn from a cell of the coarse map, preferring uncovered ones; the rest sample the whole space freely. */
+export const CELL_EXPLORE_PROBABILITY = 0.5;
+/** Candidates tried in the opening cell before the search falls back to the journal-driven proposals. */
+const OPENING_ATTEMPTS = 100;
 /** Share of exploiting designs that recombine two parents instead of mutating one. */
 export const RECOMBINE_PROBABILITY = 0.25;
 /** Share of mutations aimed at the parent's diagnosed problem rather than drawn at random. */
@@ -68,6 +83,8 @@ interface Proposal {
   strategy: Strategy;
   hypothesis: (changes: Mutation[]) => string;
   changes: Mutation[];
+  /** An opening or cell design: a duplicate is redrawn in its cell rather than mutated out of it. */
+  fresh?: boolean;
 }
 
 export function createOfflineDesigner(): Designer {
@@ -92,12 +109,18 @@ export function designOffline(request: DesignRequest, signal?: AbortSignal, opti
   const tried = new Set(request.journal.tried_hashes);
   const known = knownContentHashes(parsed);
   const name = strategyName(request.program, request.journal.total_trials + 1);
+  const opening = openingCell(request.program, request.journal.total_trials);
+  const strategies = [...parsed.values()].filter((x): x is Strategy => x !== undefined);
+  const missing = coverage(strategies).missing;
   let proposal: Proposal | undefined;
   let extra = 0;
   let duplicates = 0;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    if (!proposal || extra >= EXTRA_MUTATIONS) {
-      proposal = propose(draw, ctx, parents);
+    if (!proposal || extra >= EXTRA_MUTATIONS || proposal.fresh) {
+      proposal =
+        opening && attempt < OPENING_ATTEMPTS
+          ? openingProposal(opening, draw, ctx, parents, attempt >= OPENING_ATTEMPTS / 4)
+          : propose(draw, ctx, parents, missing);
       extra = 0;
     } else {
       const m = randomMutation(proposal.strategy, draw, ctx.scale);
@@ -109,7 +132,9 @@ export function designOffline(request: DesignRequest, signal?: AbortSignal, opti
       proposal.changes.push(m);
     }
     const s = finalise(proposal, name, ctx);
-    if (attempt < maxAttempts / 2 && violatedLesson(s, lessons, ctx.scale)) {
+    // An opening cell keeps to its cell: its lessons are relaxed sooner (its threshold range is narrow).
+    const lessonAttempts = opening && attempt < OPENING_ATTEMPTS ? OPENING_ATTEMPTS / 2 : maxAttempts / 2;
+    if (attempt < lessonAttempts && violatedLesson(s, lessons, ctx.scale)) {
       proposal = undefined;
       continue;
     }
@@ -141,12 +166,30 @@ function finalise(p: Proposal, name: string, ctx: SpaceContext): Strategy {
   return s;
 }
 
-function propose(draw: Draw, ctx: SpaceContext, parents: Parent[]): Proposal {
+/** `wide`: thresholds from the whole range of the horizon, once the opening's narrow range kept repeating a lesson or a design. */
+function openingProposal(
+  opening: { cell: Cell; index: number },
+  draw: Draw,
+  ctx: SpaceContext,
+  parents: Parent[],
+  wide: boolean,
+): Proposal {
+  const strategy = cellStrategy(opening.cell, draw, ctx, { basic: opening.index === 0, wide });
+  return {
+    strategy,
+    changes: [],
+    fresh: true,
+    hypothesis: (changes) => openingHypothesis(strategy, opening.cell, opening.index, OPENING_LENGTH, parents[0], changes),
+  };
+}
+
+function propose(draw: Draw, ctx: SpaceContext, parents: Parent[], missing: Cell[]): Proposal {
   const promising = parents.some((p) => p.experiment.verdict === 'strong_signal' || p.experiment.verdict === 'weak_signal');
   const explore = !parents.length || draw.chance(promising ? EXPLORE_PROBABILITY : EXPLORE_WHEN_NOTHING_WORKS);
   if (explore) {
-    const strategy = sampleStrategy(draw, ctx);
-    return { strategy, changes: [], hypothesis: (changes) => explorationHypothesis(strategy, parents[0], changes) };
+    const inCell = draw.chance(CELL_EXPLORE_PROBABILITY);
+    const strategy = inCell ? cellStrategy(explorationCell(draw, missing, ALL_CELLS), draw, ctx) : sampleStrategy(draw, ctx);
+    return { strategy, changes: [], fresh: inCell, hypothesis: (changes) => explorationHypothesis(strategy, parents[0], changes) };
   }
   const top = parents.slice(0, PARENT_WEIGHTS.length);
   if (top.length >= 2 && draw.chance(RECOMBINE_PROBABILITY)) {

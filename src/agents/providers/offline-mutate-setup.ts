@@ -3,7 +3,7 @@ import type { Draw } from './offline-random.js';
 import type { Direction, Mutation, Operator } from './offline-mutate-types.js';
 import { normalQuantile } from '../../monitoring/stats.js';
 import { round4 } from './offline-scale.js';
-import { HORIZONS, horizonSigma } from './offline-space.js';
+import { HORIZONS, horizonSigma, thresholdRange } from './offline-space.js';
 
 /** Mutations of what a strategy learns and how: label horizon and thresholds, model size, dropout, decision threshold. */
 
@@ -18,16 +18,19 @@ function fixPurgeGap(s: Strategy, horizon: number): void {
   if (s.training.purge_gap !== undefined && s.training.purge_gap < horizon) s.training.purge_gap = horizon;
 }
 
-export const labelHorizon: Operator = (s, draw, _scale, direction) => {
+export const labelHorizon: Operator = (s, draw, scale, direction) => {
   const l = s.labels;
   if (l.type === 'forward_return') {
     const next = neighbourHorizon(l.horizon, draw, direction);
     if (next === l.horizon) return null;
-    const k = Math.sqrt(next / l.horizon);
+    // sqrt(h) keeps the sigmas; into or out of the short band they are clamped to its range
+    const [lo, hi] = thresholdRange(next);
+    const sigmas = Math.min(hi, Math.max(lo, l.up_threshold / horizonSigma(scale, l.horizon)));
+    const k = (sigmas * horizonSigma(scale, next)) / l.up_threshold;
     const old = l.horizon;
     l.horizon = next;
-    l.up_threshold = round4(l.up_threshold * k);
-    l.down_threshold = round4(l.down_threshold * k);
+    l.up_threshold = Math.max(1e-4, round4(l.up_threshold * k));
+    l.down_threshold = Math.min(-1e-4, round4(l.down_threshold * k));
     fixPurgeGap(s, next);
     return {
       kind: 'label_horizon',

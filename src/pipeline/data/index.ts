@@ -6,7 +6,10 @@ export {
   withStoreFile,
   SPEC_USAGE,
   SYNTHETIC_DEFAULTS,
+  SYNTHETIC_FAMILIES,
+  UNPREDICTABLE_FAMILIES,
   type DataSpec,
+  type SyntheticFamily,
   type StoreParams,
   type SyntheticParams,
 } from './spec.js';

@@ -1,11 +1,21 @@
 import { DomainError } from '../../domain/errors.js';
 
+/** Market families of the synthetic generator (equations in synthetic.ts). */
+export const SYNTHETIC_FAMILIES = ['momentum', 'mean_reversion', 'regime_direction', 'random_walk', 'garch', 'vol_shift'] as const;
+export type SyntheticFamily = (typeof SYNTHETIC_FAMILIES)[number];
+/** Families in which no function of the past predicts the sign of the next return: `signal` is refused. */
+export const UNPREDICTABLE_FAMILIES: readonly SyntheticFamily[] = ['random_walk', 'garch', 'vol_shift'];
+/** Signal strength of the families named for a planted relation when the spec gives none (momentum keeps 0). */
+export const DEFAULT_PLANTED_SIGNAL = 0.3;
+
 /** Parameters of the synthetic generator, every one filled in (see synthetic.ts). */
 export interface SyntheticParams {
   seed: number;
   bars: number;
   symbols: number;
-  /** Strength of the planted momentum signal in [0, 1]; 0 = pure random walk. */
+  /** Which market: momentum (default), mean_reversion, regime_direction, random_walk, garch, vol_shift. */
+  family: SyntheticFamily;
+  /** Strength of the planted relation in [0, 1]; 0 = pure random walk (always 0 for the unpredictable families). */
   signal: number;
   /** Number of volatility regimes (1 = constant volatility). */
   regimes: number;
@@ -29,12 +39,13 @@ export type DataSpec =
   | { kind: 'store'; params: StoreParams };
 
 export const SPEC_USAGE =
-  'Use csv:<path>, sample:sp500 or synthetic:seed=1,bars=5000[,symbols=3][,signal=0.3][,regimes=2][,timeframe=1d][,start=2010-01-01], or store:[SYM1,SYM2][,timeframe=1d] for ingested bars';
+  'Use csv:<path>, sample:sp500 or synthetic:seed=1,bars=5000[,symbols=3][,family=momentum][,signal=0.3][,regimes=2][,timeframe=1d][,start=2010-01-01] (families: momentum, mean_reversion, regime_direction, random_walk, garch, vol_shift), or store:[SYM1,SYM2][,timeframe=1d] for ingested bars';
 
 export const SYNTHETIC_DEFAULTS: SyntheticParams = {
   seed: 1,
   bars: 5000,
   symbols: 1,
+  family: 'momentum',
   signal: 0,
   regimes: 1,
   timeframe: '1d',
@@ -143,6 +154,12 @@ function parseSyntheticParams(spec: string, rest: string): SyntheticParams {
         params.signal = n;
         break;
       }
+      case 'family': {
+        const family = SYNTHETIC_FAMILIES.find((f) => f === value.toLowerCase());
+        if (!family) throw specError(spec, `unknown family "${value}"; valid families: ${SYNTHETIC_FAMILIES.join(', ')}`, { part: key });
+        params.family = family;
+        break;
+      }
       case 'timeframe':
         if (!/^\d+(m|h|d|w)$/.test(value) || /^0+[mhdw]$/.test(value)) {
           throw specError(spec, `timeframe must look like 1m, 5m, 1h, 4h, 1d or 1w, got "${value}"`, { part: key });
@@ -158,11 +175,42 @@ function parseSyntheticParams(spec: string, rest: string): SyntheticParams {
       default:
         throw specError(
           spec,
-          `unknown synthetic parameter "${key}"; valid parameters: seed, bars, symbols, signal, regimes, timeframe, start`,
+          `unknown synthetic parameter "${key}"; valid parameters: seed, bars, symbols, family, signal, regimes, timeframe, start`,
           { part: key },
         );
     }
   }
+  return familyParams(spec, params, seen);
+}
+
+/** The family's rules: no signal where nothing is predictable, its own volatility process, its default signal. */
+function familyParams(spec: string, params: SyntheticParams, given: ReadonlySet<string>): SyntheticParams {
+  const f = params.family;
+  if (UNPREDICTABLE_FAMILIES.includes(f)) {
+    if (params.signal > 0) {
+      throw specError(
+        spec,
+        `family=${f} plants no signal (no function of the past predicts the sign of its returns), so signal=${params.signal} has no meaning; leave signal out, or use family=momentum, mean_reversion or regime_direction`,
+        { part: 'signal' },
+      );
+    }
+    if (params.regimes > 1) {
+      const own =
+        f === 'random_walk'
+          ? 'has constant volatility'
+          : f === 'garch'
+            ? 'makes its volatility by GARCH(1,1)'
+            : 'shifts its volatility itself';
+      throw specError(spec, `family=${f} ${own}, so regimes=${params.regimes} does not apply; leave regimes out`, { part: 'regimes' });
+    }
+  }
+  if (f === 'regime_direction') {
+    if (given.has('regimes') && params.regimes < 2) {
+      throw specError(spec, 'family=regime_direction needs a calm and a wild regime: regimes must be 2 or more', { part: 'regimes' });
+    }
+    if (!given.has('regimes')) params.regimes = 2;
+  }
+  if ((f === 'mean_reversion' || f === 'regime_direction') && !given.has('signal')) params.signal = DEFAULT_PLANTED_SIGNAL;
   return params;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOfflineDesigner, designOffline } from '../../../src/agents/providers/offline-designer.js';
+import { OPENING_LENGTH } from '../../../src/agents/providers/offline-opening.js';
 import { contentHash } from '../../../src/agents/providers/offline-render.js';
 import { dataScale } from '../../../src/agents/providers/offline-scale.js';
 import type { ExperimentSummary } from '../../../src/agents/types.js';
@@ -9,6 +10,9 @@ import type { Bars } from '../../../src/pipeline/data/types.js';
 import { buildFeatures, buildLabels } from '../../../src/pipeline/features/index.js';
 import { parseStrategy } from '../../../src/pipeline/strategy-source.js';
 import { EMPTY_JOURNAL, SP500, SYNTHETIC, designRequest, experiment, fakeOutcome, summarise } from './offline-helpers.js';
+
+/** A journal of these experiments as if the opening were over (the trial count past it). */
+const afterOpening = (all: ExperimentSummary[]) => ({ ...summarise(all), total_trials: OPENING_LENGTH + all.length });
 
 const example = (name: string) => readFileSync(new URL(`../../../strategies/${name}.yaml`, import.meta.url), 'utf8');
 
@@ -22,18 +26,19 @@ describe('offline designer', () => {
     expect(a.usage).toEqual({ input_tokens: 0, output_tokens: 0, requests: 0 });
     expect(a.repair_rounds).toBe(0);
     expect(a.strategy.name).toBe('demo_1');
-    expect(a.hypothesis).toMatch(/^exploration \(fresh sample\)/);
+    expect(a.hypothesis).toMatch(/^opening design 1\/8 \(1-2 bar horizon, returns features, long_short\)/);
     // the YAML handed back is what parses to the strategy handed back
     expect(parseStrategy(a.strategy_yaml).strategy).toEqual(a.strategy);
   });
 
-  it('an empty journal: 300 seeds give valid, well-formed strategies within the epoch cap', () => {
+  it('after the opening, with nothing to refine: 300 seeds give valid, well-formed strategies within the epoch cap', () => {
     const types = new Set<string>();
     const labels = new Set<string>();
+    const journal = { ...EMPTY_JOURNAL, total_trials: OPENING_LENGTH };
     for (let seed = 0; seed < 300; seed++) {
-      const d = designOffline(designRequest({ seed, max_epochs: 12, program: 'My Program!' }));
+      const d = designOffline(designRequest({ seed, max_epochs: 12, program: 'My Program!', journal }));
       const s = parseStrategy(d.strategy_yaml).strategy;
-      expect(s.name).toBe('my_program_1');
+      expect(s.name).toBe(`my_program_${OPENING_LENGTH + 1}`);
       expect(s.indicators.length).toBeGreaterThanOrEqual(1);
       expect(s.indicators.length).toBeLessThanOrEqual(3);
       expect(s.training.epochs).toBeLessThanOrEqual(12);
@@ -41,9 +46,10 @@ describe('offline designer', () => {
       for (const ind of s.indicators) types.add(ind.type);
       labels.add(s.labels.type);
       if (s.labels.type === 'forward_return') {
-        // 0.25..0.6 sigma of the horizon's return on this data (20% a year, ~252 bars a year)
+        // 0.25..0.6 sigma of the horizon's return on this data (20% a year, ~252 bars a year), 0.2..0.45 for 1-2 bars
         const sigma = (0.2 / Math.sqrt(252)) * Math.sqrt(s.labels.horizon);
-        expect(s.labels.up_threshold / sigma).toBeGreaterThan(0.2);
+        expect(s.labels.up_threshold / sigma).toBeGreaterThan(0.19);
+        if (s.labels.horizon <= 2) expect(s.labels.up_threshold / sigma).toBeLessThan(0.46);
         expect(s.labels.up_threshold / sigma).toBeLessThan(0.7);
         expect(s.labels.down_threshold).toBe(-s.labels.up_threshold);
       }
@@ -65,7 +71,7 @@ describe('offline designer', () => {
 
   it('a 50-cycle loop fed back through a synthetic journal never proposes the same strategy twice', () => {
     const all: ExperimentSummary[] = [];
-    const kinds = { exploration: 0, mutation: 0, recombination: 0 };
+    const kinds = { opening: 0, exploration: 0, mutation: 0, recombination: 0 };
     const hashes = new Set<string>();
     const contents = new Set<string>();
     for (let cycle = 0; cycle < 50; cycle++) {
@@ -80,7 +86,8 @@ describe('offline designer', () => {
       kinds[kind]++;
       all.push(experiment(d.strategy_yaml, { cycle_id: `c${cycle}`, hypothesis: d.hypothesis, ...fakeOutcome(d.strategy_yaml) }));
     }
-    // mostly exploitation once the journal has entries, some exploration
+    // the opening first, then mostly exploitation, some exploration
+    expect(kinds.opening).toBe(OPENING_LENGTH);
     expect(kinds.mutation + kinds.recombination).toBeGreaterThan(25);
     expect(kinds.exploration).toBeGreaterThan(1);
     expect(kinds.recombination).toBeGreaterThan(0);
@@ -88,7 +95,7 @@ describe('offline designer', () => {
 
   it('mutates the best strategy and says what changed and why', () => {
     const parent = experiment(example('rsi_mean_reversion'), { verdict: 'weak_signal' });
-    const journal = summarise([parent]);
+    const journal = afterOpening([parent]);
     let mutations = 0;
     for (let seed = 0; seed < 40; seed++) {
       const d = designOffline(designRequest({ seed, journal }));
@@ -109,7 +116,7 @@ describe('offline designer', () => {
       verdict: 'overfit',
       metrics: { test_accuracy: 0.41, baseline_accuracy: 0.4, validation_accuracy: 0.58, sharpe: 0.1 },
     });
-    const journal = summarise([parent]);
+    const journal = afterOpening([parent]);
     let directed = 0;
     for (let seed = 0; seed < 40; seed++) {
       const d = designOffline(designRequest({ seed, journal }));
@@ -136,8 +143,8 @@ describe('offline designer', () => {
     });
     const badSigmas = 0.03 / (scale.sigmaBar * Math.sqrt(5));
     expect(badSigmas).toBeGreaterThan(0.43);
-    const journal = summarise([bad]);
-    for (let seed = 0; seed < 100; seed++) {
+    // in the opening and after it
+    for (const [seed, journal] of Array.from({ length: 100 }, (_, i) => [i, i % 2 ? summarise([bad]) : afterOpening([bad])] as const)) {
       const s = designOffline(designRequest({ seed, journal })).strategy;
       if (s.labels.type !== 'forward_return') continue;
       expect(s.labels.up_threshold / (scale.sigmaBar * Math.sqrt(s.labels.horizon))).toBeLessThan(badSigmas * 0.9);

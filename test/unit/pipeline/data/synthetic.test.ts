@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../../../../src/pipeline/random.js';
 import { generateSynthetic } from '../../../../src/pipeline/data/synthetic.js';
-import { SYNTHETIC_DEFAULTS, type SyntheticParams } from '../../../../src/pipeline/data/spec.js';
+import {
+  parseDataSpec,
+  SYNTHETIC_DEFAULTS,
+  SYNTHETIC_FAMILIES,
+  UNPREDICTABLE_FAMILIES,
+  type SyntheticParams,
+} from '../../../../src/pipeline/data/spec.js';
 import { hashBars } from '../../../../src/pipeline/data/hash.js';
 import { inferTimeframe } from '../../../../src/pipeline/data/timeframe.js';
 import type { Bars } from '../../../../src/pipeline/data/types.js';
@@ -119,5 +125,141 @@ describe('generateSynthetic', () => {
       if (i > 0) num += ((r[i] ?? 0) - mean) * ((r[i - 1] ?? 0) - mean);
     }
     expect(Math.abs(num / den)).toBeLessThan(0.03);
+  });
+});
+
+const spec = (text: string) => {
+  const parsed = parseDataSpec(text);
+  if (parsed.kind !== 'synthetic') throw new Error('not synthetic');
+  return generateSynthetic(parsed.params);
+};
+const logReturns = (b: Bars) => Array.from({ length: b.close.length - 1 }, (_, i) => Math.log((b.close[i + 1] ?? 1) / (b.close[i] ?? 1)));
+
+/** Lag-k autocorrelation with a standard error that holds under volatility clustering (White). */
+function autocorrelation(x: number[], lag: number): { ac: number; se: number } {
+  const m = x.reduce((s, v) => s + v, 0) / x.length;
+  let num = 0;
+  let den = 0;
+  let sq = 0;
+  for (let i = 0; i < x.length; i++) {
+    den += ((x[i] ?? 0) - m) ** 2;
+    if (i >= lag) {
+      const p = ((x[i] ?? 0) - m) * ((x[i - lag] ?? 0) - m);
+      num += p;
+      sq += p * p;
+    }
+  }
+  return { ac: num / den, se: Math.sqrt(sq) / den };
+}
+
+function excessKurtosis(x: number[]): number {
+  const m = x.reduce((s, v) => s + v, 0) / x.length;
+  let m2 = 0;
+  let m4 = 0;
+  for (const v of x) {
+    m2 += (v - m) ** 2;
+    m4 += (v - m) ** 4;
+  }
+  m2 /= x.length;
+  m4 /= x.length;
+  return m4 / (m2 * m2) - 3;
+}
+
+function validOhlcv(bars: Bars): void {
+  for (let i = 0; i < bars.time.length; i++) {
+    const [o, h, l, c, v] = [bars.open[i] ?? 0, bars.high[i] ?? 0, bars.low[i] ?? 0, bars.close[i] ?? 0, bars.volume[i] ?? 0];
+    if (!(l > 0 && l <= Math.min(o, c) && Math.max(o, c) <= h && v > 0 && Number.isFinite(h))) {
+      throw new Error(`bar ${i} invalid: ${o} ${h} ${l} ${c} ${v}`);
+    }
+  }
+}
+
+const SEEDS = [1, 2, 3];
+
+describe('synthetic families', () => {
+  it('each family is reproducible per seed, differs across seeds and keeps the OHLCV invariants', () => {
+    for (const family of SYNTHETIC_FAMILIES) {
+      const a = spec(`synthetic:seed=4,bars=3000,symbols=2,family=${family}`);
+      expect(hashBars(spec(`synthetic:seed=4,bars=3000,symbols=2,family=${family}`))).toBe(hashBars(a));
+      expect(hashBars(spec(`synthetic:seed=5,bars=3000,symbols=2,family=${family}`))).not.toBe(hashBars(a));
+      for (const bars of a) {
+        expect(bars.close.length).toBe(3000);
+        validOhlcv(bars);
+      }
+    }
+  });
+
+  it('momentum is the default and unchanged: family=momentum gives the same bars as no family', () => {
+    expect(hashBars(spec('synthetic:seed=7,bars=2000,signal=0.3,regimes=2,family=momentum'))).toBe(
+      hashBars(spec('synthetic:seed=7,bars=2000,signal=0.3,regimes=2')),
+    );
+  });
+
+  it('mean_reversion: the lag-1 autocorrelation of returns is -signal', () => {
+    for (const signal of [0.3, 0.5]) {
+      for (const seed of SEEDS) {
+        const r = logReturns(spec(`synthetic:seed=${seed},bars=20000,family=mean_reversion,signal=${signal}`)[0]!);
+        expect(autocorrelation(r, 1).ac).toBeCloseTo(-signal, 1);
+        expect(Math.abs(autocorrelation(r, 1).ac + signal)).toBeLessThan(0.03);
+      }
+    }
+  });
+
+  it('regime_direction: momentum when calm, reversion when wild; the last return alone is worth nothing', () => {
+    for (const seed of SEEDS) {
+      const r = logReturns(spec(`synthetic:seed=${seed},bars=20000,family=regime_direction`)[0]!);
+      let calmN = 0;
+      let calmD = 0;
+      let wildN = 0;
+      let wildD = 0;
+      let follow = 0;
+      let aware = 0;
+      for (let i = 21; i < r.length; i++) {
+        let ss = 0;
+        for (let j = i - 20; j < i; j++) ss += (r[j] ?? 0) ** 2;
+        // trailing 20-bar volatility under the middle level (1% a day) reads as the calm regime
+        const calm = Math.sqrt(ss / 20) < 0.01;
+        const prev = r[i - 1] ?? 0;
+        const cur = r[i] ?? 0;
+        if (calm) {
+          calmN += prev * cur;
+          calmD += prev * prev;
+        } else {
+          wildN += prev * cur;
+          wildD += prev * prev;
+        }
+        follow += Math.sign(prev) * cur;
+        aware += (calm ? 1 : -1) * Math.sign(prev) * cur;
+      }
+      expect(calmN / calmD).toBeGreaterThan(0.12);
+      expect(wildN / wildD).toBeLessThan(-0.04);
+      // trading the last bar's sign without the regime earns far less than with it
+      expect(Math.abs(follow)).toBeLessThan(aware / 3);
+    }
+  });
+
+  it('random_walk, garch and vol_shift: no lag 1..5 autocorrelation of returns beyond noise', () => {
+    for (const family of UNPREDICTABLE_FAMILIES) {
+      for (const seed of SEEDS) {
+        const r = logReturns(spec(`synthetic:seed=${seed},bars=20000,family=${family}`)[0]!);
+        for (let lag = 1; lag <= 5; lag++) {
+          const { ac, se } = autocorrelation(r, lag);
+          expect(Math.abs(ac), `${family} seed ${seed} lag ${lag}: ${ac} (se ${se})`).toBeLessThan(4 * se);
+        }
+      }
+    }
+  });
+
+  it('garch clusters volatility (|r| autocorrelated) with fat tails; random_walk has neither', () => {
+    for (const seed of SEEDS) {
+      const g = logReturns(spec(`synthetic:seed=${seed},bars=20000,family=garch`)[0]!);
+      expect(autocorrelation(g.map(Math.abs), 1).ac).toBeGreaterThan(0.1);
+      expect(excessKurtosis(g)).toBeGreaterThan(2);
+      const w = logReturns(spec(`synthetic:seed=${seed},bars=20000,family=random_walk`)[0]!);
+      expect(Math.abs(autocorrelation(w.map(Math.abs), 1).ac)).toBeLessThan(0.03);
+      expect(Math.abs(excessKurtosis(w))).toBeLessThan(0.2);
+      const v = logReturns(spec(`synthetic:seed=${seed},bars=20000,family=vol_shift`)[0]!);
+      expect(autocorrelation(v.map(Math.abs), 1).ac).toBeGreaterThan(0.1);
+    }
   });
 });
