@@ -12,6 +12,8 @@ import type { Registry } from '../registry/index.js';
 import type { GateService } from '../services/gates.js';
 import type { Operation } from '../domain/operation.js';
 import { summarizeJournal } from './journal.js';
+import { lockboxGate, type LockboxFigures, type LockboxPlan } from './lockbox.js';
+import type { LockboxResult } from '../domain/research.js';
 import type { AssessmentRequest, Assessor, DataSummary, Designer, TokenUsage } from './types.js';
 
 /** What one cycle needs; the research service builds it once per run. */
@@ -28,9 +30,17 @@ export interface CycleDeps {
       onProgress: (p: PipelineProgress) => void;
     },
   ) => Promise<TrainingResult & { operation_id: string }>;
+  /** Runs a backtest job of a registered model to its end (the lockbox evaluation). */
+  backtest: (
+    input: { model_id: string; data: string; from: string },
+    ctx: { actor: string; signal: AbortSignal; onProgress?: (p: PipelineProgress) => void },
+  ) => Promise<{ operation_id: string; strategy: LockboxFigures & { total_return: number }; traded: { from: string; to: string } }>;
+  /** The run's held-out recent bars; null when there is none. */
+  lockbox: LockboxPlan | null;
   designer: Designer;
   assessor: Assessor;
   research: Config['research'];
+  clock: () => Date;
   logger: Logger;
   goal: string;
   program: string;
@@ -145,6 +155,12 @@ async function design(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   });
 }
 
+/** Cycles train up to the lockbox, or to the strategy's own earlier `data.to`. */
+function trainingEnd(yaml: string, lockbox: LockboxPlan): string {
+  const own = parseStrategy(yaml).strategy.data.to;
+  return own !== undefined && Date.parse(own) < Date.parse(lockbox.train_to) ? own : lockbox.train_to;
+}
+
 async function train(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   let modelId: string | null = null;
   // Resumed after a restart: a training job that completed before the stop is not repeated.
@@ -154,7 +170,8 @@ async function train(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   }
   if (!modelId) {
     const result = await d.train(
-      { strategy: c.strategy_yaml!, data: d.data },
+      // The lockbox stays out of training, validation and the test segment.
+      { strategy: c.strategy_yaml!, data: d.data, ...(d.lockbox ? { overrides: { to: trainingEnd(c.strategy_yaml!, d.lockbox) } } : {}) },
       {
         actor: ACTOR,
         parent_id: d.runId,
@@ -175,24 +192,70 @@ async function train(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   });
 }
 
+/**
+ * The one look at the lockbox: the model trades the held-out bars (indicators warmed up on the bars
+ * before them) and is judged by the lockbox rule; stored with the model (its card shows it) and with
+ * the cycle, never in the journal, the assessment or the gates the designer reads.
+ */
+async function evaluateLockbox(c: ResearchCycle, d: CycleDeps, model: ModelVersion): Promise<LockboxResult> {
+  if (c.lockbox) return c.lockbox; // resumed after the look: never look twice
+  const lb = d.lockbox!;
+  const run = await d.backtest(
+    { model_id: model.model_id, data: d.data, from: lb.from },
+    { actor: ACTOR, signal: d.signal, onProgress: (p) => d.onPhase(c, `lockbox · ${p.message}`) },
+  );
+  const test = (model.metrics.backtest as { strategy?: Record<string, number> } | undefined)?.strategy;
+  const testFigures =
+    test && Number.isFinite(test['sharpe_per_period']) && Number.isFinite(test['bars'])
+      ? { sharpe: test['sharpe']!, sharpe_per_period: test['sharpe_per_period']!, bars: test['bars']! }
+      : null;
+  const thresholds = d.gates.gatesFor(model).thresholds.backtest;
+  const gate = lockboxGate(run.strategy, testFigures, d.research.lockbox, thresholds.max_drawdown, d.clock());
+  d.registry.evaluations.recordGate(model.model_id, gate, {
+    thresholds: { ...d.research.lockbox, max_drawdown: thresholds.max_drawdown, from: lb.from, to: lb.to },
+    context: 'research',
+    actor: ACTOR,
+  });
+  return {
+    from: run.traded.from || lb.from,
+    to: run.traded.to || lb.to,
+    bars: run.strategy.bars,
+    sharpe: run.strategy.sharpe,
+    trades: run.strategy.trade_count,
+    max_drawdown: run.strategy.max_drawdown,
+    total_return: run.strategy.total_return,
+    test_sharpe: testFigures?.sharpe ?? null,
+    passed: gate.passed,
+    reasons: gate.checks.map((k) => k.reason),
+    operation_id: run.operation_id,
+  };
+}
+
 async function backtestAndPromote(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   const model = d.registry.models.get(c.model_id!);
   const gates = [...(c.gates ?? []).filter((g) => g.gate === 'training')];
   const backtest = await registrationGate(d, model, 'backtest');
   gates.push(backtest);
   let stage = model.stage;
+  let lockbox: LockboxResult | null = c.lockbox;
   const metrics = { ...(c.metrics ?? cycleMetrics(model)) };
   if (backtest.passed) {
     // The promotion gate counts every trial of the program (deflated Sharpe) and checks drift.
     const promotion = (await d.gates.evaluateAndRecord(model, 'promotion', 'research', ACTOR)).result;
     gates.push(promotion);
     metrics['deflated_sharpe'] = promotion.checks.find((k) => k.name === 'deflated_sharpe')?.value ?? null;
-    if (promotion.passed && d.research.auto_promote_staging && model.stage === 'candidate') {
+    if (promotion.passed && d.lockbox) {
+      lockbox = await evaluateLockbox(c, d, model);
+      // Saved at once: a restart after the look resumes with it instead of looking again.
+      c = d.registry.research.update(c.cycle_id, { lockbox });
+    }
+    const holdsUp = !d.lockbox || lockbox?.passed === true;
+    if (promotion.passed && holdsUp && d.research.auto_promote_staging && model.stage === 'candidate') {
       const out = d.registry.models.promote(
         {
           model_id: model.model_id,
           to_stage: 'staging',
-          reason: `research cycle ${c.cycle_index} of ${d.program} passed the promotion gate; production needs a person`,
+          reason: `research cycle ${c.cycle_index} of ${d.program} passed the promotion gate${d.lockbox ? ` and held up on the lockbox (Sharpe ${lockbox!.sharpe.toFixed(2)})` : ''}; production needs a person`,
           gate_result: promotion,
         },
         ACTOR,
@@ -205,11 +268,11 @@ async function backtestAndPromote(c: ResearchCycle, d: CycleDeps): Promise<Resea
         model_id: model.model_id,
         operation_id: d.runId,
         at: promotion.evaluated_at,
-        message: `Research cycle ${c.cycle_index} of ${d.program}: ${model.model_id} passed every gate and is in staging; production needs a person (promote_model after review).`,
+        message: `Research cycle ${c.cycle_index} of ${d.program}: ${model.model_id} passed every gate${d.lockbox ? ' and the lockbox' : ''} and is in staging; production needs a person (promote_model after review).`,
       });
     }
   }
-  return d.registry.research.update(c.cycle_id, { state: 'assessing', gates, stage, metrics });
+  return d.registry.research.update(c.cycle_id, { state: 'assessing', gates, stage, metrics, lockbox });
 }
 
 async function assess(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {

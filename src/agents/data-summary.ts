@@ -3,8 +3,11 @@ import { observedBarsPerYear } from '../pipeline/features/volatility.js';
 import type { DataSummary } from './types.js';
 
 /** The data the designer plans for: symbols, bar size, span, and buy-and-hold return and volatility. */
-export async function summarizeData(spec: string, opts: { dataDir: string; cwd: string }): Promise<DataSummary> {
-  const data = await loadMarketData(spec, { dataDir: opts.dataDir, cwd: opts.cwd });
+export async function summarizeData(
+  spec: string,
+  opts: { dataDir: string; cwd: string; storeFile?: string | undefined; to?: string | undefined },
+): Promise<DataSummary> {
+  const data = await loadMarketData(spec, { dataDir: opts.dataDir, cwd: opts.cwd, storeFile: opts.storeFile, to: opts.to });
   const first = data.series[0]!;
   const perYear = observedBarsPerYear(first.time);
   let sum = 0;

@@ -7,6 +7,8 @@ import type { GateService } from '../services/gates.js';
 import { budgetStop, costUsd, type BudgetReason } from './budget.js';
 import { runCycle, SHUTDOWN, type CycleDeps } from './cycle.js';
 import type { Providers } from './providers/index.js';
+import type { LockboxPlan } from './lockbox.js';
+import { programPbo, type ProgramPbo } from './program-pbo.js';
 import { cycleSummary, type CycleSummary } from './summary.js';
 import type { DataSummary } from './types.js';
 
@@ -22,6 +24,9 @@ export interface RunPlan {
   seed: number;
   dataSummary: DataSummary;
   providers: Providers;
+  lockbox: LockboxPlan | null;
+  /** Why there is no lockbox, when there is none. */
+  lockboxNote: string | null;
 }
 
 export interface RunResult extends Record<string, unknown> {
@@ -32,6 +37,14 @@ export interface RunResult extends Record<string, unknown> {
   message: string;
   cycles: CycleSummary[];
   promoted: string[];
+  /** The held-out recent bars, or null with lockbox_note saying why there is none. */
+  lockbox: { from: string; to: string; train_to: string; bars: number } | null;
+  lockbox_note: string | null;
+  /** Lockbox evaluations in this run, and in the whole program (every look makes the lockbox less fresh). */
+  lockbox_looks: number;
+  program_lockbox_looks: number;
+  /** Probability of Backtest Overfitting over the program's trials (null figure until there are enough). */
+  pbo: ProgramPbo;
   usage: { input_tokens: number; output_tokens: number; requests: number; cost_usd: number };
 }
 
@@ -39,6 +52,7 @@ export interface RunDeps {
   registry: Registry;
   gates: GateService;
   train: CycleDeps['train'];
+  backtest: CycleDeps['backtest'];
   research: Config['research'];
   logger: Logger;
   alerts?: CycleDeps['alerts'];
@@ -98,9 +112,12 @@ export async function runResearch(
     registry: d.registry,
     gates: d.gates,
     train: d.train,
+    backtest: d.backtest,
+    lockbox: plan.lockbox,
     designer: plan.providers.designer,
     assessor: plan.providers.assessor,
     research: d.research,
+    clock: d.clock,
     logger: d.logger,
     alerts: d.alerts,
     goal: plan.goal,
@@ -167,6 +184,13 @@ export async function runResearch(
     message: stop.message,
     cycles: cycles.map(cycleSummary),
     promoted: cycles.filter((c) => c.stage === 'staging').map((c) => c.model_id!),
+    lockbox: plan.lockbox
+      ? { from: plan.lockbox.from, to: plan.lockbox.to, train_to: plan.lockbox.train_to, bars: plan.lockbox.bars }
+      : null,
+    lockbox_note: plan.lockboxNote,
+    lockbox_looks: store.lockboxLooks({ run_id: op.id }),
+    program_lockbox_looks: store.lockboxLooks({ program: plan.program }),
+    pbo: programPbo(d.registry, store.list({ program: plan.program, limit: 10_000 })),
     usage: { ...usage, cost_usd: +costUsd(usage, price).toFixed(6) },
   };
   const status =

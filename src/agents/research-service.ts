@@ -8,6 +8,7 @@ import type { Registry } from '../registry/index.js';
 import type { GateService } from '../services/gates.js';
 import { SHUTDOWN, type CycleDeps } from './cycle.js';
 import { summarizeData } from './data-summary.js';
+import { planLockbox, type LockboxPlan } from './lockbox.js';
 import { createProviders, type Providers } from './providers/index.js';
 import { runResearch, type RunPlan } from './research-run.js';
 
@@ -18,6 +19,8 @@ export interface StartResearchInput {
   data?: string | undefined;
   program?: string | undefined;
   seed?: number | undefined;
+  /** A resumed run's lockbox (new runs plan their own). */
+  lockbox?: LockboxPlan | null | undefined;
 }
 
 export interface ResearchServiceOptions {
@@ -25,6 +28,7 @@ export interface ResearchServiceOptions {
   registry: Registry;
   gates: GateService;
   train: CycleDeps['train'];
+  backtest: CycleDeps['backtest'];
   logger: Logger;
   clock: () => Date;
   cwd: string;
@@ -67,6 +71,7 @@ export function createResearchService(o: ResearchServiceOptions) {
       registry,
       gates: o.gates,
       train: o.train,
+      backtest: o.backtest,
       research: config.research,
       logger,
       alerts: o.alerts,
@@ -90,7 +95,11 @@ export function createResearchService(o: ResearchServiceOptions) {
   async function planFor(input: StartResearchInput): Promise<RunPlan> {
     const data = input.data ?? config.research.default_data;
     const providers = providersFor(input.designer ?? 'auto');
-    const dataSummary = await summarizeData(data, { dataDir: config.data_dir, cwd: o.cwd });
+    const files = { dataDir: config.data_dir, cwd: o.cwd, storeFile: registry.file };
+    // The lockbox is fixed once per run (a resumed run keeps its own): the designer's summary ends before it.
+    const lock =
+      input.lockbox !== undefined ? { plan: input.lockbox, note: null } : await planLockbox(data, config.research.lockbox, files);
+    const dataSummary = await summarizeData(data, { ...files, to: lock.plan?.train_to });
     const goal = input.goal?.trim() || DEFAULT_GOAL;
     return {
       goal,
@@ -100,6 +109,8 @@ export function createResearchService(o: ResearchServiceOptions) {
       seed: input.seed ?? 1,
       dataSummary,
       providers,
+      lockbox: lock.plan,
+      lockboxNote: lock.note,
     };
   }
 
@@ -116,6 +127,7 @@ export function createResearchService(o: ResearchServiceOptions) {
           cycles: plan.cycles,
           seed: plan.seed,
           designer: plan.providers.designer.provider,
+          lockbox: plan.lockbox,
           actor,
         },
       });
@@ -139,10 +151,18 @@ export function createResearchService(o: ResearchServiceOptions) {
         );
       const unfinished = registry.research.unfinished(runId);
       const ended = registry.research.list({ run_id: runId, limit: 10_000 }).length - unfinished.length;
-      const p = old.params as { goal: string; program: string; data: string; cycles: number; seed: number; designer: 'claude' | 'offline' };
+      const p = old.params as {
+        goal: string;
+        program: string;
+        data: string;
+        cycles: number;
+        seed: number;
+        designer: 'claude' | 'offline';
+        lockbox?: LockboxPlan | null;
+      };
       const remaining = Math.max(unfinished.length, p.cycles - ended);
       if (remaining === 0) throw new DomainError('CONFLICT', `Research run ${runId} has no cycles left to run (it ended ${old.status}).`);
-      const plan = await planFor({ ...p, cycles: remaining });
+      const plan = await planFor({ ...p, cycles: remaining, lockbox: p.lockbox ?? null });
       const op = registry.operations.create({ type: 'research', params: { ...old.params, cycles: remaining, resumed_from: runId, actor } });
       registry.audit.append(actor, 'resume_research', op.id, { resumed_from: runId, adopted: unfinished.map((c) => c.cycle_id) });
       const adopted = unfinished.map((c) => registry.research.adopt(c.cycle_id, op.id));

@@ -28,6 +28,10 @@ export const cycleSummarySchema = z.object({
   verdict: z.string().nullable(),
   rationale: z.string().nullable(),
   next_hypotheses: z.array(z.string()),
+  lockbox: z
+    .object({ from: z.string(), to: z.string(), sharpe: z.number(), trades: z.number(), passed: z.boolean() })
+    .nullable()
+    .describe('The one evaluation on the held-out recent bars (only models that passed every gate get one); null when not evaluated'),
   model_id: z.string().nullable(),
   stage: z.string().nullable(),
   usage: usageSchema,
@@ -68,6 +72,9 @@ export function cycleSummary(c: ResearchCycle): CycleSummary {
     verdict: c.verdict,
     rationale: c.rationale,
     next_hypotheses: c.next_hypotheses ?? [],
+    lockbox: c.lockbox
+      ? { from: c.lockbox.from, to: c.lockbox.to, sharpe: c.lockbox.sharpe, trades: c.lockbox.trades, passed: c.lockbox.passed }
+      : null,
     model_id: c.model_id,
     stage: c.stage,
     usage: c.usage,

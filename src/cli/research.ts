@@ -67,7 +67,7 @@ export async function researchCommand(args: string[], io: CliIo, demo = false): 
         },
       });
       const { run, cycles } = s.research.status(done.id);
-      const summary = researchRun(run, cycles);
+      const summary = researchRun(run, cycles, s.registry);
       if (json) writeJson(io, summary);
       else
         io.stdout.write(

@@ -7,17 +7,20 @@ import { initBackend } from '../pipeline/backend/index.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
 import { runBacktest } from '../monitoring/backtest/run.js';
-import { backtestSegment } from '../monitoring/backtest/segment.js';
+import { backtestSegmentWithReturns, oosReturnsFile, OOS_RETURNS_FILE } from '../monitoring/backtest/segment.js';
 import type { EvaluationHook } from '../pipeline/train-pipeline.js';
 import { classificationEvidence } from '../monitoring/validation/evidence.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /** Every trained model is backtested on its own test segment (out of sample). */
 const backtestHook: EvaluationHook = (series, predictions, strategy) => {
-  const report = backtestSegment(series, predictions, strategy.decisions);
+  const report = backtestSegmentWithReturns(series, predictions, strategy.decisions);
   if (!report) return null;
-  const { equity_curve, ...summary } = report;
-  return { summary: summary as unknown as Record<string, unknown>, files: { 'equity.json': equity_curve } };
+  const { equity_curve, returns, ...summary } = report;
+  return {
+    summary: summary as unknown as Record<string, unknown>,
+    files: { 'equity.json': equity_curve, [OOS_RETURNS_FILE]: oosReturnsFile(returns) },
+  };
 };
 
 const port = parentPort;

@@ -235,6 +235,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     registry,
     gates,
     train: (input, ctx) => training.train(input, ctx),
+    backtest: (input, ctx) => backtests.run(input, ctx),
     logger: logger.child({ component: 'research' }),
     clock,
     cwd,

@@ -3,6 +3,8 @@ import { cycleSummary, cycleSummarySchema } from '../agents/summary.js';
 import type { Operation } from '../domain/operation.js';
 import type { ResearchCycle } from '../domain/research.js';
 import type { Services } from '../services/index.js';
+import type { Registry } from '../registry/index.js';
+import { programPbo } from '../agents/program-pbo.js';
 import type { ToolContext } from './define-tool.js';
 
 export const researchRunSchema = z.object({
@@ -19,13 +21,37 @@ export const researchRunSchema = z.object({
   stopped_by: z.string().nullable().describe('cycles, wall_time, tokens, daily_cost, cancelled, failures or shutdown'),
   promoted: z.array(z.string()).describe('Models promoted to staging by this run (production needs a person)'),
   usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), requests: z.number(), cost_usd: z.number() }).nullable(),
+  lockbox: z
+    .object({ from: z.string(), to: z.string(), train_to: z.string(), bars: z.number() })
+    .nullable()
+    .describe('Recent bars held out of every cycle (no designer, assessor or selection gate sees them); null when off'),
+  lockbox_looks: z.number().describe('Lockbox evaluations in this run (only models that passed every gate get one)'),
+  program_lockbox_looks: z.number().nullable().describe('Lockbox evaluations in the whole program'),
+  pbo: z
+    .object({
+      pbo: z
+        .number()
+        .nullable()
+        .describe("Probability of Backtest Overfitting (CSCV) over the program's trials; null until there are enough"),
+      trials: z.number(),
+      periods: z.number(),
+      blocks: z.number(),
+      combinations: z.number(),
+      median_logit: z.number().nullable(),
+      prob_oos_loss: z.number().nullable(),
+      note: z.string().nullable(),
+    })
+    .nullable()
+    .describe('Overfitting of the research program as a whole (null in run lists)'),
   cycles: z.array(cycleSummarySchema),
 });
 export type ResearchRun = z.infer<typeof researchRunSchema>;
 
 /** A run with its cycles, as every research tool returns it. */
-export function researchRun(run: Operation, cycles: ResearchCycle[]): ResearchRun {
+export function researchRun(run: Operation, cycles: ResearchCycle[], registry?: Registry): ResearchRun {
   const p = run.params as Record<string, unknown>;
+  const program = String(p['program'] ?? '');
+  const lockbox = p['lockbox'] as ResearchRun['lockbox'] | undefined;
   const r = (run.result ?? {}) as Record<string, unknown>;
   return {
     run_id: run.id,
@@ -41,6 +67,10 @@ export function researchRun(run: Operation, cycles: ResearchCycle[]): ResearchRu
     stopped_by: typeof r['stopped_by'] === 'string' ? r['stopped_by'] : null,
     promoted: cycles.filter((c) => c.stage === 'staging' && c.model_id).map((c) => c.model_id!),
     usage: (r['usage'] as ResearchRun['usage']) ?? null,
+    lockbox: lockbox ? { from: lockbox.from, to: lockbox.to, train_to: lockbox.train_to, bars: lockbox.bars } : null,
+    lockbox_looks: cycles.filter((c) => c.lockbox !== null).length,
+    program_lockbox_looks: registry ? registry.research.lockboxLooks({ program }) : null,
+    pbo: registry ? programPbo(registry, registry.research.list({ program, limit: 10_000 })) : null,
     cycles: cycles.map(cycleSummary),
   };
 }
@@ -54,16 +84,26 @@ export async function waitForResearch(services: Services, runId: string, seconds
       onProgress: (op) => ctx.progress(op.progress_pct, op.message ?? op.phase ?? 'running'),
     });
   const { run, cycles } = services.research.status(runId);
-  return researchRun(run, cycles);
+  return researchRun(run, cycles, services.registry);
 }
 
 export function renderRun(o: ResearchRun): string {
   const lines = o.cycles.map(
     (c) =>
-      `#${c.cycle_index} ${c.strategy_name ?? '?'}: ${c.phase_reached}${c.verdict ? ` · ${c.verdict}` : ''}${c.model_id ? ` · ${c.model_id} (${c.stage ?? 'candidate'})` : ''}${c.error ? ` · ${c.error}` : ''}`,
+      `#${c.cycle_index} ${c.strategy_name ?? '?'}: ${c.phase_reached}${c.verdict ? ` · ${c.verdict}` : ''}${c.model_id ? ` · ${c.model_id} (${c.stage ?? 'candidate'})` : ''}${c.lockbox ? ` · lockbox Sharpe ${c.lockbox.sharpe.toFixed(2)} ${c.lockbox.passed ? 'held up' : 'did not hold up'}` : ''}${c.error ? ` · ${c.error}` : ''}`,
   );
+  const lockbox = o.lockbox
+    ? `Lockbox ${o.lockbox.from.slice(0, 10)} .. ${o.lockbox.to.slice(0, 10)} (${o.lockbox.bars} bars held out): looked at ${o.lockbox_looks} time(s) in this run${o.program_lockbox_looks !== null ? `, ${o.program_lockbox_looks} in the program` : ''}`
+    : 'No lockbox';
+  const pbo = o.pbo
+    ? o.pbo.pbo !== null
+      ? `PBO ${o.pbo.pbo.toFixed(2)} over ${o.pbo.trials} trials, ${o.pbo.periods} bars`
+      : `PBO: ${o.pbo.note}`
+    : null;
   return [
     `Research ${o.run_id} (${o.program}, ${o.designer}): ${o.status}${o.stopped_by ? `, stopped by ${o.stopped_by}` : ''} · ${o.message ?? ''}`,
     ...lines,
+    lockbox,
+    ...(pbo ? [pbo] : []),
   ].join('\n');
 }

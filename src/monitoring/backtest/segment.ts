@@ -15,6 +15,11 @@ export interface SegmentBacktest {
   equity_curve: { time: string[]; strategy: number[]; buy_and_hold: number[] };
 }
 
+/** A segment backtest with every bar's strategy return of the portfolio (not sampled): a research program's trials align on it for PBO. */
+export interface SegmentBacktestWithReturns extends SegmentBacktest {
+  returns: { time: Float64Array; strategy: Float64Array };
+}
+
 /** Rows predicted by the model: which symbol, which bar, and its class probabilities. */
 export interface Predictions {
   symbol: Int32Array;
@@ -61,6 +66,18 @@ function sample(n: number, max: number): number[] {
  * buy-and-hold over the same bars, then an equal-weight portfolio across symbols.
  */
 export function backtestSegment(series: Bars[], pred: Predictions, decisions: Strategy['decisions']): SegmentBacktest | null {
+  const run = backtestSegmentWithReturns(series, pred, decisions);
+  if (!run) return null;
+  const { returns: _returns, ...report } = run;
+  return report;
+}
+
+/** backtestSegment, with every bar's portfolio return. */
+export function backtestSegmentWithReturns(
+  series: Bars[],
+  pred: Predictions,
+  decisions: Strategy['decisions'],
+): SegmentBacktestWithReturns | null {
   const signals = positionsFromProbabilities(pred.probs, decisions);
   const costs = { cost_bps: decisions.cost_bps, slippage_bps: decisions.slippage_bps };
   const periods = observedBarsPerYear(series[0]?.time ?? new Float64Array());
@@ -94,6 +111,7 @@ export function backtestSegment(series: Bars[], pred: Predictions, decisions: St
     buy_and_hold: backtestMetrics(hold.run, periods),
     per_symbol: perSymbol,
     periods_per_year: periods,
+    returns: { time: strat.time, strategy: strat.run.returns },
     equity_curve: {
       time: idx.map((i) => new Date(strat.time[i]!).toISOString()),
       strategy: idx.map((i) => +strat.run.equity[i]!.toFixed(6)),
@@ -101,3 +119,18 @@ export function backtestSegment(series: Bars[], pred: Predictions, decisions: St
     },
   };
 }
+
+/** The test segment's per-bar strategy returns, in the model folder (research programs align their trials on it). */
+export const OOS_RETURNS_FILE = 'oos_returns.json';
+
+export interface OosReturnsFile {
+  /** Bar timestamps (ms since the epoch, UTC). */
+  time: number[];
+  /** Portfolio return of each bar after costs. */
+  strategy: number[];
+}
+
+export const oosReturnsFile = (r: SegmentBacktestWithReturns['returns']): OosReturnsFile => ({
+  time: Array.from(r.time),
+  strategy: Array.from(r.strategy, (v) => +v.toPrecision(10)),
+});
