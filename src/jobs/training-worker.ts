@@ -8,12 +8,13 @@ import { parseStrategy } from '../pipeline/strategy-source.js';
 import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
 import { runBacktest } from '../monitoring/backtest/run.js';
 import { backtestSegment } from '../monitoring/backtest/segment.js';
+import { validationStats } from '../monitoring/drift-reference.js';
 import type { EvaluationHook } from '../pipeline/train-pipeline.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /** Every trained model is backtested on its own test segment (out of sample). */
 const backtestHook: EvaluationHook = (series, predictions, strategy) => {
-  const report = backtestSegment(series, predictions, strategy.decisions);
+  const report = backtestSegment(series, predictions, strategy.decisions, strategy.data.timeframe);
   if (!report) return null;
   const { equity_curve, ...summary } = report;
   return { summary: summary as unknown as Record<string, unknown>, files: { 'equity.json': equity_curve } };
@@ -60,6 +61,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       {
         backend,
         evaluate: backtestHook,
+        validationStats,
         signal: controller.signal,
         progressEveryBatches: job.progress_every_batches,
         onProgress: (progress) => send({ type: 'progress', progress }),
