@@ -3,26 +3,37 @@ import { z } from 'zod';
 import { backendNames } from '../pipeline/backend/index.js';
 import { backtestGateSchema, promotionGateSchema, trainingGateSchema } from '../domain/gates.js';
 
-// Drift thresholds: PSI 0.1 / 0.2 are the usual rules of thumb; KS needs both a large statistic and a
-// small p-value because consecutive bars are autocorrelated (the iid p-value is overconfident);
-// concept drift when accuracy falls more than 15% below validation (issue 5).
+// Drift thresholds (derivations in monitoring/drift-report.ts DEFAULT_DRIFT): PSI 0.1 / 0.2 are the
+// usual rules of thumb, raised per feature when few effective samples make PSI noisy; KS and the
+// accuracy drop are tested on effective sample sizes at 1% each, and must also be material (D >= 0.1,
+// a fall of more than 15% of validation accuracy).
 const driftSchema = z.strictObject({
   psi_warn: z.number().min(0).default(0.1),
   psi_drift: z.number().min(0).default(0.2),
-  ks_statistic: z.number().min(0).max(1).default(0.2),
-  ks_p_value: z.number().min(0).max(1).default(0.01),
-  accuracy_drop: z.number().min(0).max(1).default(0.15),
+  ks_statistic: z.number().min(0).max(1).default(0.1).describe('Smallest KS statistic on prediction scores that counts as drift'),
+  ks_p_value: z.number().min(0).max(1).default(0.01).describe('Significance of the KS test (effective sample sizes)'),
+  accuracy_drop: z.number().min(0).max(1).default(0.15).describe('Smallest relative accuracy fall that counts as concept drift'),
+  accuracy_p_value: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.01)
+    .describe('Significance of the one-sided accuracy-drop test (effective sample sizes on both sides)'),
   recent_bars: z
     .number()
     .int()
     .min(30)
     .default(250)
-    .describe('Bars of the most recent data the promotion gate checks for drift (about a year of daily bars)'),
+    .describe(
+      'At most this many bars after the end of the training data are checked for drift by the promotion gate (about a year of daily bars)',
+    ),
   recent_data: z
     .string()
     .min(1)
     .optional()
-    .describe("Data spec of the most recent market data for the promotion gate's drift check; the model's own data source when absent"),
+    .describe(
+      "Data spec of recent market data for the promotion gate's drift check (only its bars after the model's training data count); the model's own data source when absent",
+    ),
 });
 
 // Research loop budgets. Prices are USD per million tokens (input, output) as published for the
