@@ -103,14 +103,22 @@ const cronExpression = z.string().refine((v) => {
 
 // Retraining triggers (`trainyard watch`, or `serve` with run_in_serve). Defaults: hourly checks
 // (a daily-bar model sees at most one new bar between checks); weekly Sunday 02:00 UTC (the
-// model-trainer spec's example, outside trading hours); PSI 0.2 = the drift threshold of check_drift;
+// model-trainer spec's example, outside trading hours); the drift trigger fires when check_drift's
+// rule says action required (drift_psi 0.2 = its PSI floor, the same as drift.psi_drift);
 // 63 new bars = a quarter of trading days; 5 degraded days = a trading week; volatility 0.6 = about
 // 3x the S&P 500's long-run ~0.18, crossed in 2008 and March 2020; 20 bars = a trading month;
 // 24 h cooldown = at most one retrain a day per model.
 const triggersSchema = z.strictObject({
   interval_seconds: z.number().int().min(1).default(3600).describe('How often the scheduler checks every production model'),
   schedule: cronExpression.nullable().default('0 2 * * 0').describe('Cron schedule (UTC) of routine retrains; null = none'),
-  drift_psi: z.number().positive().nullable().default(0.2).describe('Retrain when the largest feature PSI on current data exceeds this'),
+  drift_psi: z
+    .number()
+    .positive()
+    .nullable()
+    .default(0.2)
+    .describe(
+      'Retrain when the drift report on current data says action required (the rule of check_drift and the promotion gate); this is its per-feature PSI floor, never below drift.psi_drift; null = no drift trigger',
+    ),
   new_data_bars: z
     .number()
     .int()

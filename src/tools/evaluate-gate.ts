@@ -34,7 +34,7 @@ export const evaluateGate = defineTool({
   annotations: READ_ONLY,
   handler: async (input, services) => {
     const model = services.registry.models.get(input.model_id);
-    const e = await services.gates.evaluate(model, input.gate, input.thresholds);
+    const e = await services.gates.evaluate(model, input.gate, { training: input.thresholds });
     return { ...e.result, thresholds: e.thresholds as Record<string, number>, notes: e.notes };
   },
   render: (o) => `${o.gate} gate ${o.passed ? 'PASSED' : 'FAILED'}: ${o.checks.map((c) => c.reason).join('; ')}`,
