@@ -240,8 +240,10 @@ async function backtestAndPromote(c: ResearchCycle, d: CycleDeps): Promise<Resea
   let lockbox: LockboxResult | null = c.lockbox;
   const metrics = { ...(c.metrics ?? cycleMetrics(model)) };
   if (backtest.passed) {
-    // The promotion gate counts every trial of the program (deflated Sharpe) and checks drift.
-    const promotion = (await d.gates.evaluateAndRecord(model, 'promotion', 'research', ACTOR)).result;
+    // The promotion gate counts every trial of the program (deflated Sharpe) and checks feature
+    // drift on bars the model never saw: the lockbox's indicator values (never its returns or labels).
+    const recentData = d.lockbox ? { recentData: { spec: d.data, from: d.lockbox.from } } : {};
+    const promotion = (await d.gates.evaluateAndRecord(model, 'promotion', 'research', ACTOR, recentData)).result;
     gates.push(promotion);
     metrics['deflated_sharpe'] = promotion.checks.find((k) => k.name === 'deflated_sharpe')?.value ?? null;
     if (promotion.passed && d.lockbox) {

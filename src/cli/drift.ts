@@ -8,13 +8,13 @@ function render(r: DriftCheck): string {
     .slice(0, 12)
     .map((f) => `  ${f.name.padEnd(32)} PSI ${f.psi === null ? '   -  ' : f.psi.toFixed(3).padStart(6)}  ${f.status}`);
   const concept = r.concept_drift
-    ? `accuracy ${(r.concept_drift.current_accuracy * 100).toFixed(1)}% vs ${(r.concept_drift.reference_accuracy * 100).toFixed(1)}% at validation (${r.concept_drift.labelled_rows} labelled rows)${r.concept_drift.drift ? ' DRIFT' : ''}`
+    ? `accuracy ${(r.concept_drift.current_accuracy * 100).toFixed(1)}% vs ${(r.concept_drift.reference_accuracy * 100).toFixed(1)}% at validation (${r.concept_drift.labelled_rows} labelled rows, n_eff ${r.concept_drift.n_eff.current} vs ${r.concept_drift.n_eff.reference}; z ${r.concept_drift.z}, p ${r.concept_drift.p_value.toExponential(2)})${r.concept_drift.drift ? ' DRIFT' : ''}`
     : 'not enough labelled rows';
   return [
-    `${r.model_id} on ${r.data}: ${r.bars} bars, ${r.rows} rows with every feature`,
+    `${r.model_id} on ${r.data}${r.selection.timeframe ? ` (${r.selection.timeframe} bars, as trained)` : ''}: ${r.bars} bars, ${r.rows} rows with every feature`,
     `features (most important first${r.features.length > 12 ? `, 12 of ${r.features.length}` : ''}):`,
     ...features,
-    `predictions: KS ${r.prediction_drift.ks_statistic} (p ${r.prediction_drift.p_value.toExponential(2)})${r.prediction_drift.drift ? ' DRIFT' : ''}`,
+    `predictions: KS ${r.prediction_drift.ks_statistic} (p ${r.prediction_drift.p_value.toExponential(2)} on n_eff ${r.prediction_drift.n_eff.current} vs ${r.prediction_drift.n_eff.reference}; counts from ${r.prediction_drift.min_statistic})${r.prediction_drift.drift ? ' DRIFT' : ''}`,
     `concept:     ${concept}`,
     `${r.action_required ? 'ACTION REQUIRED' : 'no action needed'}: ${r.recommendation}`,
   ].join('\n');

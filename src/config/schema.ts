@@ -10,26 +10,37 @@ import {
   type TrainingGatePreset,
 } from '../domain/gates.js';
 
-// Drift thresholds: PSI 0.1 / 0.2 are the usual rules of thumb; KS needs both a large statistic and a
-// small p-value because consecutive bars are autocorrelated (the iid p-value is overconfident);
-// concept drift when accuracy falls more than 15% below validation (issue 5).
+// Drift thresholds (derivations in monitoring/drift-report.ts DEFAULT_DRIFT): PSI 0.1 / 0.2 are the
+// usual rules of thumb, raised per feature when few effective samples make PSI noisy; KS and the
+// accuracy drop are tested on effective sample sizes at 1% each, and must also be material (D >= 0.1,
+// a fall of more than 15% of validation accuracy).
 const driftSchema = z.strictObject({
   psi_warn: z.number().min(0).default(0.1),
   psi_drift: z.number().min(0).default(0.2),
-  ks_statistic: z.number().min(0).max(1).default(0.2),
-  ks_p_value: z.number().min(0).max(1).default(0.01),
-  accuracy_drop: z.number().min(0).max(1).default(0.15),
+  ks_statistic: z.number().min(0).max(1).default(0.1).describe('Smallest KS statistic on prediction scores that counts as drift'),
+  ks_p_value: z.number().min(0).max(1).default(0.01).describe('Significance of the KS test (effective sample sizes)'),
+  accuracy_drop: z.number().min(0).max(1).default(0.15).describe('Smallest relative accuracy fall that counts as concept drift'),
+  accuracy_p_value: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.01)
+    .describe('Significance of the one-sided accuracy-drop test (effective sample sizes on both sides)'),
   recent_bars: z
     .number()
     .int()
     .min(30)
     .default(250)
-    .describe('Bars of the most recent data the promotion gate checks for drift (about a year of daily bars)'),
+    .describe(
+      'At most this many bars after the end of the training data are checked for drift by the promotion gate (about a year of daily bars)',
+    ),
   recent_data: z
     .string()
     .min(1)
     .optional()
-    .describe("Data spec of the most recent market data for the promotion gate's drift check; the model's own data source when absent"),
+    .describe(
+      "Data spec of recent market data for the promotion gate's drift check (only its bars after the model's training data count); the model's own data source when absent",
+    ),
 });
 
 // The lockbox: the most recent bars of a research run's data, held out of every cycle (no designer,
@@ -123,14 +134,22 @@ const cronExpression = z.string().refine((v) => {
 
 // Retraining triggers (`trainyard watch`, or `serve` with run_in_serve). Defaults: hourly checks
 // (a daily-bar model sees at most one new bar between checks); weekly Sunday 02:00 UTC (the
-// model-trainer spec's example, outside trading hours); PSI 0.2 = the drift threshold of check_drift;
+// model-trainer spec's example, outside trading hours); the drift trigger fires when check_drift's
+// rule says action required (drift_psi 0.2 = its PSI floor, the same as drift.psi_drift);
 // 63 new bars = a quarter of trading days; 5 degraded days = a trading week; volatility 0.6 = about
 // 3x the S&P 500's long-run ~0.18, crossed in 2008 and March 2020; 20 bars = a trading month;
 // 24 h cooldown = at most one retrain a day per model.
 const triggersSchema = z.strictObject({
   interval_seconds: z.number().int().min(1).default(3600).describe('How often the scheduler checks every production model'),
   schedule: cronExpression.nullable().default('0 2 * * 0').describe('Cron schedule (UTC) of routine retrains; null = none'),
-  drift_psi: z.number().positive().nullable().default(0.2).describe('Retrain when the largest feature PSI on current data exceeds this'),
+  drift_psi: z
+    .number()
+    .positive()
+    .nullable()
+    .default(0.2)
+    .describe(
+      'Retrain when the drift report on current data says action required (the rule of check_drift and the promotion gate); this is its per-feature PSI floor, never below drift.psi_drift; null = no drift trigger',
+    ),
   new_data_bars: z
     .number()
     .int()

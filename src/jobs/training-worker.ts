@@ -8,13 +8,14 @@ import { parseStrategy } from '../pipeline/strategy-source.js';
 import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
 import { runBacktest } from '../monitoring/backtest/run.js';
 import { backtestSegmentWithReturns, oosReturnsFile, OOS_RETURNS_FILE } from '../monitoring/backtest/segment.js';
+import { validationStats } from '../monitoring/drift-reference.js';
 import type { EvaluationHook } from '../pipeline/train-pipeline.js';
 import { classificationEvidence } from '../monitoring/validation/evidence.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 /** Every trained model is backtested on its own test segment (out of sample). */
 const backtestHook: EvaluationHook = (series, predictions, strategy) => {
-  const report = backtestSegmentWithReturns(series, predictions, strategy.decisions);
+  const report = backtestSegmentWithReturns(series, predictions, strategy.decisions, strategy.data.timeframe);
   if (!report) return null;
   const { equity_curve, returns, ...summary } = report;
   return {
@@ -65,6 +66,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         backend,
         evaluate: backtestHook,
         testEvidence: (input) => classificationEvidence(input) as unknown as Record<string, unknown>,
+        validationStats,
         signal: controller.signal,
         progressEveryBatches: job.progress_every_batches,
         onProgress: (progress) => send({ type: 'progress', progress }),

@@ -1,105 +1,131 @@
+import { labelHorizon } from '../domain/strategy.js';
 import { loadArtifacts } from '../pipeline/artifacts/store.js';
-import { loadMarketData } from '../pipeline/data/index.js';
 import { assembleSamples, subset, type SampleSet } from '../pipeline/dataset/assemble.js';
 import { applyScaler } from '../pipeline/dataset/scaler.js';
-import { accuracyOf } from '../pipeline/evaluate/metrics.js';
 import { buildFeaturesMulti, buildLabels } from '../pipeline/features/index.js';
 import { argmaxRows, predictProba } from '../pipeline/model/predict.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
-import { effectiveSampleSize, ksTwoSample, psiDriftThreshold, psiMatrix, psiStatus } from './drift.js';
+import { rangeBound } from './backtest/request.js';
+import { effectiveSampleSize, psiDriftThreshold, psiMatrix, psiStatus } from './drift.js';
+import { conceptDriftTest, predictionDriftTest, referenceSize, type ConceptDrift, type PredictionDrift } from './drift-tests.js';
+import { loadModelData, trainedSelection, type DataSelection } from './model-data.js';
 
 export interface DriftThresholds {
   psi_warn: number;
   psi_drift: number;
-  /** Prediction drift when the KS statistic exceeds this and p < ks_p_value. */
+  /** Minimum KS statistic that counts as prediction drift (a material shift), with p < ks_p_value. */
   ks_statistic: number;
+  /** Significance of the KS test on effective sample sizes. */
   ks_p_value: number;
-  /** Concept drift when accuracy falls more than this fraction below validation accuracy. */
+  /** Concept drift needs accuracy more than this fraction below validation ... */
   accuracy_drop: number;
+  /** ... and the drop significant at this level (one-sided, effective sizes on both sides). */
+  accuracy_p_value?: number | undefined;
 }
 
-// KS needs both a small p-value and a large statistic: consecutive bars are autocorrelated, so
-// the iid p-value is overconfident; another sample of the same process gives D ~ 0.13-0.15 against
-// a 15% validation window, a changed market D > 0.25.
-export const DEFAULT_DRIFT: DriftThresholds = { psi_warn: 0.1, psi_drift: 0.2, ks_statistic: 0.2, ks_p_value: 0.01, accuracy_drop: 0.15 };
+// One decision (action_required) from three tests: features at 1% family-wise (Bonferroni over the
+// features, psiDriftThreshold), predictions at ks_p_value, accuracy at accuracy_p_value: by the union
+// bound another realisation of the training process raises it at most 1% + 1% + 1% = 3% of the time.
+// ks_statistic 0.1: decisions threshold the score, and D bounds how many of them can change side at
+// any threshold; under 10 points the shift is not worth a retrain, however significant.
+// accuracy_drop 0.15: a 15% relative fall (e.g. 45% -> 38%) is the smallest one worth acting on.
+export const DEFAULT_DRIFT: Required<DriftThresholds> = {
+  psi_warn: 0.1,
+  psi_drift: 0.2,
+  ks_statistic: 0.1,
+  ks_p_value: 0.01,
+  accuracy_drop: 0.15,
+  accuracy_p_value: 0.01,
+};
 
 export interface DriftReport {
   bars: number;
   rows: number;
+  /** The symbols / timeframe applied (the ones the model was trained with). */
+  selection: { symbols: string[] | null; timeframe: string | null };
   /** drift_threshold: psi_drift, raised when few effective samples make PSI noisy (see psiDriftThreshold). */
   features: { name: string; psi: number | null; drift_threshold: number; status: 'stable' | 'warn' | 'drift' | 'unknown' }[];
   drifted_features: string[];
-  prediction_drift: { ks_statistic: number; p_value: number; drift: boolean };
-  concept_drift: {
-    reference_accuracy: number;
-    current_accuracy: number;
-    labelled_rows: number;
-    relative_drop: number;
-    drift: boolean;
-  } | null;
+  prediction_drift: PredictionDrift;
+  concept_drift: ConceptDrift | null;
   action_required: boolean;
   recommendation: string;
+}
+
+export interface DriftOptions {
+  dataDir: string;
+  /** The registry database, for `store:` specs (ingested bars). */
+  storeFile?: string | undefined;
+  cwd?: string | undefined;
+  /** First bar judged (inclusive); the bars before it still warm the indicators up. */
+  from?: string | undefined;
+  /** First instant judged, exclusive, in ms (e.g. the end of the training data). */
+  after?: number | undefined;
+  to?: string | undefined;
+  /** Only the last N bars of each symbol inside the window (features still warm up on the bars before them). */
+  lastBars?: number | undefined;
+  thresholds?: DriftThresholds | undefined;
+}
+
+/** Rows whose bar lies in the judged window: at/after `lo`, after `after`, among the last `lastBars` of its symbol there. */
+function windowed(set: SampleSet, times: Float64Array[], lo: number, lastBars: number | undefined): SampleSet {
+  const firstKept = times.map((t) => {
+    let first = 0;
+    while (first < t.length && t[first]! < lo) first++;
+    return lastBars === undefined ? first : Math.max(first, t.length - lastBars);
+  });
+  if (firstKept.every((f) => f === 0)) return set;
+  const keep: number[] = [];
+  for (let r = 0; r < set.rows; r++) if (set.bar[r]! >= firstKept[set.symbol[r]!]!) keep.push(r);
+  return subset(set, Int32Array.from(keep));
 }
 
 /**
  * Compares recent data with the distributions frozen into a model at training time: PSI per
  * feature (most important first), KS on the model's prediction scores, and accuracy on the bars
- * whose outcome is already known against validation accuracy. The TensorFlow.js backend must be
- * initialised by the caller.
+ * whose outcome is already known against validation accuracy, every test on effective sample
+ * sizes. The data is read with the symbols and timeframe the model was trained with. The
+ * TensorFlow.js backend must be initialised by the caller.
  */
-export async function driftReport(
-  modelDir: string,
-  spec: string,
-  opts: {
-    dataDir: string;
-    /** The registry database, for `store:` specs (ingested bars). */
-    storeFile?: string | undefined;
-    cwd?: string | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-    /** Only the last N bars of each symbol (features still warm up on the bars before them). */
-    lastBars?: number | undefined;
-    thresholds?: DriftThresholds | undefined;
-  },
-): Promise<DriftReport> {
-  const t = opts.thresholds ?? DEFAULT_DRIFT;
+export async function driftReport(modelDir: string, spec: string, opts: DriftOptions): Promise<DriftReport> {
+  const t = { ...DEFAULT_DRIFT, ...opts.thresholds };
   const art = await loadArtifacts(modelDir);
   try {
     const strategy = parseStrategy(art.strategyYaml, 'strategy.yaml').strategy;
-    const data = await loadMarketData(spec, {
-      symbols: strategy.data.symbols,
-      timeframe: strategy.data.timeframe,
-      from: opts.from,
-      to: opts.to,
-      dataDir: opts.dataDir,
-      cwd: opts.cwd,
-      storeFile: opts.storeFile,
-    });
+    const selection: DataSelection = trainedSelection(art.result, strategy);
+    const data = await loadModelData(spec, selection, opts);
+    const lo = Math.max(rangeBound(opts.from, 'from'), opts.after === undefined ? -Infinity : opts.after + 1);
+    const times = data.series.map((s) => s.time);
     const sets = buildFeaturesMulti(strategy, data.series);
-    // Every bar with all features defined (the latest ones have no outcome yet) ...
-    const recent = (set: SampleSet): SampleSet => {
-      if (opts.lastBars === undefined) return set;
-      const keep: number[] = [];
-      for (let r = 0; r < set.rows; r++) if (set.bar[r]! >= data.series[set.symbol[r]!]!.time.length - opts.lastBars) keep.push(r);
-      return subset(set, Int32Array.from(keep));
-    };
-    const rows = recent(
+    // Every bar of the window with all features defined (the latest ones have no outcome yet) ...
+    const rows = windowed(
       assembleSamples(
         data.series,
         sets,
         data.series.map((b) => new Int8Array(b.time.length)),
       ),
+      times,
+      lo,
+      opts.lastBars,
     );
     // ... and those whose outcome is known, for concept drift.
-    const labelled = recent(
+    const labelled = windowed(
       assembleSamples(
         data.series,
         sets,
         data.series.map((b) => buildLabels(strategy.labels, b)),
       ),
+      times,
+      lo,
+      opts.lastBars,
     );
+    const bars = times.reduce((n, time) => {
+      let inWindow = 0;
+      for (let i = 0; i < time.length; i++) if (time[i]! >= lo) inWindow++;
+      return n + (opts.lastBars === undefined ? inWindow : Math.min(opts.lastBars, inWindow));
+    }, 0);
     const importance = (
-      (art.result['artifacts'] as { feature_importance?: { feature: string }[] } | undefined)?.feature_importance ?? []
+      (art.result as { artifacts?: { feature_importance?: { feature: string }[] } } | null)?.artifacts?.feature_importance ?? []
     ).map((f) => f.feature);
     const rank = new Map(importance.map((f, i) => [f, i]));
     const psis = psiMatrix(art.reference.features, rows.x, rows.rows, rows.cols);
@@ -119,15 +145,22 @@ export async function driftReport(
       };
     });
     features.sort((a, b) => (rank.get(a.name) ?? 1e9) - (rank.get(b.name) ?? 1e9));
+
+    const v = art.reference.validation;
+    const horizon = v.label_horizon ?? labelHorizon(strategy.labels);
     const probs = predictProba(art.model, applyScaler(art.features.scaler, rows.x, rows.rows, rows.cols), rows.rows, rows.cols);
-    const scores = Array.from({ length: rows.rows }, (_, r) => probs[r * 3 + 2]! - probs[r * 3]!);
-    const ks = ksTwoSample(art.reference.prediction_scores, scores);
-    const predictionDrift = {
-      ks_statistic: +ks.statistic.toFixed(4),
-      p_value: ks.p_value,
-      drift: ks.statistic > t.ks_statistic && ks.p_value < t.ks_p_value,
-    };
-    let concept: DriftReport['concept_drift'] = null;
+    const scores = new Float64Array(rows.rows);
+    for (let r = 0; r < rows.rows; r++) scores[r] = probs[r * 3 + 2]! - probs[r * 3]!;
+    const predictionDrift = predictionDriftTest(
+      art.reference.prediction_scores,
+      referenceSize(v.scores_n_eff, v.samples, horizon),
+      scores,
+      rows.symbol,
+      t.ks_p_value,
+      t.ks_statistic,
+    );
+
+    let concept: ConceptDrift | null = null;
     if (labelled.rows >= 30) {
       const lp = predictProba(
         art.model,
@@ -135,29 +168,32 @@ export async function driftReport(
         labelled.rows,
         labelled.cols,
       );
-      const acc = accuracyOf(argmaxRows(lp), labelled.y);
-      const ref = art.reference.validation.accuracy;
-      const drop = ref > 0 ? (ref - acc) / ref : 0;
-      concept = {
-        reference_accuracy: ref,
-        current_accuracy: acc,
-        labelled_rows: labelled.rows,
-        relative_drop: +drop.toFixed(4),
-        drift: drop > t.accuracy_drop,
-      };
+      const pred = argmaxRows(lp);
+      const correct = Float64Array.from(pred, (p, r) => (p === labelled.y[r] ? 1 : 0));
+      concept = conceptDriftTest(
+        correct,
+        labelled.symbol,
+        horizon,
+        { accuracy: v.accuracy, n_eff: referenceSize(v.n_eff, v.samples, horizon) },
+        t.accuracy_p_value,
+        t.accuracy_drop,
+      );
     }
     const drifted = features.filter((f) => f.status === 'drift').map((f) => f.name);
     const reasons = [
       drifted.length ? `${drifted.length} of ${features.length} features drifted (${drifted.slice(0, 5).join(', ')})` : '',
-      predictionDrift.drift ? `the prediction distribution moved (KS ${predictionDrift.ks_statistic})` : '',
+      predictionDrift.drift
+        ? `the prediction distribution moved (KS ${predictionDrift.ks_statistic}, p ${predictionDrift.p_value.toExponential(1)} on ${predictionDrift.n_eff.current} effective samples)`
+        : '',
       concept?.drift
-        ? `accuracy fell ${(concept.relative_drop * 100).toFixed(0)}% below validation (${(concept.current_accuracy * 100).toFixed(1)}% vs ${(concept.reference_accuracy * 100).toFixed(1)}%)`
+        ? `accuracy fell ${(concept.relative_drop * 100).toFixed(0)}% below validation (${(concept.current_accuracy * 100).toFixed(1)}% vs ${(concept.reference_accuracy * 100).toFixed(1)}%, z ${concept.z}, p ${concept.p_value.toExponential(1)})`
         : '',
     ].filter(Boolean);
     const action = reasons.length > 0;
     return {
-      bars: data.series.reduce((n, s) => n + (opts.lastBars === undefined ? s.time.length : Math.min(opts.lastBars, s.time.length)), 0),
+      bars,
       rows: rows.rows,
+      selection: { symbols: selection.symbols ?? null, timeframe: selection.timeframe ?? null },
       features,
       drifted_features: drifted,
       prediction_drift: predictionDrift,
@@ -165,7 +201,9 @@ export async function driftReport(
       action_required: action,
       recommendation: action
         ? `${reasons.join('; ')}. Retrain the strategy on recent data (start_training) before relying on this model, or roll back.`
-        : 'Inputs, predictions and accuracy look like they did at training time. No action needed.',
+        : rows.rows === 0
+          ? 'No bar of the window has every feature defined: nothing to judge. Widen the window or add recent bars.'
+          : 'Inputs, predictions and accuracy look like they did at training time. No action needed.',
     };
   } finally {
     art.model.dispose();

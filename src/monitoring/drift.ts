@@ -169,9 +169,15 @@ export function psiDriftThreshold(drift: number, bins: number, nEff: number, fea
 
 /**
  * Two-sample Kolmogorov-Smirnov test: the largest gap between the empirical CDFs, and its
- * asymptotic p-value (Kolmogorov distribution with the Stephens small-sample correction).
+ * asymptotic p-value (Kolmogorov distribution with the Stephens small-sample correction). The
+ * p-value uses `sizes` when given: effective sample sizes of autocorrelated series (consecutive
+ * prediction scores share most of their inputs, so the row counts overstate the evidence).
  */
-export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): { statistic: number; p_value: number } {
+export function ksTwoSample(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  sizes?: { a: number; b: number },
+): { statistic: number; p_value: number } {
   const x = Float64Array.from(a).sort();
   const y = Float64Array.from(b).sort();
   const n = x.length;
@@ -186,7 +192,13 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): { stati
     while (j < m && y[j]! <= v) j++;
     d = Math.max(d, Math.abs(i / n - j / m));
   }
-  const en = Math.sqrt((n * m) / (n + m));
+  return { statistic: d, p_value: ksPValue(d, sizes?.a ?? n, sizes?.b ?? m) };
+}
+
+/** Asymptotic p-value of a two-sample KS statistic d for sample sizes na and nb. */
+export function ksPValue(d: number, na: number, nb: number): number {
+  if (!(na > 0 && nb > 0) || !Number.isFinite(d)) return Number.NaN;
+  const en = Math.sqrt((na * nb) / (na + nb));
   const lambda = (en + 0.12 + 0.11 / en) * d;
   let p = 0;
   for (let k = 1; k <= 100; k++) {
@@ -194,5 +206,22 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): { stati
     p += term;
     if (Math.abs(term) < 1e-10) break;
   }
-  return { statistic: d, p_value: Math.min(1, Math.max(0, lambda < 1e-3 ? 1 : p)) };
+  return Math.min(1, Math.max(0, lambda < 1e-3 ? 1 : p));
+}
+
+/**
+ * Effective sample size of a series made of contiguous segments (one per symbol, in time order):
+ * the sum of each segment's effectiveSampleSize, so autocorrelation never pairs two symbols.
+ */
+export function segmentedEffectiveSize(values: Float64Array, segment?: ArrayLike<number>): number {
+  if (!segment) return effectiveSampleSize(values, values.length, 1, 0);
+  let total = 0;
+  let start = 0;
+  for (let r = 1; r <= values.length; r++) {
+    if (r === values.length || segment[r] !== segment[start]) {
+      total += effectiveSampleSize(values.subarray(start, r), r - start, 1, 0);
+      start = r;
+    }
+  }
+  return total;
 }

@@ -4,9 +4,25 @@ import { deflatedSharpe } from './deflated-sharpe.js';
 
 export type { BacktestGateThresholds, PromotionGateThresholds, TrainingGateThresholds };
 
-/** The drift part of the promotion gate: the report on the most recent data, or why it could not run. */
+/**
+ * The drift part of the promotion gate: the drift report on bars after the model's training data
+ * (the shared rule: drifted features, prediction drift, concept drift), or that there were no such
+ * bars, or why it could not run.
+ */
 export type DriftEvidence =
-  { data: string; bars: number; features: number; drifted: string[]; action_required: boolean } | { error: string };
+  | {
+      data: string;
+      /** Where the judged window starts, e.g. "after 2015-09-30". */
+      window: string;
+      bars: number;
+      features: number;
+      drifted: string[];
+      prediction_drift: boolean;
+      concept_drift: boolean;
+      action_required: boolean;
+    }
+  | { no_recent_data: string }
+  | { error: string };
 
 export interface ApprovalEvidence {
   required: boolean;
@@ -195,25 +211,30 @@ export function backtestGate(model: ModelVersion, t: BacktestGateThresholds, now
   );
 }
 
+/** Passes when at most `max` features drifted and neither the predictions nor the accuracy did. */
 function driftCheck(d: DriftEvidence, max: number): Check {
   if ('error' in d) return { name: 'feature_drift', passed: false, value: null, threshold: max, reason: `drift_unchecked (${d.error})` };
+  if ('no_recent_data' in d)
+    return { name: 'feature_drift', passed: false, value: null, threshold: max, reason: `no_recent_data (${d.no_recent_data})` };
   const n = d.drifted.length;
-  const where = `on the latest ${d.bars} bars of ${d.data}`;
-  return n <= max
-    ? {
-        name: 'feature_drift',
-        passed: true,
-        value: n,
-        threshold: max,
-        reason: `feature_drift_ok (${n} of ${d.features} features drifted ${where})`,
-      }
-    : {
-        name: 'feature_drift',
-        passed: false,
-        value: n,
-        threshold: max,
-        reason: `features_drifted (${n} > ${max} ${where}: ${d.drifted.slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''})`,
-      };
+  const where = `on ${d.bars} bars of ${d.data} ${d.window}`;
+  const also = [d.prediction_drift ? 'prediction drift' : '', d.concept_drift ? 'concept drift' : ''].filter(Boolean);
+  if (n <= max && also.length === 0)
+    return {
+      name: 'feature_drift',
+      passed: true,
+      value: n,
+      threshold: max,
+      reason: `feature_drift_ok (${n} of ${d.features} features drifted ${where}; predictions and accuracy stable)`,
+    };
+  const features = n > max ? `${n} > ${max} features drifted: ${d.drifted.slice(0, 5).join(', ')}${n > 5 ? ', ...' : ''}` : '';
+  return {
+    name: 'feature_drift',
+    passed: false,
+    value: n,
+    threshold: max,
+    reason: `${n > max ? 'features_drifted' : 'predictions_drifted'} (${[features, ...also].filter(Boolean).join('; ')} ${where})`,
+  };
 }
 
 function approvalCheck(model: ModelVersion, a: ApprovalEvidence): Check {
@@ -237,8 +258,8 @@ function approvalCheck(model: ModelVersion, a: ApprovalEvidence): Check {
 /**
  * The promotion gate (for production): the backtest gate, non-inferiority against the current
  * production version of the same name, the deflated Sharpe ratio over every trial made for this
- * name or research program (so trying more strategies makes promotion harder), no drifted feature
- * on the most recent data, and a person's approval when config asks for one.
+ * name or research program (so trying more strategies makes promotion harder), no drift (the
+ * drift report's rule) on bars after the model's training data, and a person's approval when config asks for one.
  */
 export function promotionGate(
   model: ModelVersion,

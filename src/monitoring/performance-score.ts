@@ -72,9 +72,12 @@ export function scoreNewBars(
 }
 
 /**
- * Outcomes of scored bars whose label horizon has passed: the label with the training
- * definition, the position's simple return over the horizon, and over the next bar (close to
- * close, before costs). Bars still inside their horizon stay unresolved.
+ * Outcomes of scored bars whose label horizon has passed, with the backtests' execution
+ * assumption (backtest/engine.ts): a position decided at bar t's close is entered at bar t+1's
+ * open. The label with the training definition; the position's simple return from bar t+1's open
+ * to bar t+1+h's open (held over the label horizon); and over one bar, from bar t+1's open to bar
+ * t+2's open (held until the next decision executes), before costs. Bars whose exit open has not
+ * printed yet stay unresolved.
  */
 export function resolveOutcomes(strategy: Strategy, series: Bars[], pending: readonly PredictionRow[]): Outcome[] {
   const h = labelHorizon(strategy.labels);
@@ -85,15 +88,15 @@ export function resolveOutcomes(strategy: Strategy, series: Bars[], pending: rea
     const t = s?.index.get(p.time);
     if (!s || t === undefined) continue;
     const label = s.labels[t]!;
-    const c = s.bars.close;
-    if (label < 0 || t + h >= c.length) continue;
+    const o = s.bars.open;
+    if (label < 0 || t + Math.max(h, 1) + 1 >= o.length) continue;
     out.push({
       model_id: p.model_id,
       symbol: p.symbol,
       time: p.time,
       realised_label: label,
-      realised_return: p.position * (c[t + h]! / c[t]! - 1),
-      bar_return: p.position * (c[t + 1]! / c[t]! - 1),
+      realised_return: p.position * (o[t + 1 + h]! / o[t + 1]! - 1),
+      bar_return: p.position * (o[t + 2]! / o[t + 1]! - 1),
     });
   }
   return out;

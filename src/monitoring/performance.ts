@@ -6,7 +6,7 @@ import { DomainError } from '../domain/errors.js';
 import type { ModelVersion } from '../domain/model-version.js';
 import { loadArtifacts } from '../pipeline/artifacts/store.js';
 import { loadMarketData } from '../pipeline/data/index.js';
-import { observedBarsPerYear } from '../pipeline/features/volatility.js';
+import { periodsPerYearOf } from '../pipeline/data/periods.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import { writeJsonAtomicAsync } from '../registry/atomic-write.js';
 import { createBarStore } from '../registry/bar-store.js';
@@ -95,11 +95,12 @@ export function createMonitoringServices(deps: PerformanceDeps) {
       let recommended = false;
       if (end !== null) {
         const rows = predictions.since(model.model_id, end - longestWindow(rules) * DAY_MS);
-        const longest = data.series.reduce((a, b) => (b.time.length > a.time.length ? b : a));
+        // Annualised from the timeframe and the calendar of the bars up to the window's end only.
+        const upToEnd = data.series.map((b) => b.time.filter((t) => t <= end));
         const training = importanceSchema.parse(
           (art.result['artifacts'] as { feature_importance?: unknown } | undefined)?.feature_importance,
         );
-        const ev = evaluatePerformance(rows, end, observedBarsPerYear(longest.time), rules, () =>
+        const ev = evaluatePerformance(rows, end, periodsPerYearOf(summary.timeframe, upToEnd), rules, () =>
           importanceStability(input, training, end, afterMs, rules.feature_importance_stability),
         );
         predictions.saveEvaluation({ model_id: model.model_id, window_end: end, ...ev });

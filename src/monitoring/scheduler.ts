@@ -166,12 +166,12 @@ export function createScheduler(o: SchedulerOptions) {
         volatility: obs.volatility ?? null,
         degraded_days: perf?.degraded_days ?? null,
       };
-      if (cfg.drift_psi != null && obs.max_psi !== undefined)
+      if (cfg.drift_psi != null && obs.drift)
         escalate(
           model.name,
           'drift',
-          obs.max_psi > cfg.drift_psi,
-          `${model.model_id}: feature drift on ${data} (largest PSI ${obs.max_psi.toFixed(3)} > ${cfg.drift_psi}${obs.drifted_features?.length ? `; ${obs.drifted_features.slice(0, 5).join(', ')}` : ''})`,
+          obs.drift.action_required,
+          `${model.model_id}: drift on ${data}: ${obs.drift.summary}${obs.max_psi !== undefined ? ` (largest feature PSI ${obs.max_psi.toFixed(3)})` : ''}`,
           model,
         );
       if (perf)
@@ -191,6 +191,7 @@ export function createScheduler(o: SchedulerOptions) {
       const d = evaluateTriggers(cfg, state, {
         now,
         max_psi: obs.max_psi,
+        drift: obs.drift,
         new_bars: obs.new_bars,
         volatility: obs.volatility,
         degraded_days: perf?.degraded_days,

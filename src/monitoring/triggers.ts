@@ -6,7 +6,11 @@ import type { triggerTypes } from '../domain/trigger.js';
 export interface TriggerConfig {
   /** Cron expression, UTC (e.g. "0 2 * * 0": Sundays 02:00). */
   schedule?: string | null;
-  /** PSI above which a drift check triggers a retrain. */
+  /**
+   * Drift trigger: null = off; otherwise it fires when the drift report (the rule of `trainyard
+   * drift` and the promotion gate) says action required, with this as the per-feature PSI floor
+   * (never below drift.psi_drift).
+   */
   drift_psi?: number | null;
   /** New bars since the last training above which a retrain is due. */
   new_data_bars?: number | null;
@@ -28,8 +32,10 @@ export interface TriggerState {
 
 export interface Observations {
   now: Date;
-  /** Highest feature PSI of the latest drift check. */
+  /** Highest feature PSI of the latest drift check (an observation; the decision is `drift`). */
   max_psi?: number | undefined;
+  /** The drift report's decision and its reasons. */
+  drift?: { action_required: boolean; summary: string } | undefined;
   new_bars?: number | undefined;
   /** Days in a row the production model's live performance has been degraded (performance monitoring). */
   degraded_days?: number | undefined;
@@ -117,16 +123,16 @@ export function evaluateTriggers(cfg: TriggerConfig, state: TriggerState, obs: O
       ),
     );
   }
-  if (cfg.drift_psi != null && obs.max_psi !== undefined && obs.max_psi > cfg.drift_psi) {
+  if (cfg.drift_psi != null && obs.drift?.action_required) {
     due.push(
       trigger(
         'drift',
         now,
         {
-          metric: 'max_feature_psi',
-          current_value: obs.max_psi,
-          threshold: cfg.drift_psi,
-          message: `feature drift: PSI ${obs.max_psi.toFixed(3)} > ${cfg.drift_psi}`,
+          metric: 'drift_action_required',
+          current_value: obs.drift.summary,
+          threshold: `drift report rule (PSI floor ${cfg.drift_psi})`,
+          message: `drift: ${obs.drift.summary}${obs.max_psi !== undefined ? ` (largest feature PSI ${obs.max_psi.toFixed(3)})` : ''}`,
         },
         true,
       ),

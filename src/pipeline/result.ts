@@ -109,6 +109,8 @@ export interface TrainingResult {
     data_hash: string;
     symbols: string[];
     timeframe: string;
+    /** symbols / timeframe the run selected (strategy YAML + overrides; null = all / as loaded). Absent before it was recorded. */
+    selection?: { symbols: string[] | null; timeframe: string | null };
     bars: number;
     date_range: { from: string; to: string };
     samples: { train: number; validation: number; test: number; purged: number };

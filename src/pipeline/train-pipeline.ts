@@ -74,11 +74,25 @@ export interface TestEvidenceInput {
   seed: number;
 }
 
+/** The validation predictions in time order per symbol, for statistics frozen into the drift reference. */
+export interface ValidationSamples {
+  probs: Float32Array;
+  pred: Int32Array;
+  y: ArrayLike<number>;
+  symbol: ArrayLike<number>;
+  horizon: number;
+}
+
+/** Effective sample sizes of the validation accuracy and scores (monitoring supplies it; see drift-reference.ts). */
+export type ValidationStats = (v: ValidationSamples) => { n_eff: number; scores_n_eff: number };
+
 export interface PipelineDeps {
   backend: BackendInfo;
   evaluate?: EvaluationHook | undefined;
   /** Significance of the test figures (effective sample size, p-values, intervals), stored as test_metrics.significance. */
   testEvidence?: ((input: TestEvidenceInput) => Record<string, unknown> | null) | undefined;
+  /** Without it the reference stores no effective sizes and drift checks deflate by the label horizon. */
+  validationStats?: ValidationStats | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;
   progressEveryBatches?: number | undefined;
@@ -224,6 +238,14 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
         accuracy: accuracyOf(valPred, val.y),
         loss: outcome.history[outcome.best_epoch - 1]?.val_loss ?? Number.NaN,
         samples: val.rows,
+        label_horizon: labelHorizon(strategy.labels),
+        ...deps.validationStats?.({
+          probs: valProbs,
+          pred: valPred,
+          y: val.y,
+          symbol: split.validation.symbol,
+          horizon: labelHorizon(strategy.labels),
+        }),
       },
     };
     checkCancel();
@@ -286,6 +308,9 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
         data_hash: data.hash,
         symbols: data.series.map((s) => s.symbol),
         timeframe: data.timeframe,
+        // What the model is a model of: the strategy's data selection with this run's overrides
+        // (the saved strategy.yaml is the user's YAML), applied by drift checks and monitoring.
+        selection: { symbols: strategy.data.symbols ?? null, timeframe: strategy.data.timeframe ?? null },
         bars: barCount(data),
         date_range: { from: iso(Math.min(...allTimes)), to: iso(Math.max(...allTimes)) },
         samples: { train: train.rows, validation: val.rows, test: test.rows, purged: split.purged },

@@ -7,6 +7,7 @@ import type { GateResult, ModelVersion } from '../domain/model-version.js';
 import type { BackendInfo } from '../pipeline/backend/index.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import { driftReport } from '../monitoring/drift-report.js';
+import { trainedUntil } from '../monitoring/model-data.js';
 import { effectiveGates, type EffectiveGates } from '../monitoring/effective-gates.js';
 import { backtestGate, promotionGate, trainingGate, type DriftEvidence } from '../monitoring/gates.js';
 import type { GateContext, StoredGate } from '../registry/evaluations.js';
@@ -23,6 +24,25 @@ export interface GateServiceOptions {
   trials?: (model: ModelVersion) => ModelVersion[];
 }
 
+/**
+ * Recent data for the promotion gate's drift check, injected by a caller that knows better than the
+ * config (the research loop passes its lockbox: bars held out of training, evaluated once). The
+ * whole window from..to of `spec` is judged, as given.
+ */
+export interface RecentData {
+  spec: string;
+  /** First bar judged (inclusive); earlier bars only warm the indicators up. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface EvaluateOptions {
+  /** Training gate thresholds that override config and strategy for this evaluation. */
+  training?: Partial<TrainingGateThresholds> | undefined;
+  /** The promotion gate's recent data; default: bars of drift.recent_data (else the model's own source) after its training data. */
+  recentData?: RecentData | undefined;
+}
+
 export interface GateEvaluation {
   result: GateResult;
   thresholds: GateThresholds[GateName];
@@ -33,7 +53,8 @@ export interface GateEvaluation {
 /**
  * Gates as a service: thresholds from config merged with the strategy's own `gates:` section, the
  * promotion gate's context from the registry (production, trials, approval) and a drift check on
- * the most recent data, and every result worth keeping stored with the model version.
+ * data the model never saw (injectable: EvaluateOptions.recentData), and every result worth
+ * keeping stored with the model version.
  */
 export function createGateService(o: GateServiceOptions) {
   const { config, registry, clock } = o;
@@ -50,23 +71,54 @@ export function createGateService(o: GateServiceOptions) {
     return effectiveGates(config.gates, overrides);
   }
 
-  /** Drift of the model's features on the latest bars of the recent data (config drift.recent_data, else its own source). */
-  async function recentDrift(model: ModelVersion): Promise<DriftEvidence> {
-    const spec = config.drift.recent_data ?? model.lineage.data_source;
+  /**
+   * The drift report (the shared rule of `drift` and `watch`) on recent data: the injected window,
+   * or the bars of drift.recent_data (else the model's own source) after its training data ends,
+   * at most drift.recent_bars per symbol. With no such bar the check fails: the model's own last
+   * bars are its test segment and say nothing about the market it would trade.
+   */
+  async function recentDrift(model: ModelVersion, recent?: RecentData): Promise<DriftEvidence> {
+    const spec = recent?.spec ?? config.drift.recent_data ?? model.lineage.data_source;
+    let after: number | undefined;
+    if (!recent) {
+      let result: unknown;
+      try {
+        result = JSON.parse(fs.readFileSync(path.join(model.artifact_path, 'result.json'), 'utf8'));
+      } catch (err) {
+        return { error: `cannot read ${model.model_id}/result.json (${(err as Error).message})` };
+      }
+      const end = trainedUntil(result);
+      if (end === null)
+        return { error: `${model.model_id}/result.json does not say where its training data ends (data_summary.date_range.to)` };
+      after = end;
+    }
+    const window = recent
+      ? `from ${recent.from ?? 'the start'} to ${recent.to ?? 'the end'}`
+      : `after ${new Date(after!).toISOString().slice(0, 10)}`;
     try {
       await o.backend();
       const report = await driftReport(model.artifact_path, spec, {
         dataDir: config.data_dir,
         cwd: o.cwd,
         storeFile: registry.file,
-        lastBars: config.drift.recent_bars,
+        from: recent?.from,
+        to: recent?.to,
+        after,
+        lastBars: recent ? undefined : config.drift.recent_bars,
         thresholds: config.drift,
       });
+      if (report.rows === 0) {
+        const none = report.bars === 0 ? `no bars ${window} in ${spec}` : `no bar ${window} in ${spec} has every feature defined`;
+        return { no_recent_data: `${none}; ingest recent bars or set drift.recent_data` };
+      }
       return {
         data: spec,
+        window,
         bars: report.bars,
         features: report.features.length,
         drifted: report.drifted_features,
+        prediction_drift: report.prediction_drift.drift,
+        concept_drift: report.concept_drift?.drift ?? false,
         action_required: report.action_required,
       };
     } catch (err) {
@@ -78,7 +130,8 @@ export function createGateService(o: GateServiceOptions) {
   const service = {
     gatesFor,
 
-    async evaluate(model: ModelVersion, gate: GateName, training?: Partial<TrainingGateThresholds>): Promise<GateEvaluation> {
+    async evaluate(model: ModelVersion, gate: GateName, options: EvaluateOptions = {}): Promise<GateEvaluation> {
+      const training = options.training;
       const eff = gatesFor(model);
       const notes = [...eff.applied, ...eff.ignored];
       const now = clock();
@@ -95,7 +148,7 @@ export function createGateService(o: GateServiceOptions) {
           trials: trialsOf(model),
           backtest: eff.thresholds.backtest,
           promotion: eff.thresholds.promotion,
-          drift: await recentDrift(model),
+          drift: await recentDrift(model, options.recentData),
           approval: {
             required: config.gates.require_human_approval,
             approval: registry.evaluations.approval(model.model_id),
@@ -107,8 +160,14 @@ export function createGateService(o: GateServiceOptions) {
     },
 
     /** Evaluates and stores the result with the model version. */
-    async evaluateAndRecord(model: ModelVersion, gate: GateName, context: GateContext, actor: string): Promise<StoredGate> {
-      const e = await service.evaluate(model, gate);
+    async evaluateAndRecord(
+      model: ModelVersion,
+      gate: GateName,
+      context: GateContext,
+      actor: string,
+      options: EvaluateOptions = {},
+    ): Promise<StoredGate> {
+      const e = await service.evaluate(model, gate, options);
       return registry.evaluations.recordGate(model.model_id, e.result, { thresholds: e.thresholds, context, actor });
     },
 

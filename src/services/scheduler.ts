@@ -27,7 +27,11 @@ export function schedulerFor(services: Services, w: SchedulerWiring = {}) {
       observeModel(model, {
         data,
         dataDir: services.config.data_dir,
+        storeFile: services.registry.file,
         drift: cfg.drift_psi !== null,
+        // The rule of `trainyard drift` and the promotion gate; drift_psi only raises the PSI floor.
+        thresholds: { ...services.config.drift, psi_drift: Math.max(services.config.drift.psi_drift, cfg.drift_psi ?? 0) },
+        recentBars: services.config.drift.recent_bars,
         newData: cfg.new_data_bars !== null,
         volatility: cfg.max_volatility !== null,
         volatilityWindow: cfg.volatility_window_bars,

@@ -4,26 +4,33 @@ import { DEFAULT_DRIFT } from '../monitoring/drift-report.js';
 import { defineTool } from './define-tool.js';
 
 const status = z.enum(['stable', 'warn', 'drift', 'unknown']);
+const nEff = z
+  .object({ reference: z.number(), current: z.number() })
+  .describe('Effective sample sizes (autocorrelation and label overlap counted) of the validation reference and the recent data');
 
 export const checkDrift = defineTool({
   name: 'check_drift',
   title: 'Check a model for drift',
   description:
-    'Compare recent market data with what the model saw at training time: PSI per feature against the frozen reference bins ' +
-    `(warn above ${DEFAULT_DRIFT.psi_warn}, drift above ${DEFAULT_DRIFT.psi_drift}; most important features first), a two-sample KS test on the model's prediction scores, ` +
-    `and concept drift (accuracy on bars whose outcome is known, drift when more than ${DEFAULT_DRIFT.accuracy_drop * 100}% below validation). ` +
+    'Compare recent market data (read with the symbols and timeframe the model was trained with) with what the model saw at training time: PSI per feature against the frozen reference bins ' +
+    `(warn above ${DEFAULT_DRIFT.psi_warn}, drift above ${DEFAULT_DRIFT.psi_drift} or more when few effective samples; most important features first), a two-sample KS test on the model's prediction scores, ` +
+    `and concept drift (accuracy on bars whose outcome is known, drift when significantly and more than ${DEFAULT_DRIFT.accuracy_drop * 100}% below validation); tests use effective sample sizes, not row counts. ` +
+    'The same rule decides the promotion gate and the drift trigger of the retraining scheduler. ' +
     'Returns action_required and a recommendation; the report is stored with the model (get_model shows the latest). ' +
     'Next: start_training on recent data, or rollback_model. Thresholds come from config (drift section).',
   input: z.object({
     model_id: modelIdSchema,
     data: z.string().min(1).describe('Data spec of the recent data, e.g. "store:" (ingested bars), "csv:./recent.csv" or "sample:sp500"'),
-    from: z.string().optional().describe('First bar to use, ISO date'),
+    from: z.string().optional().describe('First bar judged, ISO date (earlier bars still warm the indicators up)'),
     to: z.string().optional(),
   }),
   output: z.object({
     model_id: z.string(),
     data: z.string(),
     bars: z.number(),
+    selection: z
+      .object({ symbols: z.array(z.string()).nullable(), timeframe: z.string().nullable() })
+      .describe('Symbols and timeframe applied: those the model was trained with (null = all / as loaded)'),
     rows: z.number().describe('Rows with every feature defined'),
     features: z.array(
       z.object({
@@ -36,13 +43,22 @@ export const checkDrift = defineTool({
       }),
     ),
     drifted_features: z.array(z.string()),
-    prediction_drift: z.object({ ks_statistic: z.number(), p_value: z.number(), drift: z.boolean() }),
+    prediction_drift: z.object({
+      ks_statistic: z.number(),
+      p_value: z.number().describe('KS p-value on the effective sample sizes'),
+      n_eff: nEff,
+      min_statistic: z.number().describe('Smallest KS statistic that counts'),
+      drift: z.boolean(),
+    }),
     concept_drift: z
       .object({
         reference_accuracy: z.number(),
         current_accuracy: z.number(),
         labelled_rows: z.number(),
         relative_drop: z.number(),
+        z: z.number().describe('Accuracy drop over its standard error (both sides from effective sizes)'),
+        p_value: z.number().describe('One-sided p-value of the drop'),
+        n_eff: nEff,
         drift: z.boolean(),
       })
       .nullable(),

@@ -39,7 +39,7 @@ export const evaluateGate = defineTool({
   annotations: READ_ONLY,
   handler: async (input, services) => {
     const model = services.registry.models.get(input.model_id);
-    const e = await services.gates.evaluate(model, input.gate, input.thresholds);
+    const e = await services.gates.evaluate(model, input.gate, { training: input.thresholds });
     const thresholds = Object.fromEntries(
       Object.entries(e.thresholds).flatMap(([k, v]) => (typeof v === 'number' ? [[k, v]] : typeof v === 'boolean' ? [[k, v ? 1 : 0]] : [])),
     );

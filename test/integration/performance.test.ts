@@ -81,12 +81,13 @@ describe('ingestion and performance monitoring', () => {
       monitoring: { updated: { model_id: string; scored: number; resolved: number }[] };
     };
     expect(a).toMatchObject({ added: 200, duplicates: 0, gaps: [], timeframe: '1d' });
-    // Every bar past the features' warm-up is scored; all but the last horizon (5 bars) resolved.
+    // Every bar past the features' warm-up is scored; all but the last horizon + 1 (6 bars) resolved:
+    // a position decided at bar t's close is held from bar t+1's open to bar t+1+h's open, as in backtests.
     expect(a.monitoring.updated).toHaveLength(1);
     const u = a.monitoring.updated[0]!;
     expect(u.model_id).toBe(modelId);
     expect(u.scored).toBeGreaterThan(180);
-    expect(u.resolved).toBe(u.scored - 5);
+    expect(u.resolved).toBe(u.scored - 6);
 
     const second = (await mcp.call('ingest_data', { data: LIVE(260) })).structuredContent as typeof a;
     expect(second).toMatchObject({ added: 60, duplicates: 200 });

@@ -49,12 +49,21 @@ describe('stored gates, per-strategy thresholds, drift and human approval in pro
     ]);
   });
 
-  it('production needs a recorded approval; the promotion gate checks drift on the most recent data', async () => {
+  it('production needs a recorded approval; the promotion gate checks drift only on bars after the training data', async () => {
     const model = services.registry.models.get('momentum_test@1');
     const before = (await services.gates.evaluate(model, 'promotion')).result;
     expect(before.checks.find((c) => c.name === 'human_approval')).toMatchObject({ passed: false });
-    // The most recent bars of the data it was trained on: the same market, no drift.
-    expect(before.checks.find((c) => c.name === 'feature_drift')).toMatchObject({ passed: true, value: 0 });
+    // The model's own source has no bar after its training data (its last bars are its test segment): no evidence, no pass.
+    const own = before.checks.find((c) => c.name === 'feature_drift')!;
+    expect(own).toMatchObject({ passed: false, value: null });
+    expect(own.reason).toMatch(
+      /^no_recent_data \(no bars after \d{4}-\d\d-\d\d in synthetic:seed=1,bars=1500,signal=0.3; ingest recent bars or set drift.recent_data\)$/,
+    );
+    // Injected recent data (the research loop's lockbox): another stretch of the same market passes.
+    const injected = await services.gates.evaluate(model, 'promotion', {
+      recentData: { spec: 'synthetic:seed=2,bars=1500,signal=0.3', from: '2012-01-01' },
+    });
+    expect(injected.result.checks.find((c) => c.name === 'feature_drift')).toMatchObject({ passed: true, value: 0 });
     await expect(
       services.gates.promote({ model_id: model.model_id, to_stage: 'production', reason: 'ship it', skip_staging: true }, 'test'),
     ).rejects.toThrow(/human_approval_missing/);
@@ -72,19 +81,30 @@ describe('stored gates, per-strategy thresholds, drift and human approval in pro
   });
 
   it('a changed market on the configured recent data fails the drift check; unreadable data fails it with a reason', async () => {
-    const changed = servicesWith({ drift: { recent_data: 'synthetic:seed=2,bars=1500,timeframe=1h' } });
+    const later = 'synthetic:seed=2,bars=1500,signal=0.3,start=2016-01-01';
+    const same = servicesWith({ drift: { recent_data: later } });
+    const changed = servicesWith({ drift: { recent_data: 'synthetic:seed=2,bars=3000,timeframe=1h,start=2016-01-01' } });
     const missing = servicesWith({ drift: { recent_data: 'csv:/nowhere/recent.csv' } });
     try {
       const model = changed.registry.models.get('momentum_test@1');
+      // Later bars of the same market (the configured recent data starts after the training data): passes on at most 250 bars.
+      const stable = (await same.gates.evaluate(model, 'promotion')).result.checks.find((c) => c.name === 'feature_drift')!;
+      expect(stable).toMatchObject({ passed: true, value: 0 });
+      expect(stable.reason).toMatch(
+        /^feature_drift_ok \(0 of \d+ features drifted on 250 bars of synthetic:.*start=2016-01-01 after \d{4}-/,
+      );
       const drifted = (await changed.gates.evaluate(model, 'promotion')).result.checks.find((c) => c.name === 'feature_drift')!;
       expect(drifted.passed).toBe(false);
-      expect(drifted.reason).toMatch(/^features_drifted \(\d+ > 0 on the latest 250 bars of synthetic:seed=2,bars=1500,timeframe=1h: /);
+      expect(drifted.reason).toMatch(
+        /^features_drifted \(\d+ > 0 features drifted: .* on 250 bars of synthetic:seed=2,bars=3000,timeframe=1h,start=2016-01-01 after /,
+      );
       const unchecked = (await missing.gates.evaluate(model, 'promotion')).result.checks.find((c) => c.name === 'feature_drift')!;
       expect(unchecked).toMatchObject({ passed: false, value: null });
       expect(unchecked.reason).toMatch(
         /^drift_unchecked \(drift on csv:\/nowhere\/recent.csv could not be computed: .*set drift.recent_data/,
       );
     } finally {
+      await same.close();
       await changed.close();
       await missing.close();
     }

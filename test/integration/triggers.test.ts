@@ -64,12 +64,15 @@ describe('retraining triggers end to end', () => {
 
   it('a due schedule records a trigger, starts a training run, links its outcome and tells the client', async () => {
     const later = new Date(Date.now() + 8 * DAY); // a weekly slot has passed since the promotion
-    const scheduler = schedulerFor(services, { clock: () => later });
+    // No drift trigger here: on its own test segment this seed's model is 39% accurate against 57% at
+    // validation (early stopping picks the epoch on validation, so that accuracy is optimistic) and
+    // the concept-drift test flags it; the next test covers the drift trigger.
+    const scheduler = schedulerFor(services, { clock: () => later, triggers: { drift_psi: null } });
     const [d] = await scheduler.tick();
     expect(d).toMatchObject({ model_id: 'momentum_test@1', data: DATA, skipped: null });
-    // Current data is the training data: no new bars, no drift, calm synthetic volatility.
+    // Current data is the training data: no new bars, calm synthetic volatility.
     expect(d!.observations.new_bars).toBe(0);
-    expect(d!.observations.max_psi).toBeLessThan(0.1);
+    expect(d!.observations.max_psi).toBeNull();
     expect(d!.observations.volatility).toBeGreaterThan(0.05);
     expect(d!.observations.volatility).toBeLessThan(0.5);
     expect(d!.fired).toHaveLength(1);
@@ -119,7 +122,11 @@ describe('retraining triggers end to end', () => {
     });
     const [d] = await scheduler.tick();
     expect(d!.observations.max_psi).toBeGreaterThan(0.2);
-    expect(d!.fired[0]).toMatchObject({ trigger_type: 'drift', requested_run: { priority: 'high', fast_track: true } });
+    expect(d!.fired[0]).toMatchObject({
+      trigger_type: 'drift',
+      reason: { metric: 'drift_action_required', current_value: expect.stringMatching(/features drifted/) },
+      requested_run: { priority: 'high', fast_track: true },
+    });
     const opId = d!.fired[0]!.operation_id!;
     expect(services.registry.operations.get(opId).priority).toBe('high');
     services.training.cancel(opId, 'test: not needed', 'test');
@@ -127,7 +134,7 @@ describe('retraining triggers end to end', () => {
     expect(linked).toMatchObject({ status: 'failed', outcome: { operation_status: 'cancelled', new_model_id: null } });
     await scheduler.stop();
     await vi.waitFor(() => expect(notes.map((n) => n.kind)).toEqual(expect.arrayContaining(['drift', 'retrain_failed'])));
-    expect(notes.find((n) => n.kind === 'drift')!.message).toMatch(/feature drift .*PSI/);
+    expect(notes.find((n) => n.kind === 'drift')!.message).toMatch(/drift on .*features drifted.*largest feature PSI/);
   }, 60_000);
 
   it('trainyard watch --once prints its decision as JSON and exits', async () => {
@@ -145,7 +152,8 @@ describe('retraining triggers end to end', () => {
     const cli = cliIo(home);
     const stop = new AbortController();
     const done = runCli(['watch', '--interval', '3600'], { ...cli.io, signal: stop.signal });
-    await vi.waitFor(() => expect(cli.out()).toMatch(/momentum_test@1: no trigger \[psi [\d.]+, new bars 0, volatility [\d.]+/), {
+    // Which trigger the decision names depends on the drift rule (see the first test); the loop printing it is what counts.
+    await vi.waitFor(() => expect(cli.out()).toMatch(/momentum_test@1: .*\[psi [\d.]+, new bars 0, volatility [\d.]+/), {
       timeout: 20_000,
     });
     stop.abort();

@@ -96,7 +96,7 @@ export async function runBacktest(req: BacktestRequest, deps: BacktestDeps): Pro
       const { split } = strategySplit(strategy, data);
       checkCancel();
       emit({ phase: 'validation', progress_pct: 50, message: `trading ${split.test.rows} test bars` });
-      const seg = backtestSegment(data.series, predictSet(art, split.test), strategy.decisions);
+      const seg = backtestSegment(data.series, predictSet(art, split.test), strategy.decisions, data.timeframe);
       const recorded = req.training.backtest?.['strategy'] as Record<string, unknown> | undefined;
       const training_backtest =
         seg && recorded
@@ -133,7 +133,10 @@ export async function runBacktest(req: BacktestRequest, deps: BacktestDeps): Pro
     const rows = keep.length === all.rows ? all : subset(all, Int32Array.from(keep));
     checkCancel();
     emit({ phase: 'validation', progress_pct: 50, message: `trading ${rows.rows} bars` });
-    return finish(backtestSegment(barsUntil(data.series, hi), predictSet(art, rows), strategy.decisions), tradedPeriod(rows));
+    return finish(
+      backtestSegment(barsUntil(data.series, hi), predictSet(art, rows), strategy.decisions, data.timeframe),
+      tradedPeriod(rows),
+    );
   } finally {
     art.model.dispose();
   }

@@ -1,6 +1,7 @@
 import type { Strategy } from '../../domain/strategy.js';
 import type { Bars } from '../../pipeline/data/types.js';
-import { observedBarsPerYear } from '../../pipeline/features/volatility.js';
+import { periodsPerYearOf } from '../../pipeline/data/periods.js';
+import { inferTimeframe } from '../../pipeline/data/timeframe.js';
 import { simulate, type EngineOutput } from './engine.js';
 import { bootstrapSharpeCi } from '../validation/bootstrap.js';
 import { backtestMetrics, type BacktestMetrics } from './metrics.js';
@@ -63,10 +64,17 @@ function sample(n: number, max: number): number[] {
 /**
  * Backtests the model's out-of-sample predictions on the bars they were made for: per symbol from
  * its first predicted bar to its last bar (bars without a prediction hold no position), against
- * buy-and-hold over the same bars, then an equal-weight portfolio across symbols.
+ * buy-and-hold over the same bars, then an equal-weight portfolio across symbols. Annualised with
+ * periodsPerYear of the data's timeframe (inferred from the bar spacing when not given) and the
+ * calendar of these bars, never from how many bars there are.
  */
-export function backtestSegment(series: Bars[], pred: Predictions, decisions: Strategy['decisions']): SegmentBacktest | null {
-  const run = backtestSegmentWithReturns(series, pred, decisions);
+export function backtestSegment(
+  series: Bars[],
+  pred: Predictions,
+  decisions: Strategy['decisions'],
+  timeframe?: string,
+): SegmentBacktest | null {
+  const run = backtestSegmentWithReturns(series, pred, decisions, timeframe);
   if (!run) return null;
   const { returns: _returns, ...report } = run;
   return report;
@@ -77,10 +85,12 @@ export function backtestSegmentWithReturns(
   series: Bars[],
   pred: Predictions,
   decisions: Strategy['decisions'],
+  timeframe?: string,
 ): SegmentBacktestWithReturns | null {
   const signals = positionsFromProbabilities(pred.probs, decisions);
   const costs = { cost_bps: decisions.cost_bps, slippage_bps: decisions.slippage_bps };
-  const periods = observedBarsPerYear(series[0]?.time ?? new Float64Array());
+  const times = series.map((b) => b.time);
+  const periods = periodsPerYearOf(timeframe ?? inferTimeframe(times), times);
   const perSymbol: SegmentBacktest['per_symbol'] = [];
   const strategyRuns: { time: Float64Array; run: EngineOutput }[] = [];
   const holdRuns: { time: Float64Array; run: EngineOutput }[] = [];

@@ -87,6 +87,7 @@ export async function runWalkForward(
         barsBefore(data.series, end),
         { symbol: split.test.symbol, bar: split.test.bar, probs },
         strategy.decisions,
+        data.timeframe,
       );
       if (!seg) continue;
       windows.push({
@@ -117,6 +118,7 @@ export async function runWalkForward(
     data.series,
     { symbol: Int32Array.from(oos.symbol), bar: Int32Array.from(oos.bar), probs },
     strategy.decisions,
+    data.timeframe,
   );
   return {
     aggregate,

@@ -8,7 +8,21 @@ export interface ReferenceDistributions {
   prediction_scores: number[];
   /** Share of each predicted class on the validation part. */
   predicted_class_share: Record<(typeof LABEL_CLASSES)[number], number>;
-  validation: { accuracy: number; loss: number; samples: number };
+  validation: {
+    accuracy: number;
+    loss: number;
+    samples: number;
+    /**
+     * Effective sample size of the per-sample correctness on the validation part (Newey-West,
+     * bandwidth >= label horizon - 1, per symbol): what the reference accuracy is worth in a test.
+     * Absent in models trained before it was recorded (drift then deflates `samples` by the horizon).
+     */
+    n_eff?: number | undefined;
+    /** Effective sample size of the validation prediction scores in time order (their autocorrelation). */
+    scores_n_eff?: number | undefined;
+    /** Label horizon in bars the model was trained with. */
+    label_horizon?: number | undefined;
+  };
   bins: number;
 }
 

@@ -21,6 +21,7 @@ export { loadSample, bundledDataDir, SAMPLES, type SampleName } from './sample.j
 export { generateSynthetic, SIGNAL_LOOKBACK } from './synthetic.js';
 export { resampleBars, assertResamplable } from './resample.js';
 export { inferTimeframe, timeframeMinutes, timeframeMs, formatTimeframe, STANDARD_TIMEFRAMES } from './timeframe.js';
+export { periodsPerYear, periodsPerYearOf, tradingCalendar, type CalendarInfo, type TradingCalendar } from './periods.js';
 export { selectSymbols, filterRange, coverage } from './filter.js';
 export { hashBars } from './hash.js';
 export { parseTimestamp, formatTime } from './timestamp.js';

@@ -9,7 +9,16 @@ const SPEC = TRAINING_GATE_PRESETS.model_trainer_spec;
 const now = new Date('2026-01-01T00:00:00Z');
 const BT = { min_win_rate: 0.45, max_drawdown: 0.25, min_sharpe: 0.5, min_trades: 10 };
 const PROMO = { non_inferiority: 0.9, min_deflated_sharpe: 0.95, max_drifted_features: 0 };
-const NO_DRIFT = { data: 'sample:sp500', bars: 250, features: 8, drifted: [], action_required: false };
+const NO_DRIFT = {
+  data: 'sample:sp500',
+  window: 'after 2019-12-31',
+  bars: 250,
+  features: 8,
+  drifted: [],
+  prediction_drift: false,
+  concept_drift: false,
+  action_required: false,
+};
 const NO_APPROVAL = { required: false, approval: null };
 const ctx = { backtest: BT, promotion: PROMO, drift: NO_DRIFT, approval: NO_APPROVAL };
 
@@ -92,10 +101,24 @@ describe('gates', () => {
       passed: false,
       value: 2,
       threshold: 0,
-      reason: 'features_drifted (2 > 0 on the latest 250 bars of sample:sp500: rsi_14_oversold, ret_5)',
+      reason: 'features_drifted (2 > 0 features drifted: rsi_14_oversold, ret_5 on 250 bars of sample:sp500 after 2019-12-31)',
     });
     const unchecked = promotionGate(candidate, { ...base, drift: { error: 'no such file' } }, now);
     expect(unchecked.checks.find((c) => c.name === 'feature_drift')!.reason).toBe('drift_unchecked (no such file)');
+    const predictions = promotionGate(candidate, { ...base, drift: { ...NO_DRIFT, prediction_drift: true, action_required: true } }, now);
+    expect(predictions.checks.find((c) => c.name === 'feature_drift')).toMatchObject({
+      passed: false,
+      reason: 'predictions_drifted (prediction drift on 250 bars of sample:sp500 after 2019-12-31)',
+    });
+    const none = promotionGate(
+      candidate,
+      { ...base, drift: { no_recent_data: 'no bars after 2019-12-31 in sample:sp500; ingest recent bars or set drift.recent_data' } },
+      now,
+    );
+    expect(none.checks.find((c) => c.name === 'feature_drift')).toMatchObject({
+      passed: false,
+      reason: 'no_recent_data (no bars after 2019-12-31 in sample:sp500; ingest recent bars or set drift.recent_data)',
+    });
     const needsPerson = promotionGate(candidate, { ...base, approval: { required: true, approval: null } }, now);
     expect(needsPerson.passed).toBe(false);
     expect(needsPerson.checks.at(-1)!.reason).toMatch(/^human_approval_missing .*trainyard models approve s@5/);

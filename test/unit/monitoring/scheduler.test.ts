@@ -171,7 +171,16 @@ describe('retraining scheduler', () => {
 
   it('a failed run is escalated; the cooldown holds a lasting drift until it ends; drift alerts once', async () => {
     let psi = 0.35;
-    const t = rig({ drift_psi: 0.2, cooldown_hours: 24 }, { observed: () => ({ max_psi: psi, drifted_features: ['roc_5'] }) });
+    const t = rig(
+      { drift_psi: 0.2, cooldown_hours: 24 },
+      {
+        observed: () => ({
+          max_psi: psi,
+          drifted_features: ['roc_5'],
+          drift: { action_required: psi > 0.2, summary: '1 of 8 features drifted (roc_5)' },
+        }),
+      },
+    );
     const s = t.scheduler();
     const first = (await s.tick())[0]!;
     expect(first.fired[0]).toMatchObject({ trigger_type: 'drift', requested_run: { priority: 'high', fast_track: true } });

@@ -20,14 +20,19 @@ describe('retraining triggers', () => {
     expect(evaluateTriggers(weekly, back.state, { now: new Date('2026-11-24T23:00:00Z') }).fired).toEqual([]);
   });
 
-  it('drift fires a fast-tracked high-priority run with metric, value and threshold', () => {
-    const d = evaluateTriggers({ drift_psi: 0.2, cooldown_hours: 6 }, {}, { now: new Date('2026-03-01T00:00:00Z'), max_psi: 0.31 });
+  it("drift fires a fast-tracked high-priority run when the drift report's rule says action required, not on raw PSI", () => {
+    const drift = { action_required: true, summary: '2 of 8 features drifted (roc_5, ret_1)' };
+    const d = evaluateTriggers({ drift_psi: 0.2, cooldown_hours: 6 }, {}, { now: new Date('2026-03-01T00:00:00Z'), max_psi: 0.31, drift });
     expect(d.fired[0]).toMatchObject({
       trigger_type: 'drift',
-      reason: { metric: 'max_feature_psi', current_value: 0.31, threshold: 0.2 },
+      reason: { metric: 'drift_action_required', current_value: drift.summary, threshold: 'drift report rule (PSI floor 0.2)' },
       requested_run: { priority: 'high', fast_track: true },
     });
-    expect(evaluateTriggers({ drift_psi: 0.2, cooldown_hours: 6 }, {}, { now: new Date(), max_psi: 0.1 }).fired).toEqual([]);
+    // A PSI above 0.2 that the report judges as noise (few effective samples) fires nothing.
+    const noise = { action_required: false, summary: 'no drift' };
+    expect(evaluateTriggers({ drift_psi: 0.2, cooldown_hours: 6 }, {}, { now: new Date(), max_psi: 0.35, drift: noise }).fired).toEqual([]);
+    // drift_psi null switches the trigger off.
+    expect(evaluateTriggers({ drift_psi: null, cooldown_hours: 6 }, {}, { now: new Date(), drift }).fired).toEqual([]);
   });
 
   it('blocked periods, volatility and the cooldown postpone without consuming the trigger', () => {
@@ -55,7 +60,7 @@ describe('retraining triggers', () => {
     const d = evaluateTriggers(
       { ...weekly, drift_psi: 0.2, new_data_bars: 10 },
       {},
-      { now: new Date('2026-11-22T02:05:00Z'), max_psi: 0.5, new_bars: 50 },
+      { now: new Date('2026-11-22T02:05:00Z'), max_psi: 0.5, drift: { action_required: true, summary: 'x' }, new_bars: 50 },
     );
     expect(d.fired.map((t) => t.trigger_type)).toEqual(['drift']);
     expect(d.postponed.map((p) => p.trigger_type).sort()).toEqual(['new_data', 'scheduled']);
@@ -72,7 +77,7 @@ describe('retraining triggers', () => {
       reason: { metric: 'degraded_days', current_value: 3, threshold: 3, message: expect.stringMatching(/3 days/) as unknown },
       requested_run: { priority: 'high', fast_track: true },
     });
-    const both = evaluateTriggers(cfg, {}, { now, degraded_days: 5, max_psi: 0.4 });
+    const both = evaluateTriggers(cfg, {}, { now, degraded_days: 5, max_psi: 0.4, drift: { action_required: true, summary: 'x' } });
     expect(both.fired.map((t) => t.trigger_type)).toEqual(['performance']);
     expect(both.postponed).toEqual([{ trigger_type: 'drift', why: 'covered by the performance trigger' }]);
     // Without a threshold in config, degraded days alone never fire.
