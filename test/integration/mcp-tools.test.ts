@@ -71,7 +71,8 @@ describe('MCP tools through a real client', () => {
       training_gate: { passed: boolean; checks: unknown[] };
     };
     expect(status.operation.status).toBe('completed');
-    expect(status.training_gate.checks).toHaveLength(4);
+    // The calibrated gate: the directional edge and the log-loss improvement, each with its p-value.
+    expect(status.training_gate.checks).toHaveLength(2);
 
     const gate = await mcp.call('evaluate_gate', { gate: 'training', model_id: 'momentum_test@1', thresholds: { min_accuracy: 0.99 } });
     expect(gate.structuredContent).toMatchObject({ gate: 'training', passed: false });

@@ -47,6 +47,7 @@ describe('training pipeline on synthetic data', () => {
       'equity.json',
       'features.json',
       'model.json',
+      'oos_returns.json',
       'reference.json',
       'result.json',
       'strategy.yaml',
