@@ -90,7 +90,9 @@ export function cellStrategy(cell: Cell, draw: Draw, ctx: SpaceContext, opts: { 
       dropout: draw.pick([0, 0.1]),
       l2: draw.pick([0, 0.0001]),
     },
-    training: sampleTraining(draw, ctx.maxEpochs),
+    // An opening design tests a hypothesis: it trains to convergence within the epoch budget (early
+    // stopping decides when) instead of drawing a short budget that leaves a small model undertrained.
+    training: { ...sampleTraining(draw, ctx.maxEpochs), epochs: ctx.maxEpochs, early_stopping_patience: Math.min(ctx.maxEpochs, 5) },
     decisions: { confidence_threshold: draw.pick([0.4, 0.45]), mode: cell.mode, cost_bps: 5, slippage_bps: 2 },
   };
   const ind = basic ? indicator('returns', { period: 1 }) : familyIndicator(cell, draw, ctx);
