@@ -9,8 +9,9 @@
 // training gate, lockbox 20%). Prints one JSON line per run, then one summary line per family and
 // an overall summary: false-promotion rate, hit rate, median cycles to the first promotion and the
 // lockbox Sharpe of every promoted model.
-// Env: SEEDS (default 5), CYCLES (default 8), BARS (default 4000), SIGNAL (default 0.3), EPOCHS
-// (default 15), FAMILIES (comma list, default all six), SEED_OFFSET (default 0).
+// Env: SEEDS (default 5), CYCLES (default 8), BARS (default 6000: 24 years of daily bars, of which
+// the lockbox keeps the last 20%), SIGNAL (default 0.3), EPOCHS (default: config research.max_epochs,
+// 30), FAMILIES (comma list, default all six), SEED_OFFSET (default 0).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,9 +22,9 @@ import { emit } from './_shared.js';
 
 const SEEDS = Number(process.env['SEEDS'] ?? 5);
 const CYCLES = Number(process.env['CYCLES'] ?? 8);
-const BARS = Number(process.env['BARS'] ?? 4000);
+const BARS = Number(process.env['BARS'] ?? 6000);
 const SIGNAL = Number(process.env['SIGNAL'] ?? 0.3);
-const EPOCHS = Number(process.env['EPOCHS'] ?? 15);
+const EPOCHS = process.env['EPOCHS'] ? Number(process.env['EPOCHS']) : undefined;
 const SEED_OFFSET = Number(process.env['SEED_OFFSET'] ?? 0);
 const PREDICTABLE = ['momentum', 'mean_reversion', 'regime_direction'];
 const UNPREDICTABLE = ['random_walk', 'garch', 'vol_shift'];
@@ -45,7 +46,7 @@ interface RunOut {
 async function run(family: string, seed: number): Promise<RunOut> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-rq-'));
   const config = loadConfig({
-    argv: { home, log_level: 'silent', research: { max_epochs: EPOCHS } } as never,
+    argv: { home, log_level: 'silent', ...(EPOCHS ? { research: { max_epochs: EPOCHS } } : {}) } as never,
     env: { TRAINYARD_BACKEND: process.env['TRAINYARD_BACKEND'] },
   });
   const services = createServices(config, { logger: createLogger('silent') });
@@ -134,4 +135,4 @@ for (const family of FAMILIES) {
   emit(summary(family, mine));
   results.push(...mine);
 }
-emit({ ...summary('all', results), seeds: SEEDS, cycles_per_run: CYCLES, bars: BARS, signal: SIGNAL, epochs: EPOCHS });
+emit({ ...summary('all', results), seeds: SEEDS, cycles_per_run: CYCLES, bars: BARS, signal: SIGNAL, epochs: EPOCHS ?? 'config default' });

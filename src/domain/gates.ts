@@ -3,24 +3,24 @@ import { strictObject } from './strict-object.js';
 
 // The training gate judges a model against what its labels allow, not against absolute bars that
 // depend on how many classes there are and how balanced they are (with three classes a uniform guess
-// has log loss ln 3 = 1.10; no realistic market edge reaches the model-trainer spec's 0.8).
-//   - max_p_value 0.01: each statistical check is a one-sided test at 1% on an effective sample size
-//     (overlapping labels and autocorrelated hits counted as what they are worth), so a model with no
-//     edge passes a check once in a hundred; the research loop's trials are counted again downstream
-//     (deflated Sharpe, PBO, the lockbox).
-//   - min_edge_over_baseline 0.02: two accuracy points over always predicting the majority class, the
-//     smallest edge worth a trade's costs (kept from the previous default).
-//   - min_log_loss_improvement 0.005 nats: half a percent of ln 3, the log loss of knowing nothing;
-//     below that the gain is within what recalibrating the class frequencies alone gives.
-//   - require_all_evidence false: the gate needs one of the two to show an edge. With a common "flat"
-//     class the majority baseline is hard to beat on accuracy even for a model with a real trading
-//     edge (it knows the direction when it leaves "flat"), which the log loss sees; and a model can
-//     beat the baseline's accuracy with poorly calibrated probabilities. Two tests at 1% each keep a
-//     model with no edge passing at most 2% of the time (union bound).
-// The absolute checks (min_accuracy, max_test_loss, min_loss_decrease) are off (null) by default and
-// come back with the model_trainer_spec preset (config gates.training_preset).
+// has log loss ln 3 = 1.10; no realistic market edge reaches the model-trainer spec's 0.8). Two
+// statistics of the model's calls on the test bars whose label moved up or down (see
+// monitoring/validation/evidence.ts), each with a minimum effect and a one-sided test on an
+// effective sample size:
+//   - min_edge_over_baseline 0.02: two points of directional accuracy over always calling the
+//     training majority direction, the smallest edge worth a trade's costs;
+//   - min_log_loss_improvement 0.005 nats: about 0.7% of ln 2, the log loss of knowing nothing about
+//     the direction; below that the gain is within what recalibrating the class frequencies gives;
+//   - max_p_value 0.05 and require_all_evidence true: both must be significant at the conventional
+//     5%. Measured on 1,000 models with no edge (random walks and GARCH markets with fat tails,
+//     features from 1 to 50 bars, label horizons 1 to 10): 0.3% pass; on mean-reverting markets
+//     (lag-1 correlation -0.15 to -0.25, 4,000 bars) 77% pass. Alternatives measured on the same
+//     models: either check at 1% each, 1.9% / 91%; both at 1%, 0.0% / 54%; both at 10%, 1.2% / 85%.
+//     The tails of these statistics are heavier than normal (a model's calls persist for long
+//     stretches), so a single test at a nominal 1% rejects 2-3% of noise; requiring both keeps the
+//     rate honest without an exotic level.
 const trainingShape = {
-  require_all_evidence: z.boolean().describe('Both statistical checks must pass (default: either one shows the edge)'),
+  require_all_evidence: z.boolean().describe('Both statistical checks must pass (default); false: either one may show the edge'),
   max_p_value: z
     .number()
     .gt(0)
@@ -40,8 +40,8 @@ const trainingShape = {
 
 export const TRAINING_GATE_PRESETS = {
   calibrated: {
-    require_all_evidence: false,
-    max_p_value: 0.01,
+    require_all_evidence: true,
+    max_p_value: 0.05,
     min_edge_over_baseline: 0.02,
     min_log_loss_improvement: 0.005,
     min_accuracy: null,
@@ -64,7 +64,7 @@ export type TrainingGatePreset = keyof typeof TRAINING_GATE_PRESETS;
 export const trainingGatePresets = Object.keys(TRAINING_GATE_PRESETS) as TrainingGatePreset[];
 
 export const trainingGateSchema = strictObject({
-  require_all_evidence: trainingShape.require_all_evidence.default(false),
+  require_all_evidence: trainingShape.require_all_evidence.default(TRAINING_GATE_PRESETS.calibrated.require_all_evidence),
   max_p_value: trainingShape.max_p_value.default(TRAINING_GATE_PRESETS.calibrated.max_p_value),
   min_edge_over_baseline: trainingShape.min_edge_over_baseline.default(TRAINING_GATE_PRESETS.calibrated.min_edge_over_baseline),
   min_log_loss_improvement: trainingShape.min_log_loss_improvement.default(TRAINING_GATE_PRESETS.calibrated.min_log_loss_improvement),

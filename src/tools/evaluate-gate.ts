@@ -10,7 +10,7 @@ export const evaluateGate = defineTool({
     'Check a model version against a gate now: passed, plus one check per threshold with the measured value and the threshold ' +
     '(e.g. "edge_not_significant (+3.0 pts but p 0.2 > 0.01 ...)"). Gate "training": on the test bars whose label moved up or down, the directional ' +
     'accuracy edge over the majority direction and the log-loss improvement over the training label prior, each with a one-sided p-value on an ' +
-    'effective sample size (either may show the edge); with the model_trainer_spec preset, absolute accuracy, test loss and loss decrease. ' +
+    'effective sample size (both must be significant by default); with the model_trainer_spec preset, absolute accuracy, test loss and loss decrease. ' +
     'Gate "backtest": the out-of-sample backtest\'s win rate, max drawdown, Sharpe and trade count. Gate "promotion" (what promote_model to production runs): ' +
     'the backtest gate, non-inferiority against the current production version (Sharpe >= 0.9 x), the deflated Sharpe ratio over every version tried, ' +
     'no drifted feature on the most recent data, and a recorded human approval when config requires one. ' +

@@ -101,8 +101,23 @@ export function cellStrategy(cell: Cell, draw: Draw, ctx: SpaceContext, opts: { 
   const main = ind.type === 'macd' ? keys[2]! : ind.type === 'bollinger' && cell.family === 'volatility' ? keys[1]! : keys[0]!;
   s.features.raw.push(main);
   if (!basic && draw.chance(0.35)) s.fuzzy_sets[main] = sampleFuzzy(ind, main, draw, ctx.scale);
-  if (cell.family === 'volatility') s.features.lagged_returns = [cell.band === 'short' ? 1 : draw.pick(RETURN_PERIODS[cell.band])];
+  if (cell.family === 'volatility') {
+    s.features.lagged_returns = [cell.band === 'short' ? 1 : draw.pick(RETURN_PERIODS[cell.band])];
+    s.labels = volatilityScaledLabels(horizon, draw);
+  }
   return s;
+}
+
+/**
+ * Labels scaled to the volatility of the moment (a triple barrier whose vertical barrier is the
+ * horizon): the volatility family's hypothesis is that behaviour depends on the volatility regime,
+ * and fixed return thresholds call almost every move of a calm regime "flat", hiding what happens
+ * there. Symmetric barriers at 0.3-0.55 one-bar vols x sqrt(horizon) keep every class common (0.43
+ * splits a normal move into thirds).
+ */
+function volatilityScaledLabels(horizon: number, draw: Draw): Strategy['labels'] {
+  const barrier = Math.round(draw.uniform(0.3, 0.55) * Math.sqrt(horizon) * 20) / 20;
+  return { type: 'triple_barrier', profit_take: barrier, stop_loss: barrier, max_holding: horizon, volatility_window: draw.pick([10, 20]) };
 }
 
 function indicator(type: IndicatorType, params: Record<string, unknown>): IndicatorDef {

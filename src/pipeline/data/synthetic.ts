@@ -49,14 +49,16 @@ const STUDENT_NU = 4;
  * - regime_direction: the same AR(1) whose coefficient depends on the volatility regime j,
  *
  *       z_t = c_j * z_{t-1} + sqrt(1 - c_j^2) * eps_t,   r_t = vol_j * z_t,
- *       c_j = sign(vol_mid - vol_j) * s * vol_1 / vol_j
+ *       c_j = sign(vol_mid - vol_j) * s
  *
- *   over `regimes` >= 2 levels (2 by default; vol_1 the calmest, vol_mid the middle level): momentum
- *   (+s) in the calmest regime, mean reversion in the wilder ones (-s/3 in the wildest of two),
- *   nothing at the middle level. |c_j| * vol_j is the same in every regime, so a trader who follows
- *   (or fades) the last bar's sign earns about as much in the calm regime as he loses in the wild
- *   one (the chain spends equal time in each): a return feature alone is worth nothing; with a
- *   volatility feature to tell the regimes apart the direction is predictable in both.
+ *   over `regimes` >= 2 levels (2 by default; vol_mid the middle level): momentum (+s) in the calm
+ *   regimes, mean reversion (-s) in the wild ones, nothing at the middle level. A model that tells
+ *   the regimes apart (a volatility feature, or the size of the last move) predicts the direction in
+ *   both with the same strength as mean_reversion at `signal`; a trader who only follows or only
+ *   fades the last bar's sign wins in one regime and loses in the other (the wild one weighs more:
+ *   its moves are larger). An earlier version scaled the wild coefficient down (-s/3) so that a
+ *   return alone was worth nothing; that left a directional edge about half as strong as the other
+ *   families' at the same `signal`, living in the calm regime's small moves.
  *
  * vol_t of these families follows a hidden Markov chain over `regimes` levels, spread
  * geometrically over a factor of 3 around DAILY_VOL * sqrt(bar minutes / 1440), staying put with
@@ -172,12 +174,8 @@ function regimeProcess(p: SyntheticParams, rng: Rng, baseVol: number, n: number)
   const levels = regimeLevels(p.regimes, baseVol);
   const noiseWeight = Math.sqrt(1 - p.signal * p.signal);
   const returns = new Float64Array(n);
-  // regime_direction: momentum below the middle level, reversion above it, none at it, scaled so
-  // |c_j| * vol_j is the same in every regime (see the doc comment)
-  const calmest = levels[0] ?? baseVol;
-  const coefficient = levels.map((v) =>
-    p.family === 'mean_reversion' ? -p.signal : Math.sign(baseVol - v) * p.signal * Math.min(1, calmest / v),
-  );
+  // regime_direction: momentum below the middle level, reversion above it, none at it (see the doc comment)
+  const coefficient = levels.map((v) => (p.family === 'mean_reversion' ? -p.signal : Math.sign(baseVol - v) * p.signal));
   let regime = p.regimes > 1 ? Math.floor(rng.next() * p.regimes) : 0;
   let z = 0;
   return (t) => {

@@ -68,26 +68,44 @@ function shuffledIndex(n: number, rng: Rng): Int32Array {
   return idx;
 }
 
-/** Mean unweighted cross-entropy and accuracy over a set, in big eval-mode chunks. */
-export function evaluateLoss(data: LabeledMatrix, weights: DenseWeights[], spec: Strategy['model']): { loss: number; accuracy: number } {
-  if (data.rows === 0) return { loss: Number.NaN, accuracy: Number.NaN };
+/**
+ * Mean unweighted cross-entropy and accuracy over a set, in big eval-mode chunks; with class
+ * weights also the weighted mean sum(w_y CE) / sum(w_y): the training objective on this set.
+ */
+export function evaluateLoss(
+  data: LabeledMatrix,
+  weights: DenseWeights[],
+  spec: Strategy['model'],
+  classWeights?: readonly number[],
+): { loss: number; accuracy: number; weighted_loss: number } {
+  if (data.rows === 0) return { loss: Number.NaN, accuracy: Number.NaN, weighted_loss: Number.NaN };
   const chunk = 8192;
   let lossSum = 0;
+  let weightedSum = 0;
+  let weightTotal = 0;
   let correct = 0;
   for (let start = 0; start < data.rows; start += chunk) {
     const end = Math.min(data.rows, start + chunk);
-    const [l, c] = tf.tidy(() => {
+    const ys = data.y.subarray(start, end);
+    const sampleWeights = classWeights ? Float32Array.from(ys, (c) => classWeights[c] ?? 1) : null;
+    const [l, c, wl] = tf.tidy(() => {
       const x = tf.tensor2d(data.x.subarray(start * data.cols, end * data.cols), [end - start, data.cols]);
-      const y = tf.tensor1d(data.y.subarray(start, end), 'int32');
+      const y = tf.tensor1d(ys, 'int32');
       const logits = forwardLogits(x, weights, spec);
-      const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(y, NUM_CLASSES), logits, undefined, undefined, tf.Reduction.SUM);
+      const onehot = tf.oneHot(y, NUM_CLASSES);
+      const ce = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, undefined, tf.Reduction.SUM);
+      const wce = sampleWeights
+        ? tf.losses.softmaxCrossEntropy(onehot, logits, tf.tensor1d(sampleWeights), undefined, tf.Reduction.SUM)
+        : ce;
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
-      return [ce.dataSync()[0]!, hits.dataSync()[0]!];
+      return [ce.dataSync()[0]!, hits.dataSync()[0]!, wce.dataSync()[0]!];
     });
     lossSum += l;
     correct += c;
+    weightedSum += wl;
+    weightTotal += sampleWeights ? sampleWeights.reduce((a, b) => a + b, 0) : end - start;
   }
-  return { loss: lossSum / data.rows, accuracy: correct / data.rows };
+  return { loss: lossSum / data.rows, accuracy: correct / data.rows, weighted_loss: weightedSum / weightTotal };
 }
 
 function snapshot(weights: DenseWeights[]): Float32Array[] {
@@ -190,7 +208,7 @@ export async function trainModel(
           batchLoss.dispose();
         }
         const loss = lossSum.dataSync()[0]! / batches;
-        const v = evaluateLoss(val, weights, spec);
+        const v = evaluateLoss(val, weights, spec, classWeights);
         const stats: EpochStats = { epoch, loss, val_loss: v.loss, val_accuracy: v.accuracy, seconds: (now() - te) / 1000 };
         history.push(stats);
         opts.onProgress?.({
@@ -204,7 +222,10 @@ export async function trainModel(
           val_accuracy: v.accuracy,
           epoch_end: true,
         });
-        const monitored = Number.isFinite(v.loss) ? v.loss : loss;
+        // Early stopping watches the objective the model is trained on (class-weighted when weighting
+        // is balanced): the unweighted loss of a balanced-weight model rises as it learns the rare
+        // classes, and stopped most small models after their first epoch, before they learnt anything.
+        const monitored = Number.isFinite(v.weighted_loss) ? v.weighted_loss : Number.isFinite(v.loss) ? v.loss : loss;
         if (monitored < best.loss) {
           best = { loss: monitored, epoch, values: snapshot(weights) };
           stale = 0;

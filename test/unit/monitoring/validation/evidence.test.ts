@@ -86,7 +86,7 @@ const gateOn = (ev: ReturnType<typeof evaluate>) =>
   );
 
 describe('training gate evidence (both error rates, independent realisations)', () => {
-  it('noise: a model reading the past of a GARCH market passes at most about 2% of the time (two 1% tests), horizons 1 and 10', () => {
+  it('noise: a model reading the past of a GARCH market passes about 1% of the time or less, horizons 1 and 10', () => {
     for (const h of [1, 10]) {
       let passed = 0;
       let edgeSignificant = 0;
@@ -98,8 +98,9 @@ describe('training gate evidence (both error rates, independent realisations)', 
         if (ev.direction.edge.p_value < 0.01) edgeSignificant++;
         if (gateOn(ev).passed) passed++;
       }
+      // One test at 1% alone rejects a little more than 1% (heavy tails); both at 5% far less.
       expect(edgeSignificant / runs).toBeLessThanOrEqual(0.04);
-      expect(passed / runs).toBeLessThanOrEqual(0.03);
+      expect(passed / runs).toBeLessThanOrEqual(0.02);
     }
   });
 
@@ -123,12 +124,32 @@ describe('training gate evidence (both error rates, independent realisations)', 
     expect(edge.n_eff).toBeGreaterThan(100);
     expect(edge.ci_low!).toBeLessThan(edge.value!);
     expect(edge.ci_high!).toBeGreaterThan(edge.value!);
-    expect(edge.reason).toMatch(/^edge_over_baseline_ok \(\+\d+\.\d pts >= \+2\.0 pts, p .* <= 0\.01; z .* effective samples; 95% CI/);
-    // The log-loss check, when not significant on its own, is reported and not required.
+    expect(edge.reason).toMatch(/^edge_over_baseline_ok \(\+\d+\.\d pts >= \+2\.0 pts, p .* <= 0\.05; z .* effective samples; 95% CI/);
     const ll = g.checks.find((c) => c.name === 'log_loss_improvement')!;
-    expect(ll.passed).toBe(true);
-    if (ll.p_value! > 0.01) expect(ll.reason).toMatch(/^log_loss_improvement_not_required \(.*; edge_over_baseline shows the edge\)$/);
-    expect(g.checks.map((c) => c.name)).toEqual(['edge_over_baseline', 'log_loss_improvement']);
+    expect(ll.reason).toMatch(/^log_loss_improvement_ok \(\+0\.\d+ nats >= \+0\.0050 nats, p .* <= 0\.05; /);
+  });
+
+  it('with require_all_evidence false either check may show the edge; the other is reported, not required', () => {
+    const ev = evaluate(market(3000, 7, -0.3), 1, 7, () => 0);
+    // A model with a flat feature: no edge, nothing significant.
+    const none = trainingGate(
+      { metrics: { training: {}, validation: {}, test: { significance: ev } } } as unknown as ModelVersion,
+      { ...TRAINING_GATE_PRESETS.calibrated, require_all_evidence: false },
+      new Date(0),
+    );
+    expect(none.passed).toBe(false);
+    const forged = {
+      ...ev,
+      direction: { ...ev.direction, edge: { ...ev.direction.edge, value: 0.1, p_value: 0.001, z: 3.1 } },
+    };
+    const one = trainingGate(
+      { metrics: { training: {}, validation: {}, test: { significance: forged } } } as unknown as ModelVersion,
+      { ...TRAINING_GATE_PRESETS.calibrated, require_all_evidence: false },
+      new Date(0),
+    );
+    expect(one.passed).toBe(true);
+    expect(one.checks[1]!.reason).toMatch(/^log_loss_improvement_not_required \(.*; edge_over_baseline shows the edge\)$/);
+    expect(one.checks.map((c) => c.name)).toEqual(['edge_over_baseline', 'log_loss_improvement']);
   });
 });
 
