@@ -71,9 +71,10 @@ export interface LockboxFigures {
 }
 
 /**
- * Holds up on the lockbox when it: makes money there (Sharpe > 0), trades at least min_trades
- * times, keeps the drawdown within the backtest gate's, and falls short of the test segment's Sharpe
- * by at most max_shortfall_z standard errors of the difference (per-bar Sharpe ratios, Lo 2002).
+ * Holds up on the lockbox when it: confirms the edge on its own (Sharpe at least min_sharpe_z
+ * standard errors above 0, Lo 2002), trades at least min_trades times, keeps the drawdown within
+ * the backtest gate's, and, when max_shortfall_z is set, falls short of the test segment's Sharpe by
+ * at most that many standard errors of the difference.
  */
 export function lockboxGate(
   lock: LockboxFigures,
@@ -83,12 +84,21 @@ export function lockboxGate(
   now: Date,
 ): GateResult {
   const checks: GateResult['checks'] = [];
+  const se = sharpeSe(lock.sharpe_per_period, lock.bars);
+  const z = se > 0 ? lock.sharpe_per_period / se : 0;
+  const confirmed = lock.sharpe > 0 && z >= rules.min_sharpe_z;
   checks.push({
     name: 'lockbox_sharpe',
-    passed: lock.sharpe > 0,
+    passed: confirmed,
     value: lock.sharpe,
     threshold: 0,
-    reason: lock.sharpe > 0 ? `lockbox_sharpe_ok (${lock.sharpe.toFixed(2)} > 0)` : `lockbox_loses (Sharpe ${lock.sharpe.toFixed(2)} <= 0)`,
+    z: +z.toFixed(3),
+    n_eff: lock.bars,
+    reason: confirmed
+      ? `lockbox_sharpe_ok (${lock.sharpe.toFixed(2)} > 0, z ${z.toFixed(2)} >= ${rules.min_sharpe_z} over ${lock.bars} bars)`
+      : lock.sharpe <= 0
+        ? `lockbox_loses (Sharpe ${lock.sharpe.toFixed(2)} <= 0 over ${lock.bars} bars)`
+        : `lockbox_not_confirmed (Sharpe ${lock.sharpe.toFixed(2)} but z ${z.toFixed(2)} < ${rules.min_sharpe_z} over ${lock.bars} bars: could be chance)`,
   });
   checks.push({
     name: 'lockbox_trades',
@@ -110,19 +120,19 @@ export function lockboxGate(
         ? `lockbox_drawdown_ok (${(lock.max_drawdown * 100).toFixed(0)}% <= ${(maxDrawdown * 100).toFixed(0)}%)`
         : `lockbox_drawdown_above_threshold (${(lock.max_drawdown * 100).toFixed(0)}% > ${(maxDrawdown * 100).toFixed(0)}%)`,
   });
-  if (test) {
-    const se = Math.sqrt(sharpeSe(test.sharpe_per_period, test.bars) ** 2 + sharpeSe(lock.sharpe_per_period, lock.bars) ** 2);
-    const z = se > 0 ? (test.sharpe_per_period - lock.sharpe_per_period) / se : 0;
-    const ok = z <= rules.max_shortfall_z;
+  if (test && rules.max_shortfall_z !== null) {
+    const seDiff = Math.sqrt(sharpeSe(test.sharpe_per_period, test.bars) ** 2 + se ** 2);
+    const short = seDiff > 0 ? (test.sharpe_per_period - lock.sharpe_per_period) / seDiff : 0;
+    const ok = short <= rules.max_shortfall_z;
     checks.push({
       name: 'lockbox_consistency',
       passed: ok,
-      value: +z.toFixed(3),
+      value: +short.toFixed(3),
       threshold: rules.max_shortfall_z,
-      z: +z.toFixed(3),
+      z: +short.toFixed(3),
       reason: ok
-        ? `lockbox_consistent (Sharpe ${lock.sharpe.toFixed(2)} vs ${test.sharpe.toFixed(2)} on the test segment: shortfall ${z.toFixed(2)} se <= ${rules.max_shortfall_z})`
-        : `lockbox_falls_short (Sharpe ${lock.sharpe.toFixed(2)} vs ${test.sharpe.toFixed(2)} on the test segment: shortfall ${z.toFixed(2)} se > ${rules.max_shortfall_z}; the test segment's figure was likely luck of the selection)`,
+        ? `lockbox_consistent (Sharpe ${lock.sharpe.toFixed(2)} vs ${test.sharpe.toFixed(2)} on the test segment: shortfall ${short.toFixed(2)} se <= ${rules.max_shortfall_z})`
+        : `lockbox_falls_short (Sharpe ${lock.sharpe.toFixed(2)} vs ${test.sharpe.toFixed(2)} on the test segment: shortfall ${short.toFixed(2)} se > ${rules.max_shortfall_z}; the test segment's figure was likely luck of the selection)`,
     });
   }
   return { gate: 'lockbox', passed: checks.every((c) => c.passed), checks, evaluated_at: now.toISOString() };

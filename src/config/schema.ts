@@ -49,18 +49,27 @@ const driftSchema = z.strictObject({
 //     plus the purge, so the lockbox judges a model on as much data as its test segment did.
 //   - min_bars 60: a quarter of a year of daily bars; fewer and the lockbox is switched off (noted).
 //   - min_trades 5: fewer trades make the lockbox Sharpe a statement about a couple of positions.
-//   - max_shortfall_z 1.645: the lockbox Sharpe may fall short of the test segment's by at most a
-//     one-sided 5% sampling error (Lo 2002: se of a per-bar Sharpe ~ sqrt((1 + SR^2/2) / n)), so an
-//     edge that holds passes and one that was selected on the test segment's luck does not.
+//   - min_sharpe_z 1.645: the lockbox must confirm the edge on its own: its Sharpe at least 1.645
+//     standard errors above 0 (one-sided 5%; Lo 2002: se of a per-bar Sharpe ~ sqrt((1 + SR^2/2) / n)).
+//     A model selected for a lucky test segment has a lockbox Sharpe near 0 and passes 5% of the
+//     time; a Sharpe-1 edge on the default lockbox of ~5 years of daily bars passes about 2 times in 3,
+//     a Sharpe-2 edge nearly always.
+//   - max_shortfall_z (off by default): also require the lockbox Sharpe to fall short of the test
+//     segment's by at most this many standard errors of the difference. Off because the test
+//     Sharpe of a selected model is inflated by the selection (the winner's curse) and a real edge's
+//     strength varies with the market's regime mix: measured, it failed real edges whose lockbox
+//     Sharpe was 1.2-1.4 (z > 2.5 on its own).
 const lockboxSchema = z.strictObject({
   fraction: z.number().min(0).max(0.5).default(0.2).describe('Most recent share of the bars held out of every cycle; 0 = no lockbox'),
   min_bars: z.number().int().min(10).default(60).describe('Fewest lockbox bars (per symbol) worth a look; fewer switch it off'),
   min_trades: z.number().int().min(0).default(5).describe('Trades the lockbox backtest needs at least'),
+  min_sharpe_z: z.number().min(0).default(1.645).describe('Standard errors the lockbox Sharpe must be above 0'),
   max_shortfall_z: z
     .number()
     .min(0)
-    .default(1.645)
-    .describe('How many standard errors the lockbox Sharpe may fall below the test segment Sharpe'),
+    .nullable()
+    .default(null)
+    .describe('How many standard errors the lockbox Sharpe may fall below the test segment Sharpe; null = not checked'),
 });
 
 // Research loop budgets. Prices are USD per million tokens (input, output) as published for the

@@ -105,32 +105,17 @@ function evidenceCheck(
     };
   const stats = { p_value: ev.p_value, z: ev.z, n_eff: ev.n_eff, ci_low: ev.ci_low, ci_high: ev.ci_high };
   const detail = `z ${Number.isFinite(ev.z) ? ev.z.toFixed(2) : 'n/a'}, p ${ev.p_value.toPrecision(2)} on ${ev.n_eff.toFixed(0)} effective samples; 95% CI ${fmt(ev.ci_low)} .. ${fmt(ev.ci_high)}`;
-  if (ev.value < min)
-    return {
-      name,
-      passed: false,
-      value: ev.value,
-      threshold: min,
-      ...stats,
-      reason: `${codes.small} (${fmt(ev.value)} < ${fmt(min)}; ${detail})`,
-    };
+  const check = (passed: boolean, reason: string): Check => ({ name, passed, value: ev.value, threshold: min, ...stats, reason });
+  if (ev.value < min) return check(false, `${codes.small} (${fmt(ev.value)} < ${fmt(min)}; ${detail})`);
   if (maxP !== null && !(ev.p_value <= maxP))
-    return {
-      name,
-      passed: false,
-      value: ev.value,
-      threshold: min,
-      ...stats,
-      reason: `${codes.insignificant} (${fmt(ev.value)} but p ${ev.p_value.toPrecision(2)} > ${maxP}: could be chance; ${detail})`,
-    };
-  return {
-    name,
-    passed: true,
-    value: ev.value,
-    threshold: min,
-    ...stats,
-    reason: `${name}_ok (${fmt(ev.value)} >= ${fmt(min)}${maxP !== null ? `, p ${ev.p_value.toPrecision(2)} <= ${maxP}` : ''}; ${detail})`,
-  };
+    return check(
+      false,
+      `${codes.insignificant} (${fmt(ev.value)} but p ${ev.p_value.toPrecision(2)} > ${maxP}: could be chance; ${detail})`,
+    );
+  return check(
+    true,
+    `${name}_ok (${fmt(ev.value)} >= ${fmt(min)}${maxP !== null ? `, p ${ev.p_value.toPrecision(2)} <= ${maxP}` : ''}; ${detail})`,
+  );
 }
 
 /**

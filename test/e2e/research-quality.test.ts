@@ -20,7 +20,13 @@ async function research(kind: 'random_walk' | 'planted', cycles: number) {
     const data = `synthetic:seed=103,bars=4000,signal=${kind === 'planted' ? 0.6 : 0}`;
     const op = await services.research.start({ goal: `quality ${kind}`, cycles, designer: 'offline', data, seed: 3 }, 'test');
     const done = await services.research.waitFor(op.id);
-    return { done, cycles: services.registry.research.list({ run_id: op.id }), alerts };
+    const ran = services.registry.research.list({ run_id: op.id });
+    const stored = new Map(
+      ran
+        .filter((c) => c.model_id)
+        .map((c) => [c.model_id!, services.registry.evaluations.latestGates(c.model_id!).map((g) => g.result.gate)]),
+    );
+    return { done, cycles: ran, alerts, gates: (id: string) => stored.get(id) ?? [], home };
   } finally {
     await services.close();
   }
@@ -35,8 +41,13 @@ describe('research quality (offline loop, seeded)', () => {
     expect(cycles.every((c) => c.verdict !== 'strong_signal')).toBe(true);
   }, 300_000);
 
-  it('finds the planted signal: a model passes every gate, goes to staging, and clients are told', async () => {
-    const { cycles, alerts } = await research('planted', 8);
+  it('finds the planted signal: a model passes every gate, holds up on the lockbox, goes to staging, and clients are told', async () => {
+    const { done, cycles, alerts, gates, home } = await research('planted', 8);
+    const result = done.result as { lockbox: { from: string; train_to: string } | null; lockbox_looks: number; pbo: { trials: number } };
+    // The lockbox: the last 20% of the bars, held out of every cycle and looked at once per finalist.
+    expect(result.lockbox).not.toBeNull();
+    expect(result.lockbox_looks).toBe(cycles.filter((c) => c.lockbox !== null).length);
+    expect(result.pbo.trials).toBeGreaterThanOrEqual(4);
     const promoted = cycles.filter((c) => c.stage === 'staging');
     expect(promoted.length).toBeGreaterThan(0);
     for (const c of promoted) {
@@ -45,6 +56,15 @@ describe('research quality (offline loop, seeded)', () => {
         ['backtest', true],
         ['promotion', true],
       ]);
+      expect(c.lockbox).toMatchObject({ passed: true, from: result.lockbox!.from });
+      expect(c.lockbox!.sharpe).toBeGreaterThan(0);
+      // The model card keeps the one look.
+      expect(gates(c.model_id!)).toContain('lockbox');
+      // Trained, validated and tested before the lockbox.
+      const r = JSON.parse(fs.readFileSync(path.join(home, 'models', c.model_id!, 'result.json'), 'utf8')) as {
+        data_summary: { date_range: { to: string } };
+      };
+      expect(r.data_summary.date_range.to <= result.lockbox!.from.slice(0, 10)).toBe(true);
     }
     expect(alerts.filter((a) => a.kind === 'promotion_ready').map((a) => a.model_id)).toEqual(
       expect.arrayContaining(promoted.map((c) => c.model_id)),

@@ -4,6 +4,7 @@ import type { IndicatorDef, Strategy } from '../../domain/strategy.js';
 import { FAMILY_TYPES, HORIZON_BANDS, type Cell, type HorizonBand } from '../coverage.js';
 import { createDraw, type Draw } from './offline-random.js';
 import {
+  draftStrategy,
   forwardReturnLabels,
   indicatorId,
   openingSigmas,
@@ -74,14 +75,7 @@ const SMALL_MODELS = [[8], [16], [16, 8]];
 export function cellStrategy(cell: Cell, draw: Draw, ctx: SpaceContext, opts: { basic?: boolean; wide?: boolean } = {}): Strategy {
   const basic = opts.basic ?? false;
   const horizon = basic ? 1 : draw.pick(HORIZON_BANDS[cell.band]);
-  const s: Strategy = {
-    name: 'draft',
-    description: '',
-    hypothesis: '',
-    data: { source: ctx.spec },
-    indicators: [],
-    fuzzy_sets: {},
-    features: { fuzzy: true, raw: [], lagged_returns: [] },
+  const s = draftStrategy(ctx, {
     labels: forwardReturnLabels(horizon, draw.uniform(...(opts.wide ? thresholdRange(horizon) : openingSigmas(horizon))), ctx.scale),
     model: {
       type: 'mlp',
@@ -94,7 +88,7 @@ export function cellStrategy(cell: Cell, draw: Draw, ctx: SpaceContext, opts: { 
     // stopping decides when) instead of drawing a short budget that leaves a small model undertrained.
     training: { ...sampleTraining(draw, ctx.maxEpochs), epochs: ctx.maxEpochs, early_stopping_patience: Math.min(ctx.maxEpochs, 5) },
     decisions: { confidence_threshold: draw.pick([0.4, 0.45]), mode: cell.mode, cost_bps: 5, slippage_bps: 2 },
-  };
+  });
   const ind = basic ? indicator('returns', { period: 1 }) : familyIndicator(cell, draw, ctx);
   s.indicators.push(ind);
   const keys = outputKeys(ind);

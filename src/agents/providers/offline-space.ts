@@ -236,9 +236,9 @@ export function sampleDecisions(draw: Draw): Strategy['decisions'] {
   };
 }
 
-/** A well-formed strategy drawn from the space: one to three indicators, labels, model, training. */
-export function sampleStrategy(draw: Draw, ctx: SpaceContext): Strategy {
-  const s: Strategy = {
+/** A strategy with no indicators or features yet, for the designer to fill in. */
+export function draftStrategy(ctx: SpaceContext, parts: Pick<Strategy, 'labels' | 'model' | 'training' | 'decisions'>): Strategy {
+  return {
     name: 'draft',
     description: '',
     hypothesis: '',
@@ -246,11 +246,18 @@ export function sampleStrategy(draw: Draw, ctx: SpaceContext): Strategy {
     indicators: [],
     fuzzy_sets: {},
     features: { fuzzy: true, raw: [], lagged_returns: [] },
+    ...parts,
+  };
+}
+
+/** A well-formed strategy drawn from the space: one to three indicators, labels, model, training. */
+export function sampleStrategy(draw: Draw, ctx: SpaceContext): Strategy {
+  const s = draftStrategy(ctx, {
     labels: sampleLabels(draw, ctx.scale),
     model: sampleModel(draw),
     training: sampleTraining(draw, ctx.maxEpochs),
     decisions: sampleDecisions(draw),
-  };
+  });
   const count = 1 + draw.weighted([3, 4, 2]);
   for (let i = 0; i < count; i++) {
     const ind = sampleIndicator(draw, ctx.scale, new Set(s.indicators.map((d) => d.id)));
