@@ -73,7 +73,8 @@ export async function modelsCommand(args: string[], io: CliIo): Promise<number> 
                 (g) =>
                   `  ${`${g.result.gate} gate`.padEnd(15)} ${g.result.passed ? 'passed' : 'FAILED'} (${g.context}, ${g.at.slice(0, 19).replace('T', ' ')}): ${
                     g.result.checks
-                      .filter((c) => !c.passed)
+                      // The lockbox's one look is worth showing whole, passed or not.
+                      .filter((c) => !c.passed || g.result.gate === 'lockbox')
                       .map((c) => c.reason)
                       .join('; ') || 'every check passed'
                   }`,
