@@ -88,6 +88,19 @@ function labelShares(m: ModelVersion): Record<string, number | null> {
   }
 }
 
+/** The training gate's directional statistics recorded with the model (see monitoring/validation/evidence.ts). */
+function directionMetrics(m: ModelVersion): Record<string, number | null> {
+  const d = (m.metrics.test['significance'] as { direction?: Record<string, { value?: unknown; p_value?: unknown }> } | undefined)
+    ?.direction;
+  if (!d) return {};
+  return {
+    direction_edge: num(d['edge']?.value),
+    direction_edge_p: num(d['edge']?.p_value),
+    log_loss_improvement: num(d['log_loss_improvement']?.value),
+    log_loss_improvement_p: num(d['log_loss_improvement']?.p_value),
+  };
+}
+
 /** The figures the journal keeps for a trained cycle model (test segment, out of sample). */
 export function cycleMetrics(m: ModelVersion): Record<string, number | null> {
   const bt = (m.metrics.backtest ?? {}) as { strategy?: Record<string, unknown>; buy_and_hold?: Record<string, unknown> };
@@ -109,6 +122,7 @@ export function cycleMetrics(m: ModelVersion): Record<string, number | null> {
     oos_bars: num(s['bars']),
     buy_and_hold_sharpe: num(h['sharpe']),
     buy_and_hold_total_return: num(h['total_return']),
+    ...directionMetrics(m),
     ...labelShares(m),
   };
 }
@@ -294,6 +308,8 @@ async function assess(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
       validation_accuracy: m['validation_accuracy'] ?? 0,
       test_loss: m['test_loss'] ?? 0,
       epochs_run: m['epochs_run'] ?? 0,
+      direction_edge: m['direction_edge'] ?? undefined,
+      direction_edge_p: m['direction_edge_p'] ?? undefined,
     },
     // The backtest is reported only when the cycle got to the backtest gate.
     backtest:

@@ -109,6 +109,9 @@ export interface AssessmentRequest {
     validation_accuracy: number;
     test_loss: number;
     epochs_run: number;
+    /** The training gate's directional edge over the majority direction and its one-sided p-value (absent for older models). */
+    direction_edge?: number | undefined;
+    direction_edge_p?: number | undefined;
   } | null;
   /** OOS backtest of the test segment: strategy vs buy-and-hold (null when not reached). */
   backtest: {

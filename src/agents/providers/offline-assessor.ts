@@ -87,7 +87,8 @@ export function gatherEvidence(request: AssessmentRequest): Evidence {
   const s = request.backtest?.strategy;
   const bars = num(s, 'bars');
   const spp = num(s, 'sharpe_per_period');
-  const edge = t ? t.test_accuracy - t.baseline_accuracy : undefined;
+  // The training gate's edge: directional accuracy over the majority direction, when recorded.
+  const edge = t ? (t.direction_edge ?? t.test_accuracy - t.baseline_accuracy) : undefined;
   const p = t ? Math.min(0.99, Math.max(0.01, t.test_accuracy)) : 0.45;
   const gapBar =
     bars !== undefined && bars > 0
@@ -149,7 +150,7 @@ function rationale(request: AssessmentRequest, e: Evidence, verdict: Verdict, wh
   const t = request.training;
   if (t) {
     parts.push(
-      `Test accuracy ${pct(t.test_accuracy)} vs majority baseline ${pct(t.baseline_accuracy)} (edge ${((e.edge ?? 0) * 100).toFixed(1)} pts, bar ${(MIN_EDGE * 100).toFixed(1)}); validation accuracy ${pct(t.validation_accuracy)}; test loss ${t.test_loss.toFixed(3)} after ${t.epochs_run} epochs${e.lossDecrease !== undefined ? `; in-sample loss fell ${pct(e.lossDecrease)}` : ''}.`,
+      `Test accuracy ${pct(t.test_accuracy)} vs majority baseline ${pct(t.baseline_accuracy)}; ${t.direction_edge !== undefined ? 'directional ' : ''}edge ${((e.edge ?? 0) * 100).toFixed(1)} pts${t.direction_edge_p !== undefined ? ` (p ${t.direction_edge_p.toPrecision(2)})` : ''}, bar ${(MIN_EDGE * 100).toFixed(1)}; validation accuracy ${pct(t.validation_accuracy)}; test loss ${t.test_loss.toFixed(3)} after ${t.epochs_run} epochs${e.lossDecrease !== undefined ? `; in-sample loss fell ${pct(e.lossDecrease)}` : ''}.`,
     );
   } else {
     parts.push('No training figures were recorded.');

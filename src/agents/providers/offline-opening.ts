@@ -4,6 +4,7 @@ import type { IndicatorDef, Strategy } from '../../domain/strategy.js';
 import { FAMILY_TYPES, HORIZON_BANDS, type Cell, type HorizonBand } from '../coverage.js';
 import { createDraw, type Draw } from './offline-random.js';
 import {
+  BARRIER_SIGMAS,
   draftStrategy,
   forwardReturnLabels,
   indicatorId,
@@ -106,11 +107,14 @@ export function cellStrategy(cell: Cell, draw: Draw, ctx: SpaceContext, opts: { 
  * Labels scaled to the volatility of the moment (a triple barrier whose vertical barrier is the
  * horizon): the volatility family's hypothesis is that behaviour depends on the volatility regime,
  * and fixed return thresholds call almost every move of a calm regime "flat", hiding what happens
- * there. Symmetric barriers at 0.3-0.55 one-bar vols x sqrt(horizon) keep every class common (0.43
- * splits a normal move into thirds).
+ * there. Barriers keep every class common: over one or two bars the barrier is about the terminal
+ * move, and 0.3-0.55 one-bar vols x sqrt(horizon) brackets the 0.43 that splits a normal move into
+ * thirds; over longer horizons a barrier is touched by any close on the way, so it sits at the free
+ * search's 0.8-1.3 x sqrt(horizon) (about a third of Brownian paths stay inside +-1 sqrt(T)).
  */
 function volatilityScaledLabels(horizon: number, draw: Draw): Strategy['labels'] {
-  const barrier = Math.round(draw.uniform(0.3, 0.55) * Math.sqrt(horizon) * 20) / 20;
+  const range: [number, number] = horizon <= 2 ? [0.3, 0.55] : BARRIER_SIGMAS;
+  const barrier = Math.round(draw.uniform(...range) * Math.sqrt(horizon) * 20) / 20;
   return { type: 'triple_barrier', profit_take: barrier, stop_loss: barrier, max_holding: horizon, volatility_window: draw.pick([10, 20]) };
 }
 
