@@ -5,6 +5,7 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
 import { backtestCommand } from './backtest.js';
 import { servicesFor, type CliIo } from './context.js';
+import { dataCommand } from './data.js';
 import { driftCommand } from './drift.js';
 import { ingestCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
@@ -60,6 +61,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   backtest: backtestCommand,
   models: modelsCommand,
   ingest: ingestCommand,
+  data: dataCommand,
   monitor: monitorCommand,
   serve: serveCommand,
   status: statusCommand,

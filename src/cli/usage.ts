@@ -20,6 +20,7 @@ Usage:
   trainyard models approve <model_id> --reason "<why>"   a person's approval for production (when config requires one)
   trainyard models history <name>        every stage change (who, when, why)
   trainyard drift <model_id> --data <spec> [--from D] [--to D]   feature, prediction and concept drift on recent data
+  trainyard data show <spec> [--rows N]   what a data spec loads to: bars, span, timeframe, close range, notes, first rows
   trainyard ingest --data <spec> [--symbols A,B] [--replace]   append new bars; production models score them
   trainyard monitor [--name N] [--update]   live performance of production models (accuracy, win rate, Sharpe, importance)
   trainyard watch [--once] [--interval S] [--json]   retraining scheduler in the foreground (config "triggers");

@@ -5,7 +5,7 @@ import { barCount, type MarketData } from './data/types.js';
 import { assembleSamples, type SampleSet, type SymbolFeatures } from './dataset/assemble.js';
 import { applyScaler, fitScaler, type Scaler } from './dataset/scaler.js';
 import { chronologicalSplit, type Split } from './dataset/split.js';
-import { buildFeaturesMulti, buildLabels } from './features/index.js';
+import { assertDataFits, buildFeaturesMulti, buildLabels } from './features/index.js';
 import { buildModel } from './model/build.js';
 import type { LabeledMatrix } from './model/dataset.js';
 import { trainModel, type TrainOutcome, type TrainProgress } from './model/train.js';
@@ -22,8 +22,12 @@ export interface PreparedSamples {
   warmup: number;
 }
 
-/** Indicators, fuzzy memberships and labels per symbol, then the rows with finite features and a label. */
+/**
+ * Indicators, fuzzy memberships and labels per symbol, then the rows with finite features and a
+ * label. A strategy whose indicators need a bar field the data lacks is refused first.
+ */
 export function prepareSamples(strategy: Strategy, data: MarketData): PreparedSamples {
+  assertDataFits(strategy, data);
   const features = buildFeaturesMulti(strategy, data.series);
   const labels = data.series.map((bars) => buildLabels(strategy.labels, bars));
   return {

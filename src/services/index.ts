@@ -21,6 +21,7 @@ import { createGateService, type GateService } from './gates.js';
 import { isBacktestRun } from '../monitoring/backtest/request.js';
 import { createBacktestStore } from './backtest-store.js';
 import { createBacktests } from './backtests.js';
+import { createDataService } from './data.js';
 import { registerTrainedModel } from './registration.js';
 import { createMonitoringServices } from '../monitoring/performance.js';
 
@@ -265,6 +266,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     alerts,
     backtests,
     research,
+    /** describe: what a data spec loads to (describe_data, `trainyard data show`). */
+    data: createDataService({ config, cwd, storeFile: registry.file }),
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {

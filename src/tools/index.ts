@@ -4,6 +4,7 @@ import { getResearchStatus } from './get-research-status.js';
 import { listExperiments } from './list-experiments.js';
 import { startResearch } from './start-research.js';
 import { checkDrift } from './check-drift.js';
+import { describeData } from './describe-data.js';
 import type { ToolDefinition } from './define-tool.js';
 import { evaluateGate } from './evaluate-gate.js';
 import { getModel } from './get-model.js';
@@ -33,6 +34,7 @@ export const allTools: ToolDefinition[] = [
   runBacktest,
   checkDrift,
   ingestData,
+  describeData,
   getPerformance,
   listTriggers,
   promoteModel,

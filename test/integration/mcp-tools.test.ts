@@ -22,6 +22,7 @@ describe('MCP tools through a real client', () => {
         'cancel_research',
         'cancel_training',
         'check_drift',
+        'describe_data',
         'get_research_status',
         'list_experiments',
         'start_research',

@@ -3,7 +3,7 @@ import { loadArtifacts, type LoadedArtifacts } from '../../pipeline/artifacts/st
 import { loadMarketData, type Bars, type MarketData } from '../../pipeline/data/index.js';
 import { assembleSamples, subset, type SampleSet } from '../../pipeline/dataset/assemble.js';
 import { applyScaler } from '../../pipeline/dataset/scaler.js';
-import { buildFeaturesMulti } from '../../pipeline/features/index.js';
+import { assertDataFits, buildFeaturesMulti } from '../../pipeline/features/index.js';
 import { strategySplit } from '../../pipeline/fit-model.js';
 import { predictProba } from '../../pipeline/model/predict.js';
 import { parseStrategy } from '../../pipeline/strategy-source.js';
@@ -116,6 +116,7 @@ export async function runBacktest(req: BacktestRequest, deps: BacktestDeps): Pro
     // mode "data": every bar with all features defined inside from..to (labels are not needed).
     const lo = rangeBound(req.from, 'from');
     const hi = rangeBound(req.to, 'to');
+    assertDataFits(strategy, data);
     const features = buildFeaturesMulti(strategy, data.series);
     const all = assembleSamples(
       data.series,

@@ -5,9 +5,10 @@ export interface ColumnMap {
   /** The timestamp column; with `clock`, it holds the date and `clock` the time of day. */
   time: number;
   clock?: number | undefined;
-  open: number;
-  high: number;
-  low: number;
+  /** Absent in a close-only file: open, high and low are then the close. */
+  open: number | undefined;
+  high: number | undefined;
+  low: number | undefined;
   close: number;
   volume?: number | undefined;
   symbol?: number | undefined;
@@ -26,16 +27,19 @@ const SYMBOL_NAMES = ['symbol', 'ticker'];
 const VOLUME_NAMES = ['volume', 'vol'];
 const CLOSE_NAMES = ['close', 'closeprice', 'last'];
 const ADJ_CLOSE_NAMES = ['adjclose', 'adjustedclose'];
+/** A close-only file may call its one price `price`. */
+const PRICE_NAMES = ['price'];
 const CLOCK_RE = /^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
 export const NEEDED_COLUMNS =
-  'a time column (timestamp, datetime, date or time), open, high, low, close; volume and symbol (or ticker) are optional';
+  'a time column (timestamp, datetime, date or time), open, high, low, close; volume and symbol (or ticker) are optional; a file with only a time column and close (or adj close, or price) loads as close-only';
 
 /**
  * Finds the columns in a header row. Extra columns are ignored. A file with separate `date` and
  * `time` columns (MetaTrader style, time = "14:30") has them joined when the first data row's
  * `time` looks like a clock time. `close` is preferred to `adj close`; the latter is used only
- * when there is no close column (noted).
+ * when there is no close column (noted), `price` when there is neither. A file with a time column and
+ * a close but none of open, high, low is close-only (noted): open, high and low are set to the close.
  */
 export function mapColumns(header: string[], firstRow: string[] | undefined): ColumnResult {
   const keys = header.map(normalize);
@@ -62,6 +66,10 @@ export function mapColumns(header: string[], firstRow: string[] | undefined): Co
     close = find(ADJ_CLOSE_NAMES);
     if (close !== undefined) notes.push('no close column: used adjusted close');
   }
+  if (close === undefined) {
+    close = find(PRICE_NAMES);
+    if (close !== undefined) notes.push(`no close column: used ${header[close] ?? 'price'}`);
+  }
   const open = find(['open']);
   const high = find(['high']);
   const low = find(['low']);
@@ -69,7 +77,9 @@ export function mapColumns(header: string[], firstRow: string[] | undefined): Co
   const missing = Object.entries(required)
     .filter(([, i]) => i === undefined)
     .map(([name]) => name);
-  if (time === undefined || open === undefined || high === undefined || low === undefined || close === undefined) {
+  const closeOnly = time !== undefined && close !== undefined && open === undefined && high === undefined && low === undefined;
+  if (closeOnly) notes.push('close-only file (no open, high or low column): open, high and low set to the close');
+  if (time === undefined || close === undefined || (!closeOnly && (open === undefined || high === undefined || low === undefined))) {
     return { ok: false, missing, hint: headerHint(header) };
   }
   return {

@@ -1,9 +1,11 @@
 import { basename, extname } from 'node:path';
 import type { Bars } from './types.js';
-import { tokenizeCsv } from './csv-tokenize.js';
-import { mapColumns, NEEDED_COLUMNS } from './csv-columns.js';
-import { createRowParser } from './csv-row.js';
+import { tokenizeCsv, type CsvRecord } from './csv-tokenize.js';
+import { mapColumns, NEEDED_COLUMNS, type ColumnMap } from './csv-columns.js';
+import { detectNumberFormat, numberReader } from './csv-numbers.js';
+import { createRowParser, delimiterName } from './csv-row.js';
 import { createProblemList, dataError, type ProblemList } from './problems.js';
+import { detectTimeFormat } from './time-format.js';
 import { formatTime } from './timestamp.js';
 
 export interface CsvOptions {
@@ -39,7 +41,7 @@ export function readCsv(text: string, file: string, options: CsvOptions = {}): C
       'Export the data as a plain UTF-8 CSV file.',
     );
   }
-  const { records, unterminatedQuoteLine } = tokenizeCsv(text);
+  const { records, delimiter, unterminatedQuoteLine } = tokenizeCsv(text);
   const header = records[0];
   if (header === undefined) {
     throw dataError(
@@ -66,9 +68,11 @@ export function readCsv(text: string, file: string, options: CsvOptions = {}): C
   }
 
   const map = columns.map;
+  checkDelimiter(file, header.fields.length, rows[0]!, delimiter);
+  const formats = detectFormats(file, map, rows, delimiter);
   const problems = createProblemList(file);
   if (unterminatedQuoteLine !== undefined) problems.add(unterminatedQuoteLine, null, 'a quoted field is never closed; add the missing "');
-  const parseRow = createRowParser(map, problems);
+  const parseRow = createRowParser(map, problems, { ...formats, delimiter });
   const bySymbol = new Map<string, Columns>();
   const defaultSymbol = options.symbol ?? symbolFromFile(file);
   let volumeMissing = 0;
@@ -91,7 +95,7 @@ export function readCsv(text: string, file: string, options: CsvOptions = {}): C
     if (row.volumeMissing && map.volume !== undefined) volumeMissing++;
   }
 
-  const notes = map.notes.map((n) => `${file}: ${n}`);
+  const notes = [...map.notes, ...formats.notes].map((n) => `${file}: ${n}`);
   const series: Bars[] = [];
   for (const [symbol, cols] of bySymbol) {
     const where = bySymbol.size > 1 ? `${file} (${symbol})` : file;
@@ -106,6 +110,51 @@ export function readCsv(text: string, file: string, options: CsvOptions = {}): C
   if (map.volume === undefined) notes.push(`${file}: no volume column; volume set to 0`);
   else if (volumeMissing > 0) notes.push(`${file}: ${volumeMissing} rows had no volume; set to 0`);
   return { series, notes };
+}
+
+/**
+ * The first data row split differently from the header: another delimiter on the data lines, or
+ * decimal commas cutting numbers apart in a comma-separated file. Said once, with what to do,
+ * rather than as one "wrong field count" per row.
+ */
+function checkDelimiter(file: string, width: number, first: CsvRecord, delimiter: string): void {
+  const fields = first.fields;
+  if (width > 1 && fields.length === 1) {
+    const other = [',', ';', '\t'].find((d) => d !== delimiter && (fields[0] ?? '').includes(d));
+    if (other !== undefined) {
+      const message = `the header is separated by ${delimiterName(delimiter)}s but this line by ${delimiterName(other)}s`;
+      throw dataError(file, [{ line: first.line, column: null, message }], 1, 'Use one delimiter on every line.');
+    }
+  }
+  if (delimiter === ',' && fields.length > width && fields.slice(width).some((f) => f !== '')) {
+    const message = `has ${fields.length} fields but the header has ${width}`;
+    throw dataError(
+      file,
+      [{ line: first.line, column: null, message }],
+      1,
+      'If the numbers are written with decimal commas (3,08), the commas split them: export the file with ";" between fields, or with decimal points (3.08).',
+    );
+  }
+}
+
+/** The time and number formats of the file, each decided from every row (see time-format.ts, csv-numbers.ts). */
+function detectFormats(file: string, map: ColumnMap, rows: readonly CsvRecord[], delimiter: string) {
+  const cells = rows.map((r) =>
+    map.clock === undefined ? (r.fields[map.time] ?? '') : `${r.fields[map.time] ?? ''} ${r.fields[map.clock] ?? ''}`,
+  );
+  const time = detectTimeFormat(
+    cells,
+    rows.map((r) => r.line),
+  );
+  const timeColumn = map.names[map.time] ?? 'time';
+  if (!time.ok)
+    throw dataError(file, [{ line: time.problem.line ?? rows[0]?.line ?? 2, column: timeColumn, message: time.problem.message }], 1, '');
+  const numberColumns = [map.open, map.high, map.low, map.close, map.volume].filter((i): i is number => i !== undefined);
+  const numbers = detectNumberFormat(rows, numberColumns, delimiter);
+  if (!numbers.ok)
+    throw dataError(file, [{ line: numbers.problem.line, column: null, message: numbers.problem.message }], 1, numbers.problem.hint);
+  const notes = [time.format.note, numbers.format.note].filter((n): n is string => n !== undefined);
+  return { time: time.format, number: numberReader(numbers.format), notes };
 }
 
 /** Parsed rows of one symbol, column by column, with the line each came from. */

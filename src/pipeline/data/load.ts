@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { DomainError } from '../../domain/errors.js';
 import { readCsvFile } from './csv-file.js';
 import { filterRange, selectSymbols } from './filter.js';
+import { missingFields } from './fields.js';
 import { hashBars } from './hash.js';
 import { resampleBars, assertResamplable } from './resample.js';
 import { loadSample } from './sample.js';
@@ -19,7 +20,8 @@ interface Loaded {
 
 /**
  * Resolves a data spec to bars: load (csv / sample / synthetic) -> keep `symbols` -> keep the
- * `from`..`to` range -> resample to `timeframe` -> hash. Relative csv paths are resolved against
+ * `from`..`to` range -> resample to `timeframe` -> hash; fields that carry nothing (no volume, a
+ * close-only file) are listed in `missingFields` and noted. Relative csv paths are resolved against
  * `opts.cwd` (default: the process working directory, as Node resolves it). `store:` specs read
  * the registry database named in the spec (`db=`) or `opts.storeFile`, read-only.
  */
@@ -38,7 +40,9 @@ export async function loadMarketData(spec: string, opts: LoadOptions = {}): Prom
     notes.push(`resampled ${timeframe} bars to ${opts.timeframe}: ${before} -> ${after} bars`);
     timeframe = opts.timeframe;
   }
-  return { series, timeframe, source: spec, hash: hashBars(series), notes };
+  const fields = missingFields(series);
+  notes.push(...fields.notes);
+  return { series, timeframe, source: spec, hash: hashBars(series), notes, missingFields: fields.missing };
 }
 
 async function loadSource(spec: DataSpec, opts: LoadOptions, source: string): Promise<Loaded> {

@@ -48,8 +48,8 @@ export function dataError(file: string, problems: readonly DataProblem[], total 
     problems: problems.map((p) => ({ ...p })),
     total,
   };
-  if (total === 1) return new DomainError('INVALID_DATA', `${file} line ${first.line}: ${first.message}. ${hint}`, data);
+  if (total === 1) return new DomainError('INVALID_DATA', `${file} line ${first.line}: ${first.message}.${hint ? ` ${hint}` : ''}`, data);
   const lines = problems.map((p) => `  line ${p.line}: ${p.message}`);
   if (total > problems.length) lines.push(`  ... and ${total - problems.length} more`);
-  return new DomainError('INVALID_DATA', [`${file}: ${total} problems`, ...lines, hint].join('\n'), data);
+  return new DomainError('INVALID_DATA', [`${file}: ${total} problems`, ...lines, ...(hint ? [hint] : [])].join('\n'), data);
 }

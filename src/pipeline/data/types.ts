@@ -21,7 +21,16 @@ export interface MarketData {
   hash: string;
   /** Things the loader did that the user should know (sorted descending input, dropped rows...). */
   notes: string[];
+  /**
+   * Bar fields the source did not really have, filled in (a close-only file: open, high and low set
+   * to the close; no volume: 0), so indicators that read them would see constants. Absent or empty:
+   * every field is real. See `missingFields`.
+   */
+  missingFields?: MissingField[] | undefined;
 }
+
+/** A bar field a source may lack; the close never is. */
+export type MissingField = 'open' | 'high' | 'low' | 'volume';
 
 export interface LoadOptions {
   /** Keep only these symbols (error when one is missing). */

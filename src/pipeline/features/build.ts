@@ -26,7 +26,7 @@ export interface FeatureSet {
 export function buildFeatures(strategy: Strategy, bars: Bars, options: IndicatorOptions = {}): FeatureSet {
   const { fuzzy, raw, lagged_returns: lags } = strategy.features;
   const fuzzyKeys = fuzzy ? Object.keys(strategy.fuzzy_sets) : [];
-  const values = computeIndicators(usedIndicators(strategy.indicators, [...fuzzyKeys, ...raw]), bars, options);
+  const values = computeIndicators(featureIndicators(strategy), bars, options);
   const names: string[] = [];
   const columns: Float64Array[] = [];
   for (const key of fuzzyKeys) {
@@ -59,6 +59,12 @@ function lookup(values: Map<string, Float64Array>, key: string): Float64Array {
     throw new DomainError('INVALID_STRATEGY', `unknown indicator output "${key}"; known: ${[...values.keys()].join(', ')}`);
   }
   return x;
+}
+
+/** The indicators the strategy's features read (fuzzy keys when features.fuzzy, raw keys). */
+export function featureIndicators(strategy: Strategy): IndicatorDef[] {
+  const { fuzzy, raw } = strategy.features;
+  return usedIndicators(strategy.indicators, [...(fuzzy ? Object.keys(strategy.fuzzy_sets) : []), ...raw]);
 }
 
 /** Only the indicators some feature refers to: an unused one costs a full pass for nothing. */

@@ -56,8 +56,8 @@ describe('parseCsv rejects bad data with file, line and problem', () => {
   });
 
   it('unparseable timestamps', () => {
-    const e = fail(csv('01/03/2020,10,12,9,11,100'));
-    expect(e.message).toMatch(/line 2: cannot read timestamp "01\/03\/2020"; use an ISO date/);
+    const e = fail(csv(GOOD, 'yesterday,10,12,9,11,100'));
+    expect(e.message).toMatch(/line 3: cannot read timestamp "yesterday"; expected a timestamp; use ISO dates \(2021-03-15\)/);
     expect(fail(csv('2020-02-30,10,12,9,11,100')).message).toMatch(/cannot read timestamp "2020-02-30"/);
   });
 

@@ -1,0 +1,34 @@
+import type { Config } from '../config/schema.js';
+import type { DataDescription } from '../domain/data-description.js';
+import { loadMarketData } from '../pipeline/data/index.js';
+import { describeMarketData } from '../pipeline/data/describe.js';
+
+export interface DescribeDataInput {
+  data: string;
+  symbols?: string[] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  timeframe?: string | undefined;
+  /** First bars shown per symbol. */
+  rows?: number | undefined;
+}
+
+/** Read-only look at what a data spec loads to, through the same loader training uses. */
+export function createDataService(deps: { config: Config; cwd: string; storeFile: string }) {
+  return {
+    async describe(input: DescribeDataInput): Promise<DataDescription> {
+      const data = await loadMarketData(input.data, {
+        symbols: input.symbols,
+        from: input.from,
+        to: input.to,
+        timeframe: input.timeframe,
+        cwd: deps.cwd,
+        dataDir: deps.config.data_dir,
+        storeFile: deps.storeFile,
+      });
+      return describeMarketData(data, input.rows);
+    },
+  };
+}
+
+export type DataService = ReturnType<typeof createDataService>;
