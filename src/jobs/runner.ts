@@ -175,11 +175,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
   const runner = {
     /** Creates the operation row and queues the job; returns the `pending` row at once. */
     submit(spec: JobSpec, o: SubmitOptions = {}): Operation {
-      if (!accepting)
-        throw new DomainError(
-          'SHUTTING_DOWN',
-          'trainyard is shutting down (the server is stopping) and accepts no new jobs. Start it again and resubmit.',
-        );
+      runner.assertAccepting();
       const priority = o.priority ?? 'normal';
       const type = spec.kind === 'backtest' ? 'backtest' : 'training';
       const op = operations.create({ type, parent_id: o.parent_id ?? null, params: o.params ?? {}, priority });
@@ -187,6 +183,15 @@ export function createJobRunner(opts: JobRunnerOptions) {
       events.emit({ type: 'status', operation: op });
       setImmediate(pump);
       return op;
+    },
+
+    /** Throws SHUTTING_DOWN once shutdown has begun (callers check it before their own checks read the registry). */
+    assertAccepting(): void {
+      if (!accepting)
+        throw new DomainError(
+          'SHUTTING_DOWN',
+          'trainyard is shutting down (the server is stopping) and accepts no new jobs. Start it again and resubmit.',
+        );
     },
 
     /** Position in the queue (1 = next), 0 while running, null when not queued here. */

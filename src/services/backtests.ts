@@ -160,6 +160,7 @@ export function createBacktests({ config, registry, jobs, store, cwd, limits }: 
       limits.dataSpec(input.data);
       const req = await prepare(input);
       const client = clientOf(o.actor, o.client);
+      jobs.assertAccepting();
       if (!o.parent_id) limits.admit(client);
       const spec: BacktestJobSpec = {
         ...req,

@@ -156,6 +156,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       const trained = applyOverrides(strategy.strategy, input.overrides);
       limits.training(trained, input.data ?? trained.data.source ?? DEFAULT_DATA_SPEC);
       const client = clientOf(o.actor, o.client);
+      jobs.assertAccepting();
       // A research run's own jobs count as the run (admitted when it started).
       if (!o.parent_id) limits.admit(client);
       const spec: TrainingJobSpec = {
