@@ -33,7 +33,7 @@ export interface CycleDeps {
   /** Runs a backtest job of a registered model to its end (the lockbox evaluation). */
   backtest: (
     input: { model_id: string; data: string; from: string },
-    ctx: { actor: string; signal: AbortSignal; onProgress?: (p: PipelineProgress) => void },
+    ctx: { actor: string; parent_id: string; signal: AbortSignal; onProgress?: (p: PipelineProgress) => void },
   ) => Promise<{ operation_id: string; strategy: LockboxFigures & { total_return: number }; traded: { from: string; to: string } }>;
   /** The run's held-out recent bars; null when there is none. */
   lockbox: LockboxPlan | null;
@@ -216,7 +216,7 @@ async function evaluateLockbox(c: ResearchCycle, d: CycleDeps, model: ModelVersi
   const lb = d.lockbox!;
   const run = await d.backtest(
     { model_id: model.model_id, data: d.data, from: lb.from },
-    { actor: ACTOR, signal: d.signal, onProgress: (p) => d.onPhase(c, `lockbox · ${p.message}`) },
+    { actor: ACTOR, parent_id: d.runId, signal: d.signal, onProgress: (p) => d.onPhase(c, `lockbox · ${p.message}`) },
   );
   const test = (model.metrics.backtest as { strategy?: Record<string, number> } | undefined)?.strategy;
   const testFigures =

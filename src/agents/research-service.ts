@@ -11,6 +11,8 @@ import { summarizeData } from './data-summary.js';
 import { planLockbox, type LockboxPlan } from './lockbox.js';
 import { createProviders, type Providers } from './providers/index.js';
 import { runResearch, type RunPlan } from './research-run.js';
+import { clientOf } from '../config/limits.js';
+import type { LimitChecks } from '../services/limits.js';
 
 export interface StartResearchInput {
   goal?: string | undefined;
@@ -33,6 +35,8 @@ export interface ResearchServiceOptions {
   clock: () => Date;
   cwd: string;
   alerts?: CycleDeps['alerts'];
+  /** Queue and data-size limits checked before a run's row exists (services/limits.ts). */
+  limits?: Pick<LimitChecks, 'admit' | 'dataSpec'> | undefined;
   /** Tests inject providers (e.g. Claude pointed at a local server); built from config otherwise. */
   providers?: ((choice: 'auto' | 'claude' | 'offline') => Providers) | undefined;
 }
@@ -116,8 +120,10 @@ export function createResearchService(o: ResearchServiceOptions) {
 
   const service = {
     /** Validates everything (data, designer, key) before a row exists, then starts the run in the background. */
-    async start(input: StartResearchInput, actor: string): Promise<Operation> {
+    async start(input: StartResearchInput, actor: string, client?: string): Promise<Operation> {
+      o.limits?.dataSpec(input.data ?? config.research.default_data);
       const plan = await planFor(input);
+      o.limits?.admit(clientOf(actor, client));
       const op = registry.operations.create({
         type: 'research',
         params: {
@@ -129,6 +135,7 @@ export function createResearchService(o: ResearchServiceOptions) {
           designer: plan.providers.designer.provider,
           lockbox: plan.lockbox,
           actor,
+          client: clientOf(actor, client),
         },
       });
       registry.audit.append(actor, 'start_research', op.id, {
@@ -140,7 +147,7 @@ export function createResearchService(o: ResearchServiceOptions) {
     },
 
     /** Continues a run that ended interrupted (trainyard stopped or was killed): its unfinished cycles at their last completed phase, then the cycles it had left. */
-    async resume(runId: string, actor: string): Promise<Operation> {
+    async resume(runId: string, actor: string, client?: string): Promise<Operation> {
       const old = registry.operations.get(runId);
       if (old.type !== 'research')
         throw new DomainError('INVALID_ARGUMENT', `Operation ${runId} is a ${old.type} operation, not a research run.`);
@@ -163,7 +170,11 @@ export function createResearchService(o: ResearchServiceOptions) {
       const remaining = Math.max(unfinished.length, p.cycles - ended);
       if (remaining === 0) throw new DomainError('CONFLICT', `Research run ${runId} has no cycles left to run (it ended ${old.status}).`);
       const plan = await planFor({ ...p, cycles: remaining, lockbox: p.lockbox ?? null });
-      const op = registry.operations.create({ type: 'research', params: { ...old.params, cycles: remaining, resumed_from: runId, actor } });
+      o.limits?.admit(clientOf(actor, client));
+      const op = registry.operations.create({
+        type: 'research',
+        params: { ...old.params, cycles: remaining, resumed_from: runId, actor, client: clientOf(actor, client) },
+      });
       registry.audit.append(actor, 'resume_research', op.id, { resumed_from: runId, adopted: unfinished.map((c) => c.cycle_id) });
       const adopted = unfinished.map((c) => registry.research.adopt(c.cycle_id, op.id));
       return launch(op, plan, adopted);

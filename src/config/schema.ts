@@ -9,6 +9,7 @@ import {
   trainingGatePresets,
   type TrainingGatePreset,
 } from '../domain/gates.js';
+import { limitsSchema } from './limits.js';
 
 // Drift thresholds (derivations in monitoring/drift-report.ts DEFAULT_DRIFT): PSI 0.1 / 0.2 are the
 // usual rules of thumb, raised per feature when few effective samples make PSI noisy; KS and the
@@ -243,6 +244,9 @@ export const configSchema = z.strictObject({
   performance: performanceSchema.default(performanceSchema.parse({})).describe('Production performance monitoring windows and thresholds'),
   triggers: triggersSchema.default(triggersSchema.parse({})).describe('Retraining triggers and the scheduler'),
   backtest: backtestSchema.default(backtestSchema.parse({})).describe('Backtest jobs: walk-forward defaults'),
+  limits: limitsSchema
+    .default(() => limitsSchema.parse({}))
+    .describe('What one client may ask for: queued jobs, sessions, request time, model and data size, job time and memory'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -27,7 +27,9 @@ export type ErrorCode =
   | 'DESIGN_FAILED'
   | 'ASSESSMENT_FAILED'
   | 'MODEL_SERVICE_ERROR'
-  | 'SEARCH_EXHAUSTED';
+  | 'SEARCH_EXHAUSTED'
+  | 'LIMIT_EXCEEDED'
+  | 'TIME_LIMIT';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

@@ -1,3 +1,4 @@
+import type { Limits } from '../config/limits.js';
 import type { BacktestRequest, BacktestRun } from '../monitoring/backtest/request.js';
 import type { BackendPreference } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
@@ -12,6 +13,8 @@ export interface WorkerSettings {
   backend: BackendPreference;
   wasm_threads: number;
   progress_every_batches: number;
+  /** Checked again by the worker once the data is loaded and split (memory, training budget); absent = unchecked. */
+  limits?: Limits | undefined;
 }
 
 /** Everything a training worker needs. */

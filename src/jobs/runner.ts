@@ -21,6 +21,8 @@ interface Active {
   heartbeat: NodeJS.Timeout;
   cancelReason?: string;
   graceTimer?: NodeJS.Timeout;
+  /** Set when the job ran past its wall-time limit and was terminated. */
+  timeLimit?: { timer: NodeJS.Timeout; expired?: string };
 }
 
 /**
@@ -59,8 +61,15 @@ export function createJobRunner(opts: JobRunnerOptions) {
     active.delete(id);
     clearInterval(a.heartbeat);
     clearTimeout(a.graceTimer);
+    clearTimeout(a.timeLimit?.timer);
     a.recorder.flush();
     setImmediate(pump);
+    if (a.timeLimit?.expired && a.cancelReason === undefined) {
+      staging.remove(id);
+      logger.warn({ operation_id: id }, a.timeLimit.expired);
+      finish(id, failedRow('TIME_LIMIT', a.timeLimit.expired));
+      return;
+    }
     const row = rowForOutcome(outcome, a.cancelReason);
     if (row === 'register') {
       if (outcome.type === 'result') complete(id, a, outcome.result);
@@ -101,6 +110,19 @@ export function createJobRunner(opts: JobRunnerOptions) {
     }, graceMs);
   }
 
+  /** Terminates the job's worker once it has run `limit.ms`; settle then fails the row with TIME_LIMIT. */
+  function startTimeLimit(id: string, a: Active, limit: NonNullable<JobRunnerOptions['timeLimit']>): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      if (!a.timeLimit || a.cancelReason !== undefined || active.get(id) !== a) return;
+      a.timeLimit.expired =
+        `the job ran longer than its wall-time limit of ${limit.ms / 1000} s (config ${limit.key}) and was stopped; nothing was registered. ` +
+        `Train on less data or fewer epochs, or raise ${limit.key} in the trainyard config file.`;
+      void a.job.terminate(a.timeLimit.expired);
+    }, limit.ms);
+    timer.unref();
+    return timer;
+  }
+
   function start(id: string, spec: JobSpec): void {
     events.emit({ type: 'status', operation: operations.claim(id) });
     const recorder = createProgressRecorder(operations, id, clock, opts.progressThrottleMs ?? 250);
@@ -114,6 +136,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
     heartbeat.unref();
     const a = { recorder, heartbeat } as Active;
     active.set(id, a);
+    if (opts.timeLimit) a.timeLimit = { timer: startTimeLimit(id, a, opts.timeLimit) };
     a.job = startWorkerJob({
       id,
       spec,
@@ -152,11 +175,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
   const runner = {
     /** Creates the operation row and queues the job; returns the `pending` row at once. */
     submit(spec: JobSpec, o: SubmitOptions = {}): Operation {
-      if (!accepting)
-        throw new DomainError(
-          'SHUTTING_DOWN',
-          'trainyard is shutting down (the server is stopping) and accepts no new jobs. Start it again and resubmit.',
-        );
+      runner.assertAccepting();
       const priority = o.priority ?? 'normal';
       const type = spec.kind === 'backtest' ? 'backtest' : 'training';
       const op = operations.create({ type, parent_id: o.parent_id ?? null, params: o.params ?? {}, priority });
@@ -164,6 +183,15 @@ export function createJobRunner(opts: JobRunnerOptions) {
       events.emit({ type: 'status', operation: op });
       setImmediate(pump);
       return op;
+    },
+
+    /** Throws SHUTTING_DOWN once shutdown has begun (callers check it before their own checks read the registry). */
+    assertAccepting(): void {
+      if (!accepting)
+        throw new DomainError(
+          'SHUTTING_DOWN',
+          'trainyard is shutting down (the server is stopping) and accepts no new jobs. Start it again and resubmit.',
+        );
     },
 
     /** Position in the queue (1 = next), 0 while running, null when not queued here. */

@@ -9,7 +9,9 @@ import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
 import { runBacktest } from '../monitoring/backtest/run.js';
 import { backtestSegmentWithReturns, oosReturnsFile, OOS_RETURNS_FILE } from '../monitoring/backtest/segment.js';
 import { validationStats } from '../monitoring/drift-reference.js';
-import type { EvaluationHook } from '../pipeline/train-pipeline.js';
+import type { EvaluationHook, PipelineDeps } from '../pipeline/train-pipeline.js';
+import type { Limits } from '../config/limits.js';
+import { checkMemory, checkTrainingBudget, featureCount } from '../pipeline/budget.js';
 import { classificationEvidence } from '../monitoring/validation/evidence.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -23,6 +25,14 @@ const backtestHook: EvaluationHook = (series, predictions, strategy) => {
     files: { 'equity.json': equity_curve, [OOS_RETURNS_FILE]: oosReturnsFile(returns) },
   };
 };
+
+/** The exact memory and training-budget checks, once the data's size is known (the service checked what it could up front). */
+const budgetCheck =
+  (limits: Limits): PipelineDeps['checkBudget'] =>
+  (strategy, size) =>
+    'bars' in size
+      ? checkMemory(limits, size.bars, featureCount(strategy))
+      : checkTrainingBudget(limits, strategy, size.train_rows, size.fits);
 
 const port = parentPort;
 if (!port) throw new Error('training-worker must run in a worker thread');
@@ -67,6 +77,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         evaluate: backtestHook,
         testEvidence: (input) => classificationEvidence(input) as unknown as Record<string, unknown>,
         validationStats,
+        checkBudget: job.limits ? budgetCheck(job.limits) : undefined,
         signal: controller.signal,
         progressEveryBatches: job.progress_every_batches,
         onProgress: (progress) => send({ type: 'progress', progress }),

@@ -23,6 +23,8 @@ export interface JobRunnerOptions {
   heartbeatMs?: number;
   /** A worker that has not stopped this long after a cancel is terminated (the job still ends cancelled). */
   cancelGraceMs?: number;
+  /** Wall time a job may run (from its start, queueing excluded); then its worker is terminated and the row fails with TIME_LIMIT. `key` names the setting in messages. */
+  timeLimit?: { ms: number; key: string } | undefined;
   /** The worker module; the training worker by default (tests pass fixture workers). */
   workerEntry?: URL;
 }

@@ -96,6 +96,11 @@ export interface PipelineDeps {
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;
   progressEveryBatches?: number | undefined;
+  /**
+   * Refuses a run too large for the configured limits once its size is known: after loading (bars
+   * in all) and after the split (training rows of every fit, CPCV included). Throws to refuse.
+   */
+  checkBudget?: ((strategy: Strategy, size: { bars: number } | { train_rows: number; fits: number }) => void) | undefined;
   /** Monotonic ms clock for timings. */
   now?: (() => number) | undefined;
   /** Wall clock for created_at. */
@@ -165,6 +170,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     storeFile: req.storeFile,
   });
   checkCancel();
+  deps.checkBudget?.(strategy, { bars: barCount(data) });
   const tData = now();
 
   emit({ phase: 'feature_engineering', progress_pct: 5, message: `computing features over ${barCount(data)} bars` });
@@ -172,6 +178,9 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
   const cvPlan = withDataContext(data, warmup, horizon, () => planCrossValidation(strategy, samples, horizon));
   // With cross-validation the main fit takes 10..50% and the CPCV fits (phase 'validation') 50..90%.
   const trainBand = cvPlan ? 40 : 80;
+  let cvRows = 0;
+  for (const fold of cvPlan?.folds ?? []) cvRows += fold.train.length;
+  deps.checkBudget?.(strategy, { train_rows: split.train.rows + cvRows, fits: 1 + (cvPlan?.folds.length ?? 0) });
   checkCancel();
   const tFeatures = now();
 

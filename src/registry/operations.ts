@@ -106,6 +106,19 @@ export function createOperationStore(db: Db, clock: () => Date, pid: number) {
     },
 
     /**
+     * Who owns the pending and running top-level jobs (training, backtests, research runs; a research
+     * run's own training and backtests count as the run), for the queue limits.
+     */
+    activeJobOwners(): { client: string | null; actor: string | null }[] {
+      return db
+        .prepare(
+          `SELECT json_extract(params, '$.client') AS client, json_extract(params, '$.actor') AS actor FROM operations
+           WHERE status IN ('pending','running') AND parent_id IS NULL AND type IN ('training','backtest','research')`,
+        )
+        .all() as { client: string | null; actor: string | null }[];
+    },
+
+    /**
      * Rows left pending/running by a process that no longer exists become `interrupted`. Rows of
      * live processes (a server beside this CLI) are left alone.
      */

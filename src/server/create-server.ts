@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Services } from '../services/index.js';
 import { allTools } from '../tools/index.js';
@@ -15,6 +16,8 @@ Models are "<strategy name>@<version>". Every stage change is recorded with who 
 export interface ServerOptions {
   /** Expose only tools that change nothing. */
   readOnly?: boolean;
+  /** The connection's id for the queue limits (one per HTTP session; a fresh one when absent). */
+  clientId?: string;
   version?: string;
 }
 
@@ -26,9 +29,11 @@ export function createServer(services: Services, opts: ServerOptions = {}): { se
   );
   const logger = services.logger.child({ component: 'mcp' });
   const clientName = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown'}`;
+  // Not the HTTP session id: it is stored in operation rows that other clients can read.
+  const client = { name: clientName, id: opts.clientId ?? `mcp-${randomUUID().slice(0, 8)}` };
   for (const tool of allTools) {
     if (opts.readOnly && !tool.annotations.readOnlyHint) continue;
-    registerTool(server, tool, services, logger, clientName);
+    registerTool(server, tool, services, logger, client);
   }
   registerResources(server, services);
   registerPrompts(server);

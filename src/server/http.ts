@@ -19,6 +19,8 @@ export interface HttpOptions {
   idleSessionMs?: number;
   /** Extra Host header values to accept (e.g. a reverse proxy's name). */
   allowedHosts?: string[];
+  /** Concurrent sessions; the next initialize is refused with 503 (default config limits.http_sessions). */
+  maxSessions?: number;
 }
 
 interface Session {
@@ -75,6 +77,10 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
   const logger = services.logger.child({ component: 'http' });
   const sessions = new Map<string, Session>();
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
+  const idleMs = opts.idleSessionMs ?? 30 * 60_000;
+  const maxSessions = opts.maxSessions ?? services.config.limits.http_sessions;
+  /** Initialize requests being answered: their sessions count before they are stored. */
+  let opening = 0;
   let port = opts.port;
   const allowedHosts = () =>
     new Set([...['localhost', '127.0.0.1', '[::1]', opts.host].map((h) => `${h}:${port}`), ...(opts.allowedHosts ?? [])]);
@@ -121,6 +127,26 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
         sessionId ? 'Unknown or expired session; initialize again' : 'No session: send an initialize request first',
       );
     }
+    if (sessions.size + opening >= maxSessions) {
+      logger.warn({ sessions: sessions.size, max: maxSessions }, 'session limit reached; initialize refused');
+      return rpcError(
+        res,
+        503,
+        `LIMIT_EXCEEDED: ${sessions.size + opening} MCP sessions are open, at most ${maxSessions} allowed (config limits.http_sessions). ` +
+          `Close a session (HTTP DELETE /mcp with its mcp-session-id) or wait: idle sessions close after ${Math.round(idleMs / 60_000)} min. ` +
+          'Or raise limits.http_sessions in the trainyard config file.',
+        { 'retry-after': '60' },
+      );
+    }
+    opening++;
+    try {
+      await openSession(req, res, body);
+    } finally {
+      opening--;
+    }
+  }
+
+  async function openSession(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): Promise<void> {
     const { server, close } = createServer(services, { readOnly: opts.readOnly });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -143,7 +169,6 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
     });
   });
   httpServer.requestTimeout = 0; // long waits (start_training with wait_seconds) stream progress
-  const idleMs = opts.idleSessionMs ?? 30 * 60_000;
   const sweeper = setInterval(
     () => {
       const now = Date.now();

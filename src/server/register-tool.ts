@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import { isDomainError } from '../domain/errors.js';
+import { DomainError, isDomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import type { ToolDefinition } from '../tools/index.js';
 
@@ -14,6 +14,36 @@ const NEXT_STEP: Record<string, string> = {
   GATE_FAILED: 'Improve the model, or pass force: true with a reason to override.',
 };
 
+/**
+ * The request time limit (config limits.request_seconds): `expired` rejects with LIMIT_EXCEEDED
+ * when the call runs longer, and the handler's signal aborts. Waits (wait_seconds) end a little
+ * earlier (`maxWaitSeconds`), so a long wait returns the job's status instead of an error.
+ */
+function requestDeadline(tool: string, seconds: number, clientSignal: AbortSignal) {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new DomainError(
+        'LIMIT_EXCEEDED',
+        `${tool} took longer than ${seconds} s, the limit on one request (config limits.request_seconds), and was stopped. ` +
+          'Work it queued goes on: follow it with get_status or list_operations. Ask for less, or raise limits.request_seconds in the trainyard config file.',
+        { limit: 'request_seconds', max: seconds },
+      );
+      controller.abort(err);
+      reject(err);
+    }, seconds * 1000);
+  });
+  expired.catch(() => undefined); // observed by the race; never an unhandled rejection after the handler won
+  return {
+    signal: AbortSignal.any([clientSignal, controller.signal]),
+    expired,
+    // A margin of 5 s (10% of a short limit) for the handler to read and return the status.
+    maxWaitSeconds: Math.max(0, seconds - Math.min(5, seconds * 0.1)),
+    clear: () => clearTimeout(timer),
+  };
+}
+
 function errorResult(text: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text }] };
 }
@@ -25,7 +55,14 @@ function errorResult(text: string): CallToolResult {
  * errors become isError results that say what to do; anything else is logged with its stack and
  * returned as a short generic failure. The server never dies on a bad call.
  */
-export function registerTool(server: McpServer, tool: ToolDefinition, services: Services, logger: Logger, clientName: () => string): void {
+export function registerTool(
+  server: McpServer,
+  tool: ToolDefinition,
+  services: Services,
+  logger: Logger,
+  client: { name: () => string; id: string },
+): void {
+  const limitSeconds = services.config.limits.request_seconds;
   server.registerTool(
     tool.name,
     {
@@ -43,8 +80,10 @@ export function registerTool(server: McpServer, tool: ToolDefinition, services: 
           .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: value, total: 100, message } })
           .catch((err: unknown) => logger.debug({ err }, 'progress notification not delivered'));
       };
+      const deadline = requestDeadline(tool.name, limitSeconds, extra.signal);
       try {
-        const output = await tool.handler(args as never, services, { actor: clientName(), signal: extra.signal, progress });
+        const ctx = { actor: client.name(), client: client.id, signal: deadline.signal, progress, maxWaitSeconds: deadline.maxWaitSeconds };
+        const output = await Promise.race([tool.handler(args as never, services, ctx), deadline.expired]);
         const text = tool.render ? tool.render(output) : JSON.stringify(output);
         return { content: [{ type: 'text', text }], structuredContent: output as Record<string, unknown> };
       } catch (err) {
@@ -56,6 +95,8 @@ export function registerTool(server: McpServer, tool: ToolDefinition, services: 
         return errorResult(
           `${tool.name} failed unexpectedly (${(err as Error)?.message ?? 'unknown error'}). The server logged the details; the registry is unchanged by this call.`,
         );
+      } finally {
+        deadline.clear();
       }
     },
   );

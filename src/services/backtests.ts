@@ -14,6 +14,8 @@ import { parseStrategy } from '../pipeline/strategy-source.js';
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import type { Registry } from '../registry/index.js';
 import type { BacktestStore } from './backtest-store.js';
+import { clientOf } from '../config/limits.js';
+import type { LimitChecks } from './limits.js';
 
 export interface BacktestInput {
   model_id: string;
@@ -36,6 +38,10 @@ export interface BacktestInput {
 
 export interface BacktestRunContext {
   actor?: string | undefined;
+  /** Who the job counts against for the queue limits; from the actor when absent. */
+  client?: string | undefined;
+  /** The research run that owns this backtest (it counts as the run for the queue limits). */
+  parent_id?: string | null | undefined;
   priority?: 'normal' | 'high' | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;
@@ -48,12 +54,13 @@ interface Deps {
   jobs: JobRunner;
   store: BacktestStore;
   cwd: string;
+  limits: LimitChecks;
 }
 
 const bad = (message: string, data?: Record<string, unknown>) => new DomainError('INVALID_ARGUMENT', message, data);
 
 /** Backtest jobs of registered models: validated and queued like training, reports stored by the store. */
-export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
+export function createBacktests({ config, registry, jobs, store, cwd, limits }: Deps) {
   /** Everything checkable before a row exists: the model, the mode, the data spec, dates, enough bars. */
   async function prepare(input: BacktestInput): Promise<BacktestRequest> {
     const model = registry.models.get(input.model_id);
@@ -146,8 +153,15 @@ export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
 
   const service = {
     /** Validates (nothing is queued when the input is wrong) and queues a backtest job; returns the pending row. */
-    async start(input: BacktestInput, o: { actor: string; priority?: 'normal' | 'high' | undefined }): Promise<Operation> {
+    async start(
+      input: BacktestInput,
+      o: Pick<BacktestRunContext, 'client' | 'parent_id' | 'priority'> & { actor: string },
+    ): Promise<Operation> {
+      limits.dataSpec(input.data);
       const req = await prepare(input);
+      const client = clientOf(o.actor, o.client);
+      jobs.assertAccepting();
+      if (!o.parent_id) limits.admit(client);
       const spec: BacktestJobSpec = {
         ...req,
         kind: 'backtest',
@@ -166,15 +180,21 @@ export function createBacktests({ config, registry, jobs, store, cwd }: Deps) {
         to: req.to ?? null,
         walk_forward: req.walk_forward ?? null,
         actor: o.actor,
+        client,
       };
-      const op = jobs.submit(spec, { priority: o.priority, params });
+      const op = jobs.submit(spec, { priority: o.priority, parent_id: o.parent_id ?? null, params });
       registry.audit.append(o.actor, 'run_backtest', op.id, params);
       return op;
     },
 
     /** Queues a backtest and follows it to the end (aborting `ctx.signal` cancels it); resolves with the full report. */
     async run(input: BacktestInput, ctx: BacktestRunContext = {}): Promise<BacktestRun & { operation_id: string }> {
-      const op = await service.start(input, { actor: ctx.actor ?? 'cli', priority: ctx.priority });
+      const op = await service.start(input, {
+        actor: ctx.actor ?? 'cli',
+        client: ctx.client,
+        parent_id: ctx.parent_id,
+        priority: ctx.priority,
+      });
       ctx.onQueued?.(op);
       const unsubscribe = jobs.subscribe(op.id, (e) => {
         if (e.type === 'progress') ctx.onProgress?.(e.progress);

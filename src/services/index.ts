@@ -12,7 +12,7 @@ import { createAlerts, type Alerts } from '../monitoring/alerts.js';
 import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
-import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
+import { applyOverrides, DEFAULT_DATA_SPEC, type TrainingOverrides } from '../pipeline/train-pipeline.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
 import { createResearchService, type ResearchServiceOptions } from '../agents/research-service.js';
@@ -22,6 +22,8 @@ import { isBacktestRun } from '../monitoring/backtest/request.js';
 import { createBacktestStore } from './backtest-store.js';
 import { createBacktests } from './backtests.js';
 import { createDataService } from './data.js';
+import { clientOf } from '../config/limits.js';
+import { createLimitChecks } from './limits.js';
 import { registerTrainedModel } from './registration.js';
 import { createMonitoringServices } from '../monitoring/performance.js';
 
@@ -34,6 +36,8 @@ export interface TrainInput {
 
 export interface StartOptions {
   actor: string;
+  /** Who the job counts against for the queue limits (an MCP session's id); from the actor when absent. */
+  client?: string | undefined;
   priority?: 'normal' | 'high';
   parent_id?: string | null;
   trigger?: string;
@@ -102,6 +106,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     resolve: (ref: string): ResolvedStrategy => resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd }),
   };
 
+  const limits = createLimitChecks(config.limits, registry.operations);
   const backtestStore = createBacktestStore(path.join(config.home, 'backtests'));
   const jobs: JobRunner = createJobRunner({
     operations: registry.operations,
@@ -110,6 +115,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     workers: config.workers,
     resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
+    timeLimit: { ms: config.limits.job_wall_seconds * 1000, key: 'limits.job_wall_seconds' },
     onCompleted: (op, result, stagedPath) => {
       if (isBacktestRun(result)) return backtestStore.write(op.id, result);
       const actor = (op.params['actor'] as string | undefined) ?? 'system';
@@ -148,6 +154,12 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     /** Validates the strategy (nothing is queued when it is invalid) and queues the job. */
     start(input: TrainInput, o: StartOptions): Operation {
       const strategy = strategies.resolve(input.strategy);
+      const trained = applyOverrides(strategy.strategy, input.overrides);
+      limits.training(trained, input.data ?? trained.data.source ?? DEFAULT_DATA_SPEC);
+      const client = clientOf(o.actor, o.client);
+      jobs.assertAccepting();
+      // A research run's own jobs count as the run (admitted when it started).
+      if (!o.parent_id) limits.admit(client);
       const spec: TrainingJobSpec = {
         strategy_yaml: strategy.yaml,
         strategy_source: strategy.source,
@@ -159,6 +171,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         backend: config.backend,
         wasm_threads: config.wasm_threads,
         progress_every_batches: config.progress_every_batches,
+        limits: config.limits,
       };
       const params = {
         strategy: strategy.strategy.name,
@@ -166,6 +179,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         data: input.data ?? null,
         overrides: input.overrides ?? {},
         actor: o.actor,
+        client,
         trigger: o.trigger ?? 'manual',
       };
       const op = jobs.submit(spec, { priority: o.priority, parent_id: o.parent_id ?? null, params });
@@ -184,6 +198,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     async train(input: TrainInput, ctx: RunContext = {}): Promise<TrainingResult & { operation_id: string }> {
       const op = training.start(input, {
         actor: ctx.actor ?? 'cli',
+        client: ctx.client,
         priority: ctx.priority,
         parent_id: ctx.parent_id,
         trigger: ctx.trigger,
@@ -229,7 +244,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     rules: config.performance,
     backend,
   });
-  const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd });
+  const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd, limits });
 
   const research = createResearchService({
     config,
@@ -242,6 +257,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     cwd,
     providers: opts.researchProviders,
     alerts,
+    limits,
   });
 
   let closing: Promise<void> | undefined;
@@ -260,6 +276,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     mirror,
     strategies,
     training,
+    /** Queue, size and budget checks that refuse work before it is queued (config `limits`). */
+    limits,
     /** ingest.ingest / newBarsSince / batches; performance.update / report / status (src/monitoring/performance.ts). */
     ...monitoring,
     /** Escalations (retraining outcomes, drift, degradation) that the MCP server forwards to clients. */

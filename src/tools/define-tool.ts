@@ -12,6 +12,10 @@ export interface ToolAnnotations {
 export interface ToolContext {
   /** Who is calling: "mcp:<client name>". */
   actor: string;
+  /** This connection (an HTTP session, the stdio client): the jobs it queues count against it (config limits). */
+  client: string;
+  /** Longest a handler may wait for work to end (limits.request_seconds less a margin); wait_seconds is capped at it. */
+  maxWaitSeconds: number;
   /** Aborted when the client cancels the request. */
   signal: AbortSignal;
   /** Reports progress when the client asked for it (progress out of 100); a no-op otherwise. */

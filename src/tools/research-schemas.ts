@@ -79,7 +79,7 @@ export function researchRun(run: Operation, cycles: ResearchCycle[], registry?: 
 export async function waitForResearch(services: Services, runId: string, seconds: number, ctx: ToolContext): Promise<ResearchRun> {
   if (seconds > 0)
     await services.research.waitFor(runId, {
-      timeoutMs: seconds * 1000,
+      timeoutMs: Math.min(seconds, ctx.maxWaitSeconds) * 1000,
       signal: ctx.signal,
       onProgress: (op) => ctx.progress(op.progress_pct, op.message ?? op.phase ?? 'running'),
     });

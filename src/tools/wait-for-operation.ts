@@ -38,7 +38,7 @@ export async function waitForOperation(services: Services, id: string, seconds: 
     if (Date.now() - lastSent >= HEARTBEAT_MS) send(last, lastMessage);
   }, 1000);
   try {
-    return await services.jobs.waitFor(id, { timeoutMs: seconds * 1000, signal: ctx.signal });
+    return await services.jobs.waitFor(id, { timeoutMs: Math.min(seconds, ctx.maxWaitSeconds) * 1000, signal: ctx.signal });
   } finally {
     clearInterval(heartbeat);
     off();

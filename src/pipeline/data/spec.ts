@@ -107,6 +107,11 @@ function parseStoreParams(spec: string, rest: string): StoreParams {
   return params;
 }
 
+/** Bars a synthetic spec generates in all (bars x symbols), checked against limits.synthetic_bars; null for other sources. */
+export function syntheticBarTotal(spec: DataSpec): number | null {
+  return spec.kind === 'synthetic' ? spec.params.bars * spec.params.symbols : null;
+}
+
 /** The spec with the registry database named, so a worker thread can open it read-only itself. */
 export function withStoreFile(spec: string | undefined, file: string): string | undefined {
   if (spec === undefined) return spec;

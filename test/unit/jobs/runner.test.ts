@@ -227,4 +227,17 @@ describe('job runner (fake worker)', () => {
     expect(h.operations.get(hung.id).message).toMatch(/did not end within 100 ms of shutdown/);
     expect(h.leftovers()).toEqual([]);
   });
+
+  it('fails a job that runs past its wall-time limit with TIME_LIMIT and leaves nothing staged', async () => {
+    const { runner, completed, leftovers } = harness({ timeLimit: { ms: 2000, key: 'limits.job_wall_seconds' } });
+    const hung = runner.submit(spec('fake:hang'));
+    const quick = runner.submit(spec('fake:ok,ms=20'));
+    const end = await runner.waitFor(hung.id);
+    expect(end).toMatchObject({ status: 'failed', error: { code: 'TIME_LIMIT' } });
+    expect(end.error!.message).toMatch(/wall-time limit of 2 s \(config limits\.job_wall_seconds\).*nothing was registered/);
+    expect(leftovers()).toEqual([]);
+    // The next job runs as usual, and its own clock starts when it starts.
+    expect((await runner.waitFor(quick.id)).status).toBe('completed');
+    expect(completed.map((c) => c.id)).toEqual([quick.id]);
+  });
 });
