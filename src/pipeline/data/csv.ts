@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import type { Bars } from './types.js';
 import { tokenizeCsv } from './csv-tokenize.js';
 import { mapColumns, NEEDED_COLUMNS } from './csv-columns.js';
+import { describeHeader } from './csv-describe.js';
 import { createRowParser } from './csv-row.js';
 import { createProblemList, dataError, type ProblemList } from './problems.js';
 import { formatTime } from './timestamp.js';
@@ -39,7 +40,7 @@ export function readCsv(text: string, file: string, options: CsvOptions = {}): C
       'Export the data as a plain UTF-8 CSV file.',
     );
   }
-  const { records, unterminatedQuoteLine } = tokenizeCsv(text);
+  const { records, unterminatedQuoteLine, delimiter } = tokenizeCsv(text);
   const header = records[0];
   if (header === undefined) {
     throw dataError(
@@ -52,8 +53,8 @@ export function readCsv(text: string, file: string, options: CsvOptions = {}): C
   const rows = records.slice(1);
   const columns = mapColumns(header.fields, rows[0]?.fields);
   if (!columns.ok) {
-    const found = header.fields.map((f) => f || '(blank)').join(', ');
-    const message = `missing column${columns.missing.length > 1 ? 's' : ''} ${columns.missing.join(', ')}; found columns: ${found}; needed: ${NEEDED_COLUMNS}`;
+    const found = describeHeader(header.fields, delimiter, header.line, columns.missing);
+    const message = `missing column${columns.missing.length > 1 ? 's' : ''} ${columns.missing.join(', ')}; ${found}; needed: ${NEEDED_COLUMNS}`;
     throw dataError(file, [{ line: header.line, column: columns.missing[0] ?? null, message }], 1, columns.hint);
   }
   if (rows.length === 0) {
