@@ -1,3 +1,5 @@
+import type { FileAccess } from '../config/access.js';
+import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
@@ -92,10 +94,11 @@ export function createResearchService(o: ResearchServiceOptions) {
     return claimed;
   }
 
-  async function planFor(input: StartResearchInput): Promise<RunPlan> {
+  async function planFor(input: StartResearchInput, access: FileAccess | undefined): Promise<RunPlan> {
     const data = input.data ?? config.research.default_data;
+    checkDataSpecAccess(data, { cwd: o.cwd, access });
     const providers = providersFor(input.designer ?? 'auto');
-    const files = { dataDir: config.data_dir, cwd: o.cwd, storeFile: registry.file };
+    const files = { dataDir: config.data_dir, cwd: o.cwd, storeFile: registry.file, access };
     // The lockbox is fixed once per run (a resumed run keeps its own): the designer's summary ends before it.
     const lock =
       input.lockbox !== undefined ? { plan: input.lockbox, note: null } : await planLockbox(data, config.research.lockbox, files);
@@ -105,6 +108,7 @@ export function createResearchService(o: ResearchServiceOptions) {
       goal,
       program: programName(input.program ?? (input.goal ? goal : 'research')),
       data,
+      access,
       cycles: input.cycles ?? config.research.max_cycles,
       seed: input.seed ?? 1,
       dataSummary,
@@ -116,8 +120,9 @@ export function createResearchService(o: ResearchServiceOptions) {
 
   const service = {
     /** Validates everything (data, designer, key) before a row exists, then starts the run in the background. */
-    async start(input: StartResearchInput, actor: string): Promise<Operation> {
-      const plan = await planFor(input);
+    /** `access`: which files the caller may name in `data` (an MCP client's roots); default: any (CLI). */
+    async start(input: StartResearchInput, actor: string, access?: FileAccess): Promise<Operation> {
+      const plan = await planFor(input, access);
       const op = registry.operations.create({
         type: 'research',
         params: {
@@ -140,7 +145,7 @@ export function createResearchService(o: ResearchServiceOptions) {
     },
 
     /** Continues a run that ended interrupted (trainyard stopped or was killed): its unfinished cycles at their last completed phase, then the cycles it had left. */
-    async resume(runId: string, actor: string): Promise<Operation> {
+    async resume(runId: string, actor: string, access?: FileAccess): Promise<Operation> {
       const old = registry.operations.get(runId);
       if (old.type !== 'research')
         throw new DomainError('INVALID_ARGUMENT', `Operation ${runId} is a ${old.type} operation, not a research run.`);
@@ -162,7 +167,7 @@ export function createResearchService(o: ResearchServiceOptions) {
       };
       const remaining = Math.max(unfinished.length, p.cycles - ended);
       if (remaining === 0) throw new DomainError('CONFLICT', `Research run ${runId} has no cycles left to run (it ended ${old.status}).`);
-      const plan = await planFor({ ...p, cycles: remaining, lockbox: p.lockbox ?? null });
+      const plan = await planFor({ ...p, cycles: remaining, lockbox: p.lockbox ?? null }, access);
       const op = registry.operations.create({ type: 'research', params: { ...old.params, cycles: remaining, resumed_from: runId, actor } });
       registry.audit.append(actor, 'resume_research', op.id, { resumed_from: runId, adopted: unfinished.map((c) => c.cycle_id) });
       const adopted = unfinished.map((c) => registry.research.adopt(c.cycle_id, op.id));

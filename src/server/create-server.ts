@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { mcpAccess } from '../config/access.js';
 import type { Services } from '../services/index.js';
 import { allTools } from '../tools/index.js';
 import { forwardAlerts } from './alerts.js';
@@ -26,9 +27,11 @@ export function createServer(services: Services, opts: ServerOptions = {}): { se
   );
   const logger = services.logger.child({ component: 'mcp' });
   const clientName = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown'}`;
+  // Every MCP client, stdio or HTTP, reads files only under the configured roots (resolved once, real paths).
+  const access = mcpAccess(services.config);
   for (const tool of allTools) {
     if (opts.readOnly && !tool.annotations.readOnlyHint) continue;
-    registerTool(server, tool, services, logger, clientName);
+    registerTool(server, tool, services, logger, clientName, access);
   }
   registerResources(server, services);
   registerPrompts(server);

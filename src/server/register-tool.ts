@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import type { FileAccess } from '../config/access.js';
 import { isDomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import type { ToolDefinition } from '../tools/index.js';
@@ -12,6 +13,7 @@ const NEXT_STEP: Record<string, string> = {
   MODEL_NOT_FOUND: 'Call list_models to see model ids.',
   OPERATION_NOT_FOUND: 'Call list_operations to see operation ids.',
   GATE_FAILED: 'Improve the model, or pass force: true with a reason to override.',
+  ACCESS_DENIED: 'Use a file under one of the listed folders, or ask the person running trainyard to add its folder to data_roots.',
 };
 
 function errorResult(text: string): CallToolResult {
@@ -25,7 +27,14 @@ function errorResult(text: string): CallToolResult {
  * errors become isError results that say what to do; anything else is logged with its stack and
  * returned as a short generic failure. The server never dies on a bad call.
  */
-export function registerTool(server: McpServer, tool: ToolDefinition, services: Services, logger: Logger, clientName: () => string): void {
+export function registerTool(
+  server: McpServer,
+  tool: ToolDefinition,
+  services: Services,
+  logger: Logger,
+  clientName: () => string,
+  access: FileAccess,
+): void {
   server.registerTool(
     tool.name,
     {
@@ -44,7 +53,7 @@ export function registerTool(server: McpServer, tool: ToolDefinition, services: 
           .catch((err: unknown) => logger.debug({ err }, 'progress notification not delivered'));
       };
       try {
-        const output = await tool.handler(args as never, services, { actor: clientName(), signal: extra.signal, progress });
+        const output = await tool.handler(args as never, services, { actor: clientName(), signal: extra.signal, progress, access });
         const text = tool.render ? tool.render(output) : JSON.stringify(output);
         return { content: [{ type: 'text', text }], structuredContent: output as Record<string, unknown> };
       } catch (err) {

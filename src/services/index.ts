@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FileAccess } from '../config/access.js';
 import { codeVersion } from '../config/code-version.js';
 import { createLogger, type Logger } from '../config/logger.js';
 import { packageRoot } from '../config/paths.js';
@@ -12,7 +13,8 @@ import { createAlerts, type Alerts } from '../monitoring/alerts.js';
 import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
-import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
+import { DEFAULT_DATA_SPEC, type TrainingOverrides } from '../pipeline/train-pipeline.js';
+import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
 import { createResearchService, type ResearchServiceOptions } from '../agents/research-service.js';
@@ -33,6 +35,8 @@ export interface TrainInput {
 
 export interface StartOptions {
   actor: string;
+  /** Which files the caller may read (an MCP client's roots); default: the CLI's, any path. */
+  access?: FileAccess | undefined;
   priority?: 'normal' | 'high';
   parent_id?: string | null;
   trigger?: string;
@@ -98,7 +102,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   const drift = createDriftService({ config, registry, cwd, backend });
   const strategies = {
     list: () => listStrategies(config.strategies_dir),
-    resolve: (ref: string): ResolvedStrategy => resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd }),
+    resolve: (ref: string, access?: FileAccess): ResolvedStrategy =>
+      resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd, access }),
   };
 
   const backtestStore = createBacktestStore(path.join(config.home, 'backtests'));
@@ -146,7 +151,9 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   const training = {
     /** Validates the strategy (nothing is queued when it is invalid) and queues the job. */
     start(input: TrainInput, o: StartOptions): Operation {
-      const strategy = strategies.resolve(input.strategy);
+      const strategy = strategies.resolve(input.strategy, o.access);
+      // The data the worker will read, refused now (nothing queued) when the caller may not read it.
+      checkDataSpecAccess(input.data ?? strategy.strategy.data.source ?? DEFAULT_DATA_SPEC, { cwd, access: o.access });
       const spec: TrainingJobSpec = {
         strategy_yaml: strategy.yaml,
         strategy_source: strategy.source,
@@ -155,6 +162,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         overrides: input.overrides,
         data_dir: config.data_dir,
         cwd,
+        access: o.access,
         backend: config.backend,
         wasm_threads: config.wasm_threads,
         progress_every_batches: config.progress_every_batches,
@@ -183,6 +191,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     async train(input: TrainInput, ctx: RunContext = {}): Promise<TrainingResult & { operation_id: string }> {
       const op = training.start(input, {
         actor: ctx.actor ?? 'cli',
+        access: ctx.access,
         priority: ctx.priority,
         parent_id: ctx.parent_id,
         trigger: ctx.trigger,

@@ -25,7 +25,9 @@ export const startResearch = defineTool({
   output: researchRunSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async (input, services, ctx) => {
-    const op = input.resume ? await services.research.resume(input.resume, ctx.actor) : await services.research.start(input, ctx.actor);
+    const op = input.resume
+      ? await services.research.resume(input.resume, ctx.actor, ctx.access)
+      : await services.research.start(input, ctx.actor, ctx.access);
     return waitForResearch(services, op.id, input.wait_seconds, ctx);
   },
   render: renderRun,
