@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import YAML, { YAMLError } from 'yaml';
-import { resolveReadPath, type FileAccess } from '../config/access.js';
+import { isWithin, realPathOf, resolveReadPath, type FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { formatIssues } from '../domain/format-issues.js';
 import { strategySchema, type Strategy } from '../domain/strategy.js';
@@ -64,12 +64,19 @@ function findFile(ref: string, loc: StrategyLocations): string | undefined {
     try {
       file = resolveReadPath(candidate, { cwd, access: loc.access, what: 'strategy file' });
     } catch (err) {
-      if (bare && isDomainError(err) && err.code === 'ACCESS_DENIED') continue;
+      if (bare && isDomainError(err) && err.code === 'ACCESS_DENIED' && !placedInRoots(path.resolve(cwd, candidate), loc.access)) continue;
       throw err;
     }
     if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
   }
   return undefined;
+}
+
+/** Whether the file's own name sits in a root (its folders resolved, not the file itself): a link there that leads out is refused, not skipped. */
+function placedInRoots(abs: string, access: FileAccess | undefined): boolean {
+  if (access?.kind !== 'mcp') return true;
+  const placed = path.join(realPathOf(path.dirname(abs)) ?? path.dirname(abs), path.basename(abs));
+  return access.roots.some((root) => isWithin(placed, root));
 }
 
 /** What a YAML document is, in words (never its content). */

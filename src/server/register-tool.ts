@@ -13,7 +13,6 @@ const NEXT_STEP: Record<string, string> = {
   MODEL_NOT_FOUND: 'Call list_models to see model ids.',
   OPERATION_NOT_FOUND: 'Call list_operations to see operation ids.',
   GATE_FAILED: 'Improve the model, or pass force: true with a reason to override.',
-  ACCESS_DENIED: 'Use a file under one of the listed folders, or ask the person running trainyard to add its folder to data_roots.',
 };
 
 function errorResult(text: string): CallToolResult {

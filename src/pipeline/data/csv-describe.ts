@@ -19,7 +19,7 @@ export function describeHeader(fields: readonly string[], delimiter: string, lin
     fields.length === 1
       ? `line ${line} has 1 field (no comma, semicolon or tab separates fields)`
       : `line ${line} has ${fields.length} fields separated by ${DELIMITER_NAMES[delimiter] ?? `"${delimiter}"`}`;
-  if (found.length === 0) return `${shape}; none of the required columns ${REQUIRED.join(', ')} was found`;
+  if (found.length === 0) return shape;
   const has = `of the required columns it has ${found.join(', ')}`;
   if (found.length < RECOGNISED_AT) return `${shape}; ${has}`;
   return `${shape}; ${has}; its columns: ${fields.map((f) => (f === '' ? '(blank)' : fieldName(f))).join(', ')}`;
