@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/config/logger.js';
 import { startHttpServer } from '../../src/server/http.js';
 import { createServices, type Services } from '../../src/services/index.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { changedMarketCsv } from '../helpers/market-changes.js';
 import { connectClient, text } from '../helpers/mcp.js';
 import { MOMENTUM } from '../helpers/services.js';
@@ -200,6 +202,38 @@ describe('file access over MCP', () => {
     expect(r.added).toBe(400);
     expect(services.strategies.resolve(path.join(outside, 'momentum.yaml')).strategy.name).toBe('momentum_test');
   });
+});
+
+describe('the built CLI', () => {
+  it('reads a file outside the MCP roots: a person runs it on their own files', async () => {
+    const r = await runCli(['ingest', '--data', `csv:${OUT_CSV}`, '--home', path.join(base, 'cli-home'), '--json'], { cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ added: 400 });
+  }, 60_000);
+});
+
+describe('file access over stdio', () => {
+  it('the built server started in a folder refuses paths outside it', async () => {
+    const client = new Client({ name: 'stdio-access', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, 'serve', '--home', path.join(base, 'stdio-home')],
+        cwd: work,
+        env: { PATH: process.env['PATH'] ?? '', TRAINYARD_WASM_THREADS: '1' },
+        stderr: 'pipe',
+      }),
+    );
+    try {
+      const denied = (await client.callTool({ name: 'ingest_data', arguments: { data: `csv:${OUT_CSV}` } })) as CallToolResult;
+      expect(text(denied)).toMatch(/^ACCESS_DENIED: .*data_roots/);
+      const env = (await client.callTool({ name: 'validate_strategy', arguments: { strategy: '.env' } })) as CallToolResult;
+      expect(env.structuredContent).toMatchObject({ valid: false });
+      expectNoLeak(env);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
 });
 
 describe('data_roots', () => {
