@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -26,6 +27,7 @@ export interface CycleDeps {
       actor: string;
       parent_id: string;
       signal: AbortSignal;
+      access?: FileAccess | undefined;
       onQueued: (op: Operation) => void;
       onProgress: (p: PipelineProgress) => void;
     },
@@ -33,7 +35,13 @@ export interface CycleDeps {
   /** Runs a backtest job of a registered model to its end (the lockbox evaluation). */
   backtest: (
     input: { model_id: string; data: string; from: string },
-    ctx: { actor: string; parent_id: string; signal: AbortSignal; onProgress?: (p: PipelineProgress) => void },
+    ctx: {
+      actor: string;
+      parent_id: string;
+      signal: AbortSignal;
+      access?: FileAccess | undefined;
+      onProgress?: (p: PipelineProgress) => void;
+    },
   ) => Promise<{ operation_id: string; strategy: LockboxFigures & { total_return: number }; traded: { from: string; to: string } }>;
   /** The run's held-out recent bars; null when there is none. */
   lockbox: LockboxPlan | null;
@@ -45,6 +53,8 @@ export interface CycleDeps {
   goal: string;
   program: string;
   data: string;
+  /** Which files `data` may name: those of the caller that started the run (an MCP client's roots). */
+  access?: FileAccess | undefined;
   dataSummary: DataSummary;
   runId: string;
   signal: AbortSignal;
@@ -190,6 +200,7 @@ async function train(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
         actor: ACTOR,
         parent_id: d.runId,
         signal: d.signal,
+        access: d.access,
         onQueued: (op) => d.onPhase(d.registry.research.update(c.cycle_id, { training_op_id: op.id }), `training job ${op.id} queued`),
         onProgress: (p) => d.onPhase(c, p.message),
       },
@@ -216,7 +227,7 @@ async function evaluateLockbox(c: ResearchCycle, d: CycleDeps, model: ModelVersi
   const lb = d.lockbox!;
   const run = await d.backtest(
     { model_id: model.model_id, data: d.data, from: lb.from },
-    { actor: ACTOR, parent_id: d.runId, signal: d.signal, onProgress: (p) => d.onPhase(c, `lockbox · ${p.message}`) },
+    { actor: ACTOR, parent_id: d.runId, signal: d.signal, access: d.access, onProgress: (p) => d.onPhase(c, `lockbox · ${p.message}`) },
   );
   const test = (model.metrics.backtest as { strategy?: Record<string, number> } | undefined)?.strategy;
   const testFigures =

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import { loadMarketData } from '../pipeline/data/index.js';
 import { observedBarsPerYear } from '../pipeline/features/volatility.js';
 import type { DataSummary } from './types.js';
@@ -5,9 +6,15 @@ import type { DataSummary } from './types.js';
 /** The data the designer plans for: symbols, bar size, span, and buy-and-hold return and volatility. */
 export async function summarizeData(
   spec: string,
-  opts: { dataDir: string; cwd: string; storeFile?: string | undefined; to?: string | undefined },
+  opts: { dataDir: string; cwd: string; storeFile?: string | undefined; to?: string | undefined; access?: FileAccess | undefined },
 ): Promise<DataSummary> {
-  const data = await loadMarketData(spec, { dataDir: opts.dataDir, cwd: opts.cwd, storeFile: opts.storeFile, to: opts.to });
+  const data = await loadMarketData(spec, {
+    dataDir: opts.dataDir,
+    cwd: opts.cwd,
+    storeFile: opts.storeFile,
+    to: opts.to,
+    access: opts.access,
+  });
   const first = data.series[0]!;
   const perYear = observedBarsPerYear(first.time);
   let sum = 0;

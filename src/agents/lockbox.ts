@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import type { Config } from '../config/schema.js';
 import type { GateResult } from '../domain/model-version.js';
 export type { LockboxResult } from '../domain/research.js';
@@ -27,10 +28,10 @@ export interface LockboxPlan {
 export async function planLockbox(
   spec: string,
   rules: Config['research']['lockbox'],
-  opts: { dataDir: string; cwd: string; storeFile?: string | undefined },
+  opts: { dataDir: string; cwd: string; storeFile?: string | undefined; access?: FileAccess | undefined },
 ): Promise<{ plan: LockboxPlan | null; note: string | null }> {
   if (rules.fraction <= 0) return { plan: null, note: 'lockbox off (research.lockbox.fraction 0)' };
-  const data = await loadMarketData(spec, { dataDir: opts.dataDir, cwd: opts.cwd, storeFile: opts.storeFile });
+  const data = await loadMarketData(spec, { dataDir: opts.dataDir, cwd: opts.cwd, storeFile: opts.storeFile, access: opts.access });
   let total = 0;
   for (const s of data.series) total += s.time.length;
   const all = new Float64Array(total);

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Operation } from '../domain/operation.js';
@@ -20,6 +21,8 @@ export interface RunPlan {
   goal: string;
   program: string;
   data: string;
+  /** Which files `data` may name (the starting caller's). */
+  access?: FileAccess | undefined;
   cycles: number;
   seed: number;
   dataSummary: DataSummary;
@@ -123,6 +126,7 @@ export async function runResearch(
     goal: plan.goal,
     program: plan.program,
     data: plan.data,
+    access: plan.access,
     dataSummary: plan.dataSummary,
     runId: op.id,
     signal,

@@ -1,3 +1,5 @@
+import type { FileAccess } from '../config/access.js';
+import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
@@ -96,10 +98,11 @@ export function createResearchService(o: ResearchServiceOptions) {
     return claimed;
   }
 
-  async function planFor(input: StartResearchInput): Promise<RunPlan> {
+  async function planFor(input: StartResearchInput, access: FileAccess | undefined): Promise<RunPlan> {
     const data = input.data ?? config.research.default_data;
+    checkDataSpecAccess(data, { cwd: o.cwd, access });
     const providers = providersFor(input.designer ?? 'auto');
-    const files = { dataDir: config.data_dir, cwd: o.cwd, storeFile: registry.file };
+    const files = { dataDir: config.data_dir, cwd: o.cwd, storeFile: registry.file, access };
     // The lockbox is fixed once per run (a resumed run keeps its own): the designer's summary ends before it.
     const lock =
       input.lockbox !== undefined ? { plan: input.lockbox, note: null } : await planLockbox(data, config.research.lockbox, files);
@@ -109,6 +112,7 @@ export function createResearchService(o: ResearchServiceOptions) {
       goal,
       program: programName(input.program ?? (input.goal ? goal : 'research')),
       data,
+      access,
       cycles: input.cycles ?? config.research.max_cycles,
       seed: input.seed ?? 1,
       dataSummary,
@@ -120,9 +124,10 @@ export function createResearchService(o: ResearchServiceOptions) {
 
   const service = {
     /** Validates everything (data, designer, key) before a row exists, then starts the run in the background. */
-    async start(input: StartResearchInput, actor: string, client?: string): Promise<Operation> {
+    /** `access`: which files the caller may name in `data` (an MCP client's roots); default: any (CLI). */
+    async start(input: StartResearchInput, actor: string, client?: string, access?: FileAccess): Promise<Operation> {
       o.limits?.dataSpec(input.data ?? config.research.default_data);
-      const plan = await planFor(input);
+      const plan = await planFor(input, access);
       o.limits?.admit(clientOf(actor, client));
       const op = registry.operations.create({
         type: 'research',
@@ -147,7 +152,7 @@ export function createResearchService(o: ResearchServiceOptions) {
     },
 
     /** Continues a run that ended interrupted (trainyard stopped or was killed): its unfinished cycles at their last completed phase, then the cycles it had left. */
-    async resume(runId: string, actor: string, client?: string): Promise<Operation> {
+    async resume(runId: string, actor: string, client?: string, access?: FileAccess): Promise<Operation> {
       const old = registry.operations.get(runId);
       if (old.type !== 'research')
         throw new DomainError('INVALID_ARGUMENT', `Operation ${runId} is a ${old.type} operation, not a research run.`);
@@ -169,7 +174,7 @@ export function createResearchService(o: ResearchServiceOptions) {
       };
       const remaining = Math.max(unfinished.length, p.cycles - ended);
       if (remaining === 0) throw new DomainError('CONFLICT', `Research run ${runId} has no cycles left to run (it ended ${old.status}).`);
-      const plan = await planFor({ ...p, cycles: remaining, lockbox: p.lockbox ?? null });
+      const plan = await planFor({ ...p, cycles: remaining, lockbox: p.lockbox ?? null }, access);
       o.limits?.admit(clientOf(actor, client));
       const op = registry.operations.create({
         type: 'research',

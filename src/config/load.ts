@@ -98,5 +98,6 @@ export function loadConfig(src: ConfigSources = {}): Config {
     home: path.resolve(cwd, c.home),
     strategies_dir: path.resolve(cwd, c.strategies_dir),
     data_dir: path.resolve(cwd, c.data_dir),
+    data_roots: c.data_roots.map((r) => path.resolve(cwd, r)),
   };
 }

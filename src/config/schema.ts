@@ -195,6 +195,12 @@ export const configSchema = z.strictObject({
   home: z.string().min(1).describe('State directory (registry, models, training status); TRAINYARD_HOME'),
   strategies_dir: z.string().min(1).describe('Folder of strategy YAML files'),
   data_dir: z.string().min(1).describe('Folder of bundled data files'),
+  data_roots: z
+    .array(z.string().min(1))
+    .default(['.'])
+    .describe(
+      'Folders MCP clients may read strategies and data from (relative to the folder trainyard starts in); home, strategies_dir and data_dir are always added. The CLI reads any path.',
+    ),
   backend: z
     .enum(['auto', ...backendNames])
     .default('auto')

@@ -1,4 +1,5 @@
 import type { Limits } from '../config/limits.js';
+import type { FileAccess } from '../config/access.js';
 import type { BacktestRequest, BacktestRun } from '../monitoring/backtest/request.js';
 import type { BackendPreference } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
@@ -10,6 +11,8 @@ export interface WorkerSettings {
   cwd: string;
   /** The registry database, for `store:` data specs (the worker opens it read-only). */
   store_file?: string | undefined;
+  /** Which files the job may read for the caller that queued it (an MCP client's roots); absent: any (CLI, config). */
+  access?: FileAccess | undefined;
   backend: BackendPreference;
   wasm_threads: number;
   progress_every_batches: number;

@@ -71,6 +71,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         dataDir: job.data_dir,
         cwd: job.cwd,
         storeFile: job.store_file,
+        access: job.access,
       },
       {
         backend,

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import { labelHorizon } from '../domain/strategy.js';
 import { loadArtifacts } from '../pipeline/artifacts/store.js';
 import { assembleSamples, subset, type SampleSet } from '../pipeline/dataset/assemble.js';
@@ -57,6 +58,8 @@ export interface DriftOptions {
   /** The registry database, for `store:` specs (ingested bars). */
   storeFile?: string | undefined;
   cwd?: string | undefined;
+  /** Which files the spec may name (an MCP client's roots); default: any. */
+  access?: FileAccess | undefined;
   /** First bar judged (inclusive); the bars before it still warm the indicators up. */
   from?: string | undefined;
   /** First instant judged, exclusive, in ms (e.g. the end of the training data). */

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import { loadMarketData, parseDataSpec, timeframeMinutes } from '../pipeline/data/index.js';
@@ -43,6 +44,8 @@ export interface IngestDeps {
   bars: BarStore;
   dataDir: string;
   cwd: string;
+  /** Which files `input.data` may name (an MCP client's roots); default: any. */
+  access?: FileAccess | undefined;
   /** A step longer than this many times the median spacing is a gap (config performance.gap_factor). */
   gapFactor: number;
   /** Wraps the write for the audit log. */
@@ -63,7 +66,7 @@ export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: st
       `Cannot ingest from ${input.data}: it is the store itself. Ingest from csv:, sample: or synthetic: data.`,
     );
   }
-  const data = await loadMarketData(input.data, { symbols: input.symbols, dataDir: deps.dataDir, cwd: deps.cwd });
+  const data = await loadMarketData(input.data, { symbols: input.symbols, dataDir: deps.dataDir, cwd: deps.cwd, access: deps.access });
   const timeframe = batchTimeframe(deps.bars, data.series, data.timeframe);
   const rows: BatchWrite['rows'] = [];
   const conflicts: Conflict[] = [];

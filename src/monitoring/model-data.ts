@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import type { Strategy } from '../domain/strategy.js';
 import { loadMarketData, type MarketData } from '../pipeline/data/index.js';
 
@@ -49,7 +50,13 @@ export function trainedUntil(result: unknown): number | null {
 export function loadModelData(
   spec: string,
   selection: DataSelection,
-  o: { dataDir: string; cwd?: string | undefined; storeFile?: string | undefined; to?: string | undefined },
+  o: {
+    dataDir: string;
+    cwd?: string | undefined;
+    storeFile?: string | undefined;
+    to?: string | undefined;
+    access?: FileAccess | undefined;
+  },
 ): Promise<MarketData> {
   return loadMarketData(spec, {
     symbols: selection.symbols,
@@ -58,5 +65,6 @@ export function loadModelData(
     dataDir: o.dataDir,
     cwd: o.cwd,
     storeFile: o.storeFile,
+    access: o.access,
   });
 }

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -137,12 +138,18 @@ export function createMonitoringServices(deps: PerformanceDeps) {
 
   const ingest = {
     /** Stores a batch (see ingestBars), then updates the production models trading its symbols. */
-    async ingest(input: IngestInput, actor: string): Promise<IngestSummary & { monitoring: Awaited<ReturnType<typeof update>> }> {
+    /** `access`: which files the caller may name in `input.data` (an MCP client's roots); default: any (CLI). */
+    async ingest(
+      input: IngestInput,
+      actor: string,
+      access?: FileAccess,
+    ): Promise<IngestSummary & { monitoring: Awaited<ReturnType<typeof update>> }> {
       const summary = await ingestBars(
         {
           bars,
           dataDir: deps.dataDir,
           cwd: deps.cwd,
+          access,
           gapFactor: rules.gap_factor,
           audit: (action, target, args, fn) => registry.audit.record(actor, action, target, args, fn),
         },

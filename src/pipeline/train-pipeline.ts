@@ -1,3 +1,4 @@
+import type { FileAccess } from '../config/access.js';
 import path from 'node:path';
 import { cancelledError } from '../domain/errors.js';
 import { LABEL_CLASSES, labelHorizon, type Strategy } from '../domain/strategy.js';
@@ -39,6 +40,8 @@ export interface TrainingRequest {
   cwd?: string | undefined;
   /** The registry database, for `store:` data specs (ingested bars). */
   storeFile?: string | undefined;
+  /** Which files the data spec may name (an MCP client's roots); default: any. */
+  access?: FileAccess | undefined;
 }
 
 /** Out-of-sample predictions handed to an evaluation hook (e.g. a backtest). */
@@ -168,6 +171,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
     cwd: req.cwd,
     dataDir: req.dataDir,
     storeFile: req.storeFile,
+    access: req.access,
   });
   checkCancel();
   deps.checkBudget?.(strategy, { bars: barCount(data) });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { mcpAccess } from '../config/access.js';
 import type { Services } from '../services/index.js';
 import { allTools } from '../tools/index.js';
 import { forwardAlerts } from './alerts.js';
@@ -31,9 +32,11 @@ export function createServer(services: Services, opts: ServerOptions = {}): { se
   const clientName = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown'}`;
   // Not the HTTP session id: it is stored in operation rows that other clients can read.
   const client = { name: clientName, id: opts.clientId ?? `mcp-${randomUUID().slice(0, 8)}` };
+  // Every MCP client, stdio or HTTP, reads files only under the configured roots (resolved once, real paths).
+  const access = mcpAccess(services.config);
   for (const tool of allTools) {
     if (opts.readOnly && !tool.annotations.readOnlyHint) continue;
-    registerTool(server, tool, services, logger, client);
+    registerTool(server, tool, services, logger, client, access);
   }
   registerResources(server, services);
   registerPrompts(server);

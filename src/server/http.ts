@@ -88,6 +88,11 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://internal');
+    // Host and Origin first, for every path: a page on another site that rebinds its DNS name to
+    // this address must not read even the health answer.
+    if (!allowedHosts().has(req.headers.host ?? '')) return rpcError(res, 403, `Host "${req.headers.host ?? ''}" not allowed`);
+    const origin = req.headers.origin;
+    if (origin && !allowedOrigins().has(origin)) return rpcError(res, 403, `Origin "${origin}" not allowed`);
     if (url.pathname === '/' && req.method === 'GET') {
       return send(res, 200, {
         status: 'ok',
@@ -98,9 +103,6 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
       });
     }
     if (url.pathname !== '/mcp') return send(res, 404, { error: 'not found; the MCP endpoint is /mcp' });
-    if (!allowedHosts().has(req.headers.host ?? '')) return rpcError(res, 403, `Host "${req.headers.host ?? ''}" not allowed`);
-    const origin = req.headers.origin;
-    if (origin && !allowedOrigins().has(origin)) return rpcError(res, 403, `Origin "${origin}" not allowed`);
     if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
       return rpcError(res, 401, 'Missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="trainyard"' });
     }

@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import type { FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import type { ToolDefinition } from '../tools/index.js';
@@ -61,6 +62,7 @@ export function registerTool(
   services: Services,
   logger: Logger,
   client: { name: () => string; id: string },
+  access: FileAccess,
 ): void {
   const limitSeconds = services.config.limits.request_seconds;
   server.registerTool(
@@ -82,7 +84,14 @@ export function registerTool(
       };
       const deadline = requestDeadline(tool.name, limitSeconds, extra.signal);
       try {
-        const ctx = { actor: client.name(), client: client.id, signal: deadline.signal, progress, maxWaitSeconds: deadline.maxWaitSeconds };
+        const ctx = {
+          actor: client.name(),
+          client: client.id,
+          signal: deadline.signal,
+          progress,
+          maxWaitSeconds: deadline.maxWaitSeconds,
+          access,
+        };
         const output = await Promise.race([tool.handler(args as never, services, ctx), deadline.expired]);
         const text = tool.render ? tool.render(output) : JSON.stringify(output);
         return { content: [{ type: 'text', text }], structuredContent: output as Record<string, unknown> };

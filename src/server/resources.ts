@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { mcpAccess } from '../config/access.js';
+import { DomainError } from '../domain/errors.js';
 import { strategySchema } from '../domain/strategy.js';
 import type { Services } from '../services/index.js';
 
@@ -61,7 +63,14 @@ export function registerResources(server: McpServer, services: Services): void {
     }),
     { title: 'Strategy YAML', description: 'An example strategy file, trainable as is', mimeType: 'application/yaml' },
     (uri, { name }) => {
-      const s = services.strategies.resolve(String(name));
+      // Only the listed names: a resource URI is a name under strategies/, never a path to any file.
+      if (!services.strategies.list().includes(String(name))) {
+        throw new DomainError(
+          'STRATEGY_NOT_FOUND',
+          `No strategy "${String(name).slice(0, 100)}" under strategies/. Call list_strategies for names.`,
+        );
+      }
+      const s = services.strategies.resolve(String(name), mcpAccess(services.config));
       return { contents: [{ uri: uri.href, mimeType: 'application/yaml', text: fs.readFileSync(s.source, 'utf8') }] };
     },
   );

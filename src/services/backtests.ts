@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FileAccess } from '../config/access.js';
 import type { Config } from '../config/schema.js';
 import { cancelledError, DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
@@ -7,7 +8,7 @@ import type { JobRunner } from '../jobs/runner.js';
 import type { BacktestJobSpec } from '../jobs/protocol.js';
 import { backtestData, rangeBound, type BacktestMode, type BacktestRequest, type BacktestRun } from '../monitoring/backtest/request.js';
 import { planWindows, type WalkForwardOptions } from '../monitoring/backtest/walk-forward-plan.js';
-import { loadMarketData, parseDataSpec } from '../pipeline/data/index.js';
+import { checkDataSpecAccess, loadMarketData } from '../pipeline/data/index.js';
 import { labelHorizon } from '../domain/strategy.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
@@ -42,6 +43,8 @@ export interface BacktestRunContext {
   client?: string | undefined;
   /** The research run that owns this backtest (it counts as the run for the queue limits). */
   parent_id?: string | null | undefined;
+  /** Which files `data` may name; default: any (CLI). */
+  access?: FileAccess | undefined;
   priority?: 'normal' | 'high' | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;
@@ -62,7 +65,7 @@ const bad = (message: string, data?: Record<string, unknown>) => new DomainError
 /** Backtest jobs of registered models: validated and queued like training, reports stored by the store. */
 export function createBacktests({ config, registry, jobs, store, cwd, limits }: Deps) {
   /** Everything checkable before a row exists: the model, the mode, the data spec, dates, enough bars. */
-  async function prepare(input: BacktestInput): Promise<BacktestRequest> {
+  async function prepare(input: BacktestInput, access: FileAccess | undefined): Promise<BacktestRequest> {
     const model = registry.models.get(input.model_id);
     if (!fs.existsSync(path.join(model.artifact_path, 'model.json')))
       throw new DomainError(
@@ -78,7 +81,7 @@ export function createBacktests({ config, registry, jobs, store, cwd, limits }: 
     if (mode === 'data' && !input.data)
       throw bad('mode "data" needs data: a data spec such as "sample:sp500", "csv:<path>" or "synthetic:seed=1,bars=3000".');
     if (input.walk_forward && mode !== 'walk_forward') throw bad(`walk_forward options apply to mode "walk_forward" only, not "${mode}".`);
-    if (input.data) parseDataSpec(input.data);
+    if (input.data) checkDataSpecAccess(input.data, { cwd, access });
     if (rangeBound(input.from, 'from') > rangeBound(input.to, 'to')) throw bad(`from ${input.from} is after to ${input.to}. Swap them.`);
 
     const result = JSON.parse(fs.readFileSync(path.join(model.artifact_path, 'result.json'), 'utf8')) as TrainingResult;
@@ -120,6 +123,7 @@ export function createBacktests({ config, registry, jobs, store, cwd, limits }: 
         backtest: model.metrics.backtest ?? null,
       },
       data: input.data,
+      access,
       from: input.from,
       to: input.to,
       walk_forward: walk,
@@ -155,10 +159,10 @@ export function createBacktests({ config, registry, jobs, store, cwd, limits }: 
     /** Validates (nothing is queued when the input is wrong) and queues a backtest job; returns the pending row. */
     async start(
       input: BacktestInput,
-      o: Pick<BacktestRunContext, 'client' | 'parent_id' | 'priority'> & { actor: string },
+      o: Pick<BacktestRunContext, 'client' | 'parent_id' | 'priority' | 'access'> & { actor: string },
     ): Promise<Operation> {
       limits.dataSpec(input.data);
-      const req = await prepare(input);
+      const req = await prepare(input, o.access);
       const client = clientOf(o.actor, o.client);
       jobs.assertAccepting();
       if (!o.parent_id) limits.admit(client);
@@ -194,6 +198,7 @@ export function createBacktests({ config, registry, jobs, store, cwd, limits }: 
         client: ctx.client,
         parent_id: ctx.parent_id,
         priority: ctx.priority,
+        access: ctx.access,
       });
       ctx.onQueued?.(op);
       const unsubscribe = jobs.subscribe(op.id, (e) => {

@@ -1,4 +1,6 @@
+import type { FileAccess } from '../config/access.js';
 import type { Config } from '../config/schema.js';
+import type { LimitChecks } from './limits.js';
 import type { DataDescription } from '../domain/data-description.js';
 import { loadMarketData } from '../pipeline/data/index.js';
 import { describeMarketData } from '../pipeline/data/describe.js';
@@ -14,10 +16,13 @@ export interface DescribeDataInput {
 }
 
 /** Read-only look at what a data spec loads to, through the same loader training uses. */
-export function createDataService(deps: { config: Config; cwd: string; storeFile: string }) {
+export function createDataService(deps: { config: Config; cwd: string; storeFile: string; limits?: LimitChecks | undefined }) {
   return {
-    async describe(input: DescribeDataInput): Promise<DataDescription> {
+    /** `access`: which files the caller may name (an MCP client's roots); default: any (CLI). */
+    async describe(input: DescribeDataInput, access?: FileAccess): Promise<DataDescription> {
+      deps.limits?.dataSpec(input.data);
       const data = await loadMarketData(input.data, {
+        access,
         symbols: input.symbols,
         from: input.from,
         to: input.to,

@@ -1,4 +1,6 @@
+import type { FileAccess } from '../config/access.js';
 import type { Config } from '../config/schema.js';
+import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import type { BackendInfo } from '../pipeline/backend/index.js';
 import { driftReport, type DriftReport } from '../monitoring/drift-report.js';
 import type { Registry } from '../registry/index.js';
@@ -16,13 +18,16 @@ export type DriftCheck = DriftReport & { model_id: string; data: string };
 /** check_drift and `trainyard drift`: the report against the model's frozen reference, stored with the model. */
 export function createDriftService(o: { config: Config; registry: Registry; cwd: string; backend: () => Promise<BackendInfo> }) {
   return {
-    async check(input: DriftCheckInput, actor: string): Promise<DriftCheck> {
+    /** `access`: which files the caller may name in `data` (an MCP client's roots); default: any (CLI). */
+    async check(input: DriftCheckInput, actor: string, access?: FileAccess): Promise<DriftCheck> {
       const model = o.registry.models.get(input.model_id);
+      checkDataSpecAccess(input.data, { cwd: o.cwd, access });
       await o.backend();
       const report = await driftReport(model.artifact_path, input.data, {
         dataDir: o.config.data_dir,
         cwd: o.cwd,
         storeFile: o.registry.file,
+        access,
         from: input.from,
         to: input.to,
         thresholds: o.config.drift,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FileAccess } from '../config/access.js';
 import { codeVersion } from '../config/code-version.js';
 import { createLogger, type Logger } from '../config/logger.js';
 import { packageRoot } from '../config/paths.js';
@@ -13,6 +14,7 @@ import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
 import { applyOverrides, DEFAULT_DATA_SPEC, type TrainingOverrides } from '../pipeline/train-pipeline.js';
+import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
 import { createResearchService, type ResearchServiceOptions } from '../agents/research-service.js';
@@ -38,6 +40,8 @@ export interface StartOptions {
   actor: string;
   /** Who the job counts against for the queue limits (an MCP session's id); from the actor when absent. */
   client?: string | undefined;
+  /** Which files the caller may read (an MCP client's roots); default: the CLI's, any path. */
+  access?: FileAccess | undefined;
   priority?: 'normal' | 'high';
   parent_id?: string | null;
   trigger?: string;
@@ -103,7 +107,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   const drift = createDriftService({ config, registry, cwd, backend });
   const strategies = {
     list: () => listStrategies(config.strategies_dir),
-    resolve: (ref: string): ResolvedStrategy => resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd }),
+    resolve: (ref: string, access?: FileAccess): ResolvedStrategy =>
+      resolveStrategy(ref, { strategiesDir: config.strategies_dir, cwd, access }),
   };
 
   const limits = createLimitChecks(config.limits, registry.operations);
@@ -153,8 +158,10 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   const training = {
     /** Validates the strategy (nothing is queued when it is invalid) and queues the job. */
     start(input: TrainInput, o: StartOptions): Operation {
-      const strategy = strategies.resolve(input.strategy);
+      const strategy = strategies.resolve(input.strategy, o.access);
       const trained = applyOverrides(strategy.strategy, input.overrides);
+      // The data the worker will read, refused now (nothing queued) when the caller may not read it.
+      checkDataSpecAccess(input.data ?? trained.data.source ?? DEFAULT_DATA_SPEC, { cwd, access: o.access });
       limits.training(trained, input.data ?? trained.data.source ?? DEFAULT_DATA_SPEC);
       const client = clientOf(o.actor, o.client);
       jobs.assertAccepting();
@@ -168,6 +175,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         overrides: input.overrides,
         data_dir: config.data_dir,
         cwd,
+        access: o.access,
         backend: config.backend,
         wasm_threads: config.wasm_threads,
         progress_every_batches: config.progress_every_batches,
@@ -199,6 +207,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       const op = training.start(input, {
         actor: ctx.actor ?? 'cli',
         client: ctx.client,
+        access: ctx.access,
         priority: ctx.priority,
         parent_id: ctx.parent_id,
         trigger: ctx.trigger,
@@ -285,7 +294,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     backtests,
     research,
     /** describe: what a data spec loads to (describe_data, `trainyard data show`). */
-    data: createDataService({ config, cwd, storeFile: registry.file }),
+    data: createDataService({ config, cwd, storeFile: registry.file, limits }),
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {

@@ -67,6 +67,6 @@ export const checkDrift = defineTool({
   }),
   // Writes one drift report row per call; nothing else changes.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  handler: (input, services, ctx) => services.drift.check(input, ctx.actor),
+  handler: (input, services, ctx) => services.drift.check(input, ctx.actor, ctx.access),
   render: (o) => `${o.model_id}: ${o.action_required ? 'ACTION REQUIRED' : 'no action'} · ${o.recommendation}`,
 });

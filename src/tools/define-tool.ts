@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FileAccess } from '../config/access.js';
 import type { Services } from '../services/index.js';
 
 export interface ToolAnnotations {
@@ -20,6 +21,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Reports progress when the client asked for it (progress out of 100); a no-op otherwise. */
   progress: (progress: number, message: string) => void;
+  /** Which files the caller may read (strategies, csv: data): pass it to every service call that takes a user-given path or spec. */
+  access: FileAccess;
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {

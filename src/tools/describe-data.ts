@@ -21,6 +21,6 @@ export const describeData = defineTool({
   }),
   output: dataDescriptionSchema,
   annotations: READ_ONLY,
-  handler: (input, services) => services.data.describe(input),
+  handler: (input, services, ctx) => services.data.describe(input, ctx.access),
   render: renderDataDescription,
 });

@@ -27,7 +27,7 @@ export const ingestData = defineTool({
     }),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  handler: (input, services, ctx) => services.ingest.ingest(input, ctx.actor),
+  handler: (input, services, ctx) => services.ingest.ingest(input, ctx.actor, ctx.access),
   render: (o) => {
     const scored = o.monitoring.updated.map((u) => `${u.model_id} scored ${u.scored}, resolved ${u.resolved}`).join('; ');
     return (

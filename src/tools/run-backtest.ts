@@ -63,7 +63,7 @@ export const runBacktest = defineTool({
   handler: async (input, services, ctx) => {
     const op = await services.backtests.start(
       { model_id: input.model_id, mode: input.mode, data: input.data, from: input.from, to: input.to, walk_forward: input.walk_forward },
-      { actor: ctx.actor, client: ctx.client, priority: input.priority },
+      { actor: ctx.actor, client: ctx.client, priority: input.priority, access: ctx.access },
     );
     const current = input.wait_seconds > 0 ? await waitForOperation(services, op.id, input.wait_seconds, ctx) : op;
     return summarizeOperation(current, services.jobs.queuePosition(op.id), services.clock());

@@ -26,8 +26,8 @@ export const startResearch = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   handler: async (input, services, ctx) => {
     const op = input.resume
-      ? await services.research.resume(input.resume, ctx.actor, ctx.client)
-      : await services.research.start(input, ctx.actor, ctx.client);
+      ? await services.research.resume(input.resume, ctx.actor, ctx.client, ctx.access)
+      : await services.research.start(input, ctx.actor, ctx.client, ctx.access);
     return waitForResearch(services, op.id, input.wait_seconds, ctx);
   },
   render: renderRun,

@@ -37,7 +37,7 @@ export const startTraining = defineTool({
   handler: async (input, services, ctx) => {
     const op = services.training.start(
       { strategy: input.strategy, data: input.data, overrides: input.overrides },
-      { actor: ctx.actor, client: ctx.client, priority: input.priority },
+      { actor: ctx.actor, client: ctx.client, priority: input.priority, access: ctx.access },
     );
     const current = input.wait_seconds > 0 ? await waitForOperation(services, op.id, input.wait_seconds, ctx) : op;
     return summarizeOperation(current, services.jobs.queuePosition(op.id), services.clock());

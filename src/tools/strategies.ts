@@ -34,9 +34,9 @@ export const validateStrategy = defineTool({
     feature_count: z.number().nullable(),
   }),
   annotations: READ_ONLY,
-  handler: (input, services) => {
+  handler: (input, services, ctx) => {
     try {
-      const r = services.strategies.resolve(input.strategy);
+      const r = services.strategies.resolve(input.strategy, ctx.access);
       const s = r.strategy;
       const fuzzy = s.features.fuzzy ? Object.values(s.fuzzy_sets).reduce((n, sets) => n + Object.keys(sets).length, 0) : 0;
       return {
@@ -47,6 +47,7 @@ export const validateStrategy = defineTool({
         feature_count: fuzzy + s.features.raw.length + s.features.lagged_returns.length,
       };
     } catch (err) {
+      // A refused path (ACCESS_DENIED) stays an error: it is not a problem of the strategy.
       if (!isDomainError(err) || (err.code !== 'INVALID_STRATEGY' && err.code !== 'STRATEGY_NOT_FOUND')) throw err;
       const problems = (err.data?.['issues'] as string[] | undefined) ?? [err.message];
       return { valid: false, problems, name: null, hash: null, feature_count: null };

@@ -1,3 +1,4 @@
+import type { FileAccess } from '../../config/access.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Strategy } from '../../domain/strategy.js';
 import type { LoadOptions } from '../../pipeline/data/index.js';
@@ -21,6 +22,8 @@ export interface BacktestRequest {
   training: { data: string; overrides: TrainingOverrides; data_hash: string; backtest: Record<string, unknown> | null };
   /** Data spec for `data` and `walk_forward` (walk-forward defaults to the training data). */
   data?: string | undefined;
+  /** Which files `data` may name (the caller's; an MCP client's roots). The model's own training data is the registry's record: read as recorded. */
+  access?: FileAccess | undefined;
   from?: string | undefined;
   to?: string | undefined;
   walk_forward?: (WalkForwardOptions & { epochs?: number | undefined }) | undefined;
@@ -115,7 +118,7 @@ export function backtestData(req: BacktestRequest, yamlStrategy: Strategy): { st
   }
   if (req.mode === 'data') {
     if (!req.data) throw new DomainError('INVALID_ARGUMENT', 'mode "data" needs a data spec (data: "sample:sp500", "csv:<path>", ...).');
-    return { strategy: trained, spec: req.data, load: { timeframe: trained.data.timeframe } };
+    return { strategy: trained, spec: req.data, load: { timeframe: trained.data.timeframe, access: req.access } };
   }
   const strategy = applyOverrides(trained, { epochs: req.walk_forward?.epochs });
   const own = req.data === undefined;
@@ -127,6 +130,7 @@ export function backtestData(req: BacktestRequest, yamlStrategy: Strategy): { st
       from: req.from ?? (own ? trained.data.from : undefined),
       to: req.to ?? (own ? trained.data.to : undefined),
       timeframe: trained.data.timeframe,
+      access: own ? undefined : req.access,
     },
   };
 }

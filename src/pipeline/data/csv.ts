@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import type { Bars } from './types.js';
 import { tokenizeCsv, type CsvRecord } from './csv-tokenize.js';
 import { mapColumns, NEEDED_COLUMNS, type ColumnMap } from './csv-columns.js';
+import { describeHeader } from './csv-describe.js';
 import { detectNumberFormat, numberReader } from './csv-numbers.js';
 import { createRowParser, delimiterName } from './csv-row.js';
 import { createProblemList, dataError, type ProblemList } from './problems.js';
@@ -54,8 +55,8 @@ export function readCsv(text: string, file: string, options: CsvOptions = {}): C
   const rows = records.slice(1);
   const columns = mapColumns(header.fields, rows[0]?.fields);
   if (!columns.ok) {
-    const found = header.fields.map((f) => f || '(blank)').join(', ');
-    const message = `missing column${columns.missing.length > 1 ? 's' : ''} ${columns.missing.join(', ')}; found columns: ${found}; needed: ${NEEDED_COLUMNS}`;
+    const found = describeHeader(header.fields, delimiter, header.line, columns.missing);
+    const message = `missing column${columns.missing.length > 1 ? 's' : ''} ${columns.missing.join(', ')}; ${found}; needed: ${NEEDED_COLUMNS}`;
     throw dataError(file, [{ line: header.line, column: columns.missing[0] ?? null, message }], 1, columns.hint);
   }
   if (rows.length === 0) {

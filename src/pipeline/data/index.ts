@@ -1,6 +1,6 @@
 export type { Bars, LoadOptions, MarketData } from './types.js';
 export { barCount } from './types.js';
-export { loadMarketData } from './load.js';
+export { loadMarketData, checkDataSpecAccess, specFile } from './load.js';
 export {
   parseDataSpec,
   withStoreFile,

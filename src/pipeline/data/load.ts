@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolveReadPath, type FileAccess } from '../../config/access.js';
 import { DomainError } from '../../domain/errors.js';
 import { readCsvFile } from './csv-file.js';
 import { filterRange, selectSymbols } from './filter.js';
@@ -45,10 +45,34 @@ export async function loadMarketData(spec: string, opts: LoadOptions = {}): Prom
   return { series, timeframe, source: spec, hash: hashBars(series), notes, missingFields: fields.missing };
 }
 
+/**
+ * The file a spec names, resolved for the caller (`resolveReadPath`): a csv: path (confined to the
+ * roots for an MCP client), a store: spec's `db=` (refused for an MCP client: clients do not
+ * choose a database file). undefined when the spec names no file. Reads nothing; services call it
+ * to refuse before anything is queued, the loader calls it again before reading.
+ */
+export function specFile(spec: DataSpec, opts: { cwd?: string | undefined; access?: FileAccess | undefined }): string | undefined {
+  if (spec.kind === 'csv') return resolveReadPath(spec.path, { cwd: opts.cwd ?? '.', access: opts.access, what: 'data file' });
+  if (spec.kind !== 'store' || spec.params.db === null) return undefined;
+  if (opts.access?.kind === 'mcp') {
+    throw new DomainError(
+      'ACCESS_DENIED',
+      `store: specs from MCP clients read this server's own registry; db=<file> is not accepted. Drop db= ("store:" or "store:SYM1,SYM2" reads the bars ingested here).`,
+      { spec: 'store', roots: opts.access.roots },
+    );
+  }
+  return resolveReadPath(spec.params.db, { cwd: opts.cwd ?? '.', access: opts.access, what: 'database' });
+}
+
+/** Refuses a data spec this caller may not read (unknown syntax, a file outside its roots, db=) before any work starts. */
+export function checkDataSpecAccess(spec: string, opts: { cwd?: string | undefined; access?: FileAccess | undefined }): void {
+  specFile(parseDataSpec(spec), opts);
+}
+
 async function loadSource(spec: DataSpec, opts: LoadOptions, source: string): Promise<Loaded> {
   switch (spec.kind) {
     case 'csv': {
-      const abs = isAbsolute(spec.path) ? spec.path : resolve(opts.cwd ?? '.', spec.path);
+      const abs = specFile(spec, opts) ?? spec.path;
       const { series, notes } = await readCsvFile(abs, spec.path);
       return { series, notes, timeframe: inferTimeframe(series.map((s) => s.time)) };
     }
@@ -59,7 +83,7 @@ async function loadSource(spec: DataSpec, opts: LoadOptions, source: string): Pr
     case 'synthetic':
       return { series: generateSynthetic(spec.params), notes: [], timeframe: spec.params.timeframe };
     case 'store': {
-      const file = spec.params.db ?? opts.storeFile;
+      const file = specFile(spec, opts) ?? opts.storeFile;
       if (!file) {
         throw new DomainError(
           'INVALID_DATA_SPEC',

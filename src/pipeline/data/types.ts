@@ -1,3 +1,5 @@
+import type { FileAccess } from '../../config/access.js';
+
 /** OHLCV bars of one symbol, oldest first, as parallel typed arrays. `time` is Unix milliseconds (UTC). */
 export interface Bars {
   symbol: string;
@@ -47,6 +49,8 @@ export interface LoadOptions {
   dataDir?: string | undefined;
   /** Registry database read (read-only) by `store:` specs that do not name one. */
   storeFile?: string | undefined;
+  /** Who asks: an MCP client reads csv: files only under its roots and cannot name a database (db=); default: the CLI. */
+  access?: FileAccess | undefined;
 }
 
 export function barCount(data: MarketData): number {

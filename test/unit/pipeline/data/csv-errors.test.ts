@@ -12,7 +12,9 @@ describe('parseCsv rejects bad data with file, line and problem', () => {
   it('missing required column: lists found and needed columns', () => {
     const e = fail('date,open,close\n2020-01-02,1,2\n');
     expect(e.message).toMatch(/^data\.csv line 1: missing columns high, low/);
-    expect(e.message).toContain('found columns: date, open, close');
+    expect(e.message).toContain(
+      'line 1 has 3 fields separated by commas; of the required columns it has time, open, close; its columns: date, open, close',
+    );
     expect(e.message).toContain('needed: a time column');
     expect(e.data).toMatchObject({ file: 'data.csv', line: 1, column: 'high' });
   });
