@@ -11,6 +11,7 @@ import { summarizeData } from './data-summary.js';
 import { planLockbox, type LockboxPlan } from './lockbox.js';
 import { createProviders, type Providers } from './providers/index.js';
 import { runResearch, type RunPlan } from './research-run.js';
+import { guardTimerWrite } from '../registry/busy-retry.js';
 
 export interface StartResearchInput {
   goal?: string | undefined;
@@ -65,7 +66,10 @@ export function createResearchService(o: ResearchServiceOptions) {
   async function launch(op: Operation, plan: RunPlan, adopted: ResearchCycle[]): Promise<Operation> {
     const controller = new AbortController();
     const claimed = registry.operations.claim(op.id);
-    const heartbeat = setInterval(() => registry.operations.heartbeat(op.id), 5000);
+    const heartbeat = setInterval(
+      () => void guardTimerWrite(logger.child({ operation_id: op.id }), 'research heartbeat', () => registry.operations.heartbeat(op.id)),
+      5000,
+    );
     heartbeat.unref();
     const done = runResearch(claimed, plan, adopted, controller.signal, {
       registry,
