@@ -9,7 +9,8 @@ const NAME = /^[a-z][a-z0-9_]*$/;
 
 /**
  * Registration: allocates `<name>@<next>`, runs `prepare`, moves the staged folder to
- * `<modelsDir>/<model_id>` and inserts the candidate row, all in one immediate transaction (the
+ * `<modelsDir>/<model_id>`, inserts the candidate row and runs `within` (the registration gates),
+ * all in one immediate transaction (the
  * write lock serializes allocation across processes). Any failure rolls back and removes the staged
  * or already-moved folder, so a failed registration leaves neither a row nor a folder. An existing
  * final folder is a CONFLICT: artifacts are never overwritten.
@@ -55,7 +56,9 @@ export function createRegistrar(db: Db, modelsDir: string, clock: () => Date, ge
             lineage: JSON.stringify(input.lineage),
             metrics: JSON.stringify(input.metrics),
           });
-          return get(modelId);
+          const model = get(modelId);
+          input.within?.(model);
+          return model;
         })
         .immediate();
     } catch (err) {

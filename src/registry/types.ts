@@ -16,6 +16,11 @@ export interface RegisterInput {
    */
   staged_path: string;
   prepare?: (modelId: string, finalPath: string) => void;
+  /**
+   * Runs inside the registering transaction once the row exists (the registration gates are stored
+   * here), so a version is never registered without them; a throw rolls the whole registration back.
+   */
+  within?: (model: ModelVersion) => void;
 }
 
 export interface PromoteInput {

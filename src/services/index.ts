@@ -112,15 +112,14 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     onCompleted: (op, result, stagedPath) => {
       if (isBacktestRun(result)) return backtestStore.write(op.id, result);
       const actor = (op.params['actor'] as string | undefined) ?? 'system';
-      const outcome = registerTrainedModel(registry, op, result, stagedPath, version, actor);
-      // The model is registered either way; a gate that cannot be stored is logged, not a failed job.
-      try {
-        const [training, backtest] = gates.recordRegistrationGates(registry.models.get(outcome.model_id), actor);
-        return { ...outcome, training_gate_passed: training!.result.passed, backtest_gate_passed: backtest!.result.passed };
-      } catch (err) {
-        logger.warn({ err, model_id: outcome.model_id }, 'could not store the registration gates');
-        return outcome;
-      }
+      // The version and its training and backtest gates commit together: a crash or a gate that
+      // cannot be stored leaves neither (the job fails and the staged folder is removed).
+      let stored: ReturnType<typeof gates.recordRegistrationGates> = [];
+      const outcome = registerTrainedModel(registry, op, result, stagedPath, version, actor, (model) => {
+        stored = gates.recordRegistrationGates(model, actor);
+      });
+      const [training, backtest] = stored;
+      return { ...outcome, training_gate_passed: training!.result.passed, backtest_gate_passed: backtest!.result.passed };
     },
   });
   jobs.on((e: JobEvent) => (e.type === 'progress' ? mirror.touch(e.operation_id) : mirror.touch(e.operation.id, true)));
