@@ -32,6 +32,11 @@ export interface PromoteInput {
   /** Override a failed gate; `reason` is then kept as the force reason. */
   force?: boolean;
   gate_result?: GateResult | null;
+  /**
+   * What the gate was evaluated against: the version's stage and the name's production version.
+   * Re-checked under the write lock; a change in between (another promotion) is a CONFLICT.
+   */
+  expected?: { stage: Stage; production: string | null } | undefined;
 }
 
 export interface ListModelsFilter {
