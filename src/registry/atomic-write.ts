@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { renameDurablyAsync } from '../config/durable-fs.js';
 
 /**
- * Writes JSON so a reader sees the old file or the new one, never half of one (temp + rename),
+ * Writes JSON so a reader sees the old file or the new one, never half of one (temp + fsync + rename + fsync of the folder),
  * without blocking the event loop (the mirror writes while a server answers requests).
  */
 export async function writeJsonAtomicAsync(file: string, value: unknown): Promise<void> {
@@ -11,7 +12,7 @@ export async function writeJsonAtomicAsync(file: string, value: unknown): Promis
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
   try {
     await fs.promises.writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-    await fs.promises.rename(tmp, file);
+    await renameDurablyAsync(tmp, file);
   } catch (err) {
     await fs.promises.rm(tmp, { force: true });
     throw err;

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import type { ModelVersion } from '../domain/model-version.js';
 import type { Db } from './db.js';
 import type { Actor, RegisterInput } from './types.js';
+import { renameDurably } from '../config/durable-fs.js';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -43,7 +44,7 @@ export function createRegistrar(db: Db, modelsDir: string, clock: () => Date, ge
           }
           input.prepare?.(modelId, target);
           fs.mkdirSync(modelsDir, { recursive: true });
-          fs.renameSync(input.staged_path, target);
+          renameDurably(input.staged_path, target);
           moved = target;
           insertVersion.run({
             model_id: modelId,
