@@ -25,8 +25,15 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const logValues = { ...values, 'log-level': str(values['log-level']) ?? io.env['TRAINYARD_LOG_LEVEL'] ?? 'info' };
   return withServices(logValues, io, async (services) => {
     // The retraining scheduler runs beside the server when config asks (triggers.run_in_serve).
-    const scheduler = services.config.triggers.run_in_serve && !readOnly ? schedulerFor(services) : null;
-    scheduler?.start();
+    let scheduler = services.config.triggers.run_in_serve && !readOnly ? schedulerFor(services, { command: 'trainyard serve' }) : null;
+    try {
+      scheduler?.start();
+    } catch (err) {
+      // One scheduler per state folder: another holds it (a `trainyard watch`); serve without one.
+      services.logger.warn({ err: (err as Error).message }, 'retraining scheduler not started');
+      io.stderr.write(`trainyard serve: retraining scheduler not started: ${(err as Error).message}\n`);
+      scheduler = null;
+    }
     try {
       return await serve(services, values, io, readOnly);
     } finally {

@@ -45,6 +45,7 @@ export async function watchCommand(args: string[], io: CliIo): Promise<number> {
     };
     const stopAlerts = services.alerts.on((a) => (json ? writeJson(io, { alert: a }) : io.stdout.write(alertLine(a) + '\n')));
     const scheduler = schedulerFor(services, {
+      command: values['once'] ? 'trainyard watch --once' : 'trainyard watch',
       triggers: intervalSeconds ? { interval_seconds: intervalSeconds } : undefined,
       onDecisions: print,
     });
