@@ -15,6 +15,8 @@ import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipel
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
+import { staleTempFiles } from '../registry/atomic-write.js';
+import { processAlive } from '../registry/operations.js';
 import { createResearchService, type ResearchServiceOptions } from '../agents/research-service.js';
 import { createDriftService } from './drift.js';
 import { createGateService, type GateService } from './gates.js';
@@ -134,7 +136,9 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
           ...registry.operations.list({ status: 'pending', limit: 1000 }),
         ].map((o) => o.id),
       );
-      return [...registry.models.orphanFolders(), ...backtestStore.tempFolders()].filter((f) => {
+      const training = path.join(config.home, 'training');
+      const mirrorTemps = staleTempFiles([models, training, path.join(training, 'runs')], processAlive);
+      return [...registry.models.orphanFolders(), ...backtestStore.tempFolders(), ...mirrorTemps].filter((f) => {
         const id = /^(?:\.tmp-)?(op_[0-9]+_[0-9a-f]+)/.exec(path.basename(f))?.[1];
         return !(id && live.has(id));
       });
