@@ -2,6 +2,7 @@ import type { FileAccess } from '../config/access.js';
 import { loadMarketData } from '../pipeline/data/index.js';
 import { observedBarsPerYear } from '../pipeline/features/volatility.js';
 import type { DataSummary } from './types.js';
+import { maxOf, minOf } from '../pipeline/array-stats.js';
 
 /** The data the designer plans for: symbols, bar size, span, and buy-and-hold return and volatility. */
 export async function summarizeData(
@@ -30,8 +31,8 @@ export async function summarizeData(
   }
   const mean = n ? sum / n : 0;
   const variance = n > 1 ? (sq - n * mean * mean) / (n - 1) : 0;
-  const from = Math.min(...data.series.map((s) => s.time[0]!));
-  const to = Math.max(...data.series.map((s) => s.time[s.time.length - 1]!));
+  const from = minOf(data.series.map((s) => s.time[0]!));
+  const to = maxOf(data.series.map((s) => s.time[s.time.length - 1]!));
   return {
     spec,
     symbols: data.series.map((s) => s.symbol),

@@ -15,6 +15,7 @@ import { createProviders, type Providers } from './providers/index.js';
 import { runResearch, type RunPlan } from './research-run.js';
 import { clientOf } from '../config/limits.js';
 import type { LimitChecks } from '../services/limits.js';
+import { guardTimerWrite } from '../registry/busy-retry.js';
 
 export interface StartResearchInput {
   goal?: string | undefined;
@@ -71,7 +72,10 @@ export function createResearchService(o: ResearchServiceOptions) {
   async function launch(op: Operation, plan: RunPlan, adopted: ResearchCycle[]): Promise<Operation> {
     const controller = new AbortController();
     const claimed = registry.operations.claim(op.id);
-    const heartbeat = setInterval(() => registry.operations.heartbeat(op.id), 5000);
+    const heartbeat = setInterval(
+      () => void guardTimerWrite(logger.child({ operation_id: op.id }), 'research heartbeat', () => registry.operations.heartbeat(op.id)),
+      5000,
+    );
     heartbeat.unref();
     const done = runResearch(claimed, plan, adopted, controller.signal, {
       registry,

@@ -1,5 +1,6 @@
 import type { BacktestMetrics } from '../monitoring/backtest/metrics.js';
 import type { BacktestRun } from '../monitoring/backtest/request.js';
+import { pushAll } from '../pipeline/array-stats.js';
 
 const pct = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'n/a');
 const num = (v: number | null | undefined, d = 2) =>
@@ -44,7 +45,7 @@ export function formatBacktestSummary(r: BacktestRun & { operation_id?: string }
     );
   const wf = r.walk_forward;
   if (wf) {
-    lines.push(
+    pushAll(lines, [
       '',
       `Walk-forward: ${wf.scheme}, ${wf.windows.length} windows of ${wf.test_bars} test bars, purge gap ${wf.purge_gap} bars, up to ${wf.epochs} epoch${wf.epochs === 1 ? '' : 's'} per window`,
       `  ${'#'.padEnd(3)}${'train'.padEnd(25)}${'test'.padEnd(25)}${'return'.padStart(9)}${'Sharpe'.padStart(8)}${'max DD'.padStart(8)}${'win'.padStart(8)}${'trades'.padStart(8)}${'B&H ret'.padStart(9)}`,
@@ -53,7 +54,7 @@ export function formatBacktestSummary(r: BacktestRun & { operation_id?: string }
           `  ${String(w.window).padEnd(3)}${`${w.train.from.slice(0, 10)}..${w.train.to.slice(0, 10)}`.padEnd(25)}${`${w.test.from.slice(0, 10)}..${w.test.to.slice(0, 10)}`.padEnd(25)}` +
           `${pct(w.strategy.total_return).padStart(9)}${num(w.strategy.sharpe).padStart(8)}${pct(w.strategy.max_drawdown).padStart(8)}${pct(w.strategy.win_rate).padStart(8)}${String(w.strategy.trade_count).padStart(8)}${pct(w.buy_and_hold.total_return).padStart(9)}`,
       ),
-    );
+    ]);
     const s = wf.spread.strategy;
     const row = (name: string, v: { mean: number; std: number; min: number; max: number }, f: (x: number) => string) =>
       `  ${name.padEnd(13)} mean ${f(v.mean)} · std ${f(v.std)} · min ${f(v.min)} · max ${f(v.max)}`;

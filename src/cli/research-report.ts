@@ -1,5 +1,6 @@
 import type { CycleSummary } from '../agents/summary.js';
 import type { ResearchRun } from '../tools/research-schemas.js';
+import { pushAll } from '../pipeline/array-stats.js';
 
 const pct = (v: number | null | undefined) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '-');
 const num = (v: number | null | undefined, d = 2) => (typeof v === 'number' ? v.toFixed(d) : '-');
@@ -11,13 +12,13 @@ function cycleReport(c: CycleSummary, yaml: string | null): string[] {
     ...(c.hypothesis ? [`hypothesis  ${c.hypothesis}`] : []),
   ];
   if (yaml)
-    out.push(
+    pushAll(out, [
       'strategy',
       ...yaml
         .trimEnd()
         .split('\n')
         .map((l) => `  │ ${l}`),
-    );
+    ]);
   if (c.test_accuracy !== null) out.push(`test        accuracy ${pct(c.test_accuracy)} vs majority baseline ${pct(c.baseline_accuracy)}`);
   for (const g of c.gates)
     out.push(`${`${g.gate} gate`.padEnd(15)} ${g.passed ? 'PASSED' : 'FAILED'}${g.failing.length ? `: ${g.failing.join('; ')}` : ''}`);
@@ -53,9 +54,9 @@ export function formatResearchReport(run: ResearchRun, yamlOf: (cycleId: string)
       ? `lockbox: ${run.lockbox.from.slice(0, 10)} .. ${run.lockbox.to.slice(0, 10)} (${run.lockbox.bars} bars) held out of every cycle; cycles train up to ${run.lockbox.train_to.slice(0, 10)}`
       : 'lockbox: none',
   ];
-  for (const c of run.cycles) lines.push(...cycleReport(c, showYaml ? yamlOf(c.cycle_id) : null));
+  for (const c of run.cycles) pushAll(lines, cycleReport(c, showYaml ? yamlOf(c.cycle_id) : null));
   const u = run.usage;
-  lines.push(
+  pushAll(lines, [
     '',
     `${run.status}: ${run.message ?? ''}`,
     run.promoted.length
@@ -72,6 +73,6 @@ export function formatResearchReport(run: ResearchRun, yamlOf: (cycleId: string)
     ...(u && u.requests
       ? [`tokens ${u.input_tokens} in / ${u.output_tokens} out in ${u.requests} requests (~$${u.cost_usd.toFixed(2)})`]
       : []),
-  );
+  ]);
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { schedulerFor } from '../services/scheduler.js';
 import type { Services } from '../services/index.js';
 import { intOption, parse, type ParsedArgs } from './args.js';
 import { str, withServices, type CliIo } from './context.js';
+import { installProcessHandlers } from './process-handlers.js';
 
 /**
  * `trainyard serve [--http [--host H] [--port P] [--token T]] [--read-only]`. stdio by default;
@@ -24,13 +25,22 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   // A server logs at info unless told otherwise (stderr only).
   const logValues = { ...values, 'log-level': str(values['log-level']) ?? io.env['TRAINYARD_LOG_LEVEL'] ?? 'info' };
   return withServices(logValues, io, async (services) => {
+    const removeHandlers = installProcessHandlers(process, services.logger, 'the server');
     // The retraining scheduler runs beside the server when config asks (triggers.run_in_serve).
-    const scheduler = services.config.triggers.run_in_serve && !readOnly ? schedulerFor(services) : null;
-    scheduler?.start();
+    let scheduler = services.config.triggers.run_in_serve && !readOnly ? schedulerFor(services, { command: 'trainyard serve' }) : null;
+    try {
+      scheduler?.start();
+    } catch (err) {
+      // One scheduler per state folder: another holds it (a `trainyard watch`); serve without one.
+      services.logger.warn({ err: (err as Error).message }, 'retraining scheduler not started');
+      io.stderr.write(`trainyard serve: retraining scheduler not started: ${(err as Error).message}\n`);
+      scheduler = null;
+    }
     try {
       return await serve(services, values, io, readOnly);
     } finally {
       await scheduler?.stop();
+      removeHandlers();
     }
   });
 }

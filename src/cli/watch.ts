@@ -5,6 +5,7 @@ import type { SchedulerDecision } from '../monitoring/scheduler.js';
 import { schedulerFor } from '../services/scheduler.js';
 import { intOption, parse } from './args.js';
 import { str, withServices, writeJson, type CliIo } from './context.js';
+import { installProcessHandlers } from './process-handlers.js';
 
 const num = (v: number | null, digits: number) => (v === null ? '-' : v.toFixed(digits));
 
@@ -43,8 +44,10 @@ export async function watchCommand(args: string[], io: CliIo): Promise<number> {
       else if (!d.length) io.stdout.write('No production models to watch. Promote one: trainyard models promote <id> --to production.\n');
       else io.stdout.write(d.map(decisionLine).join('\n') + '\n');
     };
+    const removeHandlers = installProcessHandlers(process, services.logger, 'trainyard watch');
     const stopAlerts = services.alerts.on((a) => (json ? writeJson(io, { alert: a }) : io.stdout.write(alertLine(a) + '\n')));
     const scheduler = schedulerFor(services, {
+      command: values['once'] ? 'trainyard watch --once' : 'trainyard watch',
       triggers: intervalSeconds ? { interval_seconds: intervalSeconds } : undefined,
       onDecisions: print,
     });
@@ -77,6 +80,7 @@ export async function watchCommand(args: string[], io: CliIo): Promise<number> {
       return 0;
     } finally {
       stopAlerts();
+      removeHandlers();
     }
   });
 }

@@ -1,5 +1,7 @@
 import type { PipelineProgress } from '../pipeline/result.js';
 import type { OperationStore } from '../registry/operations.js';
+import type { Logger } from 'pino';
+import { guardTimerWrite } from '../registry/busy-retry.js';
 
 const METRIC_KEYS = ['epoch', 'epochs', 'batch', 'batches', 'loss', 'val_loss', 'val_accuracy'] as const;
 
@@ -9,7 +11,13 @@ const METRIC_KEYS = ['epoch', 'epochs', 'batch', 'batches', 'loss', 'val_loss', 
  * pending update always before the job ends (`flush`). The row's metrics keep the latest value of
  * each training metric, so the last epoch's loss survives the phases that follow training.
  */
-export function createProgressRecorder(operations: OperationStore, id: string, clock: () => Date, throttleMs: number) {
+export function createProgressRecorder(
+  operations: OperationStore,
+  id: string,
+  clock: () => Date,
+  throttleMs: number,
+  logger?: Pick<Logger, 'warn'>,
+) {
   let phase: string | null = null;
   const phases: Record<string, string> = {};
   const latest: Record<string, unknown> = {};
@@ -22,6 +30,18 @@ export function createProgressRecorder(operations: OperationStore, id: string, c
     pending = undefined;
     lastWrite = performance.now();
     operations.update(id, { phase: p.phase, progress_pct: p.progress_pct, message: p.message, metrics: metrics() });
+  };
+  // Called from the worker's message events and the throttle timer: a failed write (the registry
+  // busy past its timeout) is retried with backoff and logged, never thrown into the event loop.
+  const tryWrite = (p: PipelineProgress) => {
+    try {
+      write(p);
+    } catch {
+      pending = p;
+      void guardTimerWrite(logger, 'progress write', () => {
+        if (pending) write(pending);
+      });
+    }
   };
   const cancelTimer = () => {
     if (timer) clearTimeout(timer);
@@ -36,18 +56,18 @@ export function createProgressRecorder(operations: OperationStore, id: string, c
         phase = p.phase;
         phases[p.phase] = clock().toISOString();
         cancelTimer();
-        write(p);
+        tryWrite(p);
         return;
       }
       pending = p;
       const wait = throttleMs - (performance.now() - lastWrite);
       if (wait <= 0) {
         cancelTimer();
-        write(p);
+        tryWrite(p);
       } else {
         timer ??= setTimeout(() => {
           timer = undefined;
-          if (pending) write(pending);
+          if (pending) tryWrite(pending);
         }, wait);
       }
     },

@@ -12,6 +12,7 @@ import { cancelledRow, failedRow, registrationFailedRow, rowForOutcome } from '.
 import { createStaging } from './staging.js';
 import { startWorkerJob, type WorkerJob, type WorkerOutcome } from './worker-job.js';
 import { trainingWorkerEntry } from './worker-script.js';
+import { guardTimerWrite } from '../registry/busy-retry.js';
 
 export type { JobEvent, JobListener, JobRunnerOptions, RecoverOptions, RecoveryReport, SubmitOptions };
 
@@ -125,14 +126,11 @@ export function createJobRunner(opts: JobRunnerOptions) {
 
   function start(id: string, spec: JobSpec): void {
     events.emit({ type: 'status', operation: operations.claim(id) });
-    const recorder = createProgressRecorder(operations, id, clock, opts.progressThrottleMs ?? 250);
-    const heartbeat = setInterval(() => {
-      try {
-        operations.heartbeat(id);
-      } catch (err) {
-        logger.warn({ err, operation_id: id }, 'heartbeat failed');
-      }
-    }, opts.heartbeatMs ?? 5000);
+    const recorder = createProgressRecorder(operations, id, clock, opts.progressThrottleMs ?? 250, logger.child({ operation_id: id }));
+    const heartbeat = setInterval(
+      () => void guardTimerWrite(logger.child({ operation_id: id }), 'heartbeat', () => operations.heartbeat(id)),
+      opts.heartbeatMs ?? 5000,
+    );
     heartbeat.unref();
     const a = { recorder, heartbeat } as Active;
     active.set(id, a);

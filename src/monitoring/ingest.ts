@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { loadMarketData, parseDataSpec, timeframeMinutes } from '../pipeline/data/index.js';
 import { barRows, gapSchema, type BarStore, type BatchWrite, type Gap } from '../registry/bar-store.js';
 import { classifyBars, findGaps, type Conflict } from './ingest-checks.js';
+import { pushAll } from '../pipeline/array-stats.js';
 
 /** How many conflicting bars an error lists: enough to see the pattern. */
 const MAX_LISTED_CONFLICTS = 10;
@@ -87,10 +88,13 @@ export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: st
     received += n;
     const existing = n ? deps.bars.range(bars.symbol, timeframe, bars.time[0]!, bars.time[n - 1]!) : [];
     const c = classifyBars(bars, existing);
-    conflicts.push(...c.conflicts.map((x) => x.conflict));
+    pushAll(
+      conflicts,
+      c.conflicts.map((x) => x.conflict),
+    );
     duplicates += c.duplicates.length;
     const fresh = Float64Array.from(c.fresh, (i) => bars.time[i]!);
-    gaps.push(...findGaps(bars.symbol, deps.bars.times(bars.symbol, timeframe), fresh, deps.gapFactor));
+    pushAll(gaps, findGaps(bars.symbol, deps.bars.times(bars.symbol, timeframe), fresh, deps.gapFactor));
     const replace = onConflict === 'replace' ? c.conflicts.map((x) => x.index) : [];
     rows.push({ symbol: bars.symbol, insert: barRows(bars, c.fresh), replace: barRows(bars, replace) });
     perSymbol.push({

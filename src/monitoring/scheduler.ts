@@ -11,6 +11,7 @@ import { modelArtifacts, type Observed } from './observations.js';
 import { failedOutcome, recordRetrainOutcome } from './retrain-outcome.js';
 import { startRetrain, type RetrainStarter } from './retrain-run.js';
 import { evaluateTriggers, type TriggerState } from './triggers.js';
+import { retryBusy } from '../registry/busy-retry.js';
 
 /** Injected so tests drive the loop without real time. */
 export interface Timer {
@@ -236,8 +237,9 @@ export function createScheduler(o: SchedulerOptions) {
       if (handle !== undefined) return;
       const run = () => {
         if (running || stopped) return; // a slow check (large data) never overlaps the next one
-        running = scheduler
-          .tick()
+        // A check that found the registry locked by another process (busy past its timeout) is
+        // retried with backoff; any failure is logged and the next interval tries again.
+        running = retryBusy(() => scheduler.tick())
           .catch((err: unknown) => {
             log.error({ err }, 'scheduler tick failed');
             return [];

@@ -18,6 +18,7 @@ import { argmaxRows, predictProba } from './model/predict.js';
 import type { TrainProgress } from './model/train.js';
 import type { PerSymbolMetrics, PipelineProgress, TrainingResult } from './result.js';
 import type { ResolvedStrategy } from './strategy-source.js';
+import { maxOf, minOf } from './array-stats.js';
 
 export interface TrainingOverrides {
   symbols?: string[] | undefined;
@@ -325,7 +326,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
         // (the saved strategy.yaml is the user's YAML), applied by drift checks and monitoring.
         selection: { symbols: strategy.data.symbols ?? null, timeframe: strategy.data.timeframe ?? null },
         bars: barCount(data),
-        date_range: { from: iso(Math.min(...allTimes)), to: iso(Math.max(...allTimes)) },
+        date_range: { from: iso(minOf(allTimes)), to: iso(maxOf(allTimes)) },
         samples: { train: train.rows, validation: val.rows, test: test.rows, purged: split.purged },
         split_boundaries: { validation_start: iso(split.boundaries.validation_start), test_start: iso(split.boundaries.test_start) },
         label_balance: Object.fromEntries(LABEL_CLASSES.map((c, i) => [c, counts[i]!])) as TrainingResult['data_summary']['label_balance'],

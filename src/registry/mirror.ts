@@ -4,6 +4,7 @@ import type { ModelVersion } from '../domain/model-version.js';
 import { writeJsonAtomicAsync } from './atomic-write.js';
 import { eta, runFile } from './run-file.js';
 import type { Registry } from './index.js';
+import { isBusyError } from './busy-retry.js';
 
 export { RUN_PHASES, runFile } from './run-file.js';
 
@@ -153,7 +154,12 @@ export function createMirror({ home, registry, clock, logger, debounceMs = 500 }
       files.push(statusFile());
       if (registryDirty) files.push(registryFile());
     } catch (err) {
-      logger?.warn({ err }, 'state file mirror failed');
+      logger?.warn({ err, busy: isBusyError(err) }, 'state file mirror failed');
+      // Another process held the write lock: what changed is still marked, try at the next debounce.
+      if (isBusyError(err) && !closed) {
+        timer = setTimeout(() => void flush(), debounceMs);
+        timer.unref?.();
+      }
       return writing;
     }
     dirtyRuns.clear();

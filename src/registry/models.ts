@@ -132,6 +132,15 @@ export function createModelStore({ db, modelsDir, clock, retention, logger, onRe
       const out = db
         .transaction((): PromoteResult => {
           const m = get(input.model_id);
+          if (input.expected) {
+            const now = production(m.name)?.model_id ?? null;
+            if (m.stage !== input.expected.stage || now !== input.expected.production)
+              throw new DomainError(
+                'CONFLICT',
+                `${m.model_id} changed while its gate was evaluated (stage ${input.expected.stage} -> ${m.stage}, production ${input.expected.production ?? 'none'} -> ${now ?? 'none'}); nothing was promoted. Evaluate the gate again and retry.`,
+                { model_id: m.model_id, expected: input.expected, stage: m.stage, production: now },
+              );
+          }
           checkPromotion(m, input);
           const retired = input.to_stage === 'production' ? production(m.name) : null;
           if (retired) changeStage(retired, 'retired', 'retire', actor, `replaced by ${m.model_id}`);

@@ -4,12 +4,14 @@ import { DomainError } from '../domain/errors.js';
 import type { ModelVersion } from '../domain/model-version.js';
 import type { Db } from './db.js';
 import type { Actor, RegisterInput } from './types.js';
+import { renameDurably } from '../config/durable-fs.js';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 
 /**
  * Registration: allocates `<name>@<next>`, runs `prepare`, moves the staged folder to
- * `<modelsDir>/<model_id>` and inserts the candidate row, all in one immediate transaction (the
+ * `<modelsDir>/<model_id>`, inserts the candidate row and runs `within` (the registration gates),
+ * all in one immediate transaction (the
  * write lock serializes allocation across processes). Any failure rolls back and removes the staged
  * or already-moved folder, so a failed registration leaves neither a row nor a folder. An existing
  * final folder is a CONFLICT: artifacts are never overwritten.
@@ -42,7 +44,7 @@ export function createRegistrar(db: Db, modelsDir: string, clock: () => Date, ge
           }
           input.prepare?.(modelId, target);
           fs.mkdirSync(modelsDir, { recursive: true });
-          fs.renameSync(input.staged_path, target);
+          renameDurably(input.staged_path, target);
           moved = target;
           insertVersion.run({
             model_id: modelId,
@@ -55,7 +57,9 @@ export function createRegistrar(db: Db, modelsDir: string, clock: () => Date, ge
             lineage: JSON.stringify(input.lineage),
             metrics: JSON.stringify(input.metrics),
           });
-          return get(modelId);
+          const model = get(modelId);
+          input.within?.(model);
+          return model;
         })
         .immediate();
     } catch (err) {

@@ -16,6 +16,11 @@ export interface RegisterInput {
    */
   staged_path: string;
   prepare?: (modelId: string, finalPath: string) => void;
+  /**
+   * Runs inside the registering transaction once the row exists (the registration gates are stored
+   * here), so a version is never registered without them; a throw rolls the whole registration back.
+   */
+  within?: (model: ModelVersion) => void;
 }
 
 export interface PromoteInput {
@@ -27,6 +32,11 @@ export interface PromoteInput {
   /** Override a failed gate; `reason` is then kept as the force reason. */
   force?: boolean;
   gate_result?: GateResult | null;
+  /**
+   * What the gate was evaluated against: the version's stage and the name's production version.
+   * Re-checked under the write lock; a change in between (another promotion) is a CONFLICT.
+   */
+  expected?: { stage: Stage; production: string | null } | undefined;
 }
 
 export interface ListModelsFilter {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import type { BacktestMetrics } from '../monitoring/backtest/metrics.js';
 import type { BacktestRun } from '../monitoring/backtest/request.js';
+import { renameDurably } from '../config/durable-fs.js';
 
 export const REPORT_FILE = 'report.json';
 export const EQUITY_FILE = 'equity.json';
@@ -70,7 +71,7 @@ export function createBacktestStore(dir: string) {
         fs.mkdirSync(tmp);
         fs.writeFileSync(path.join(tmp, REPORT_FILE), JSON.stringify({ operation_id: operationId, ...report }, null, 2) + '\n');
         fs.writeFileSync(path.join(tmp, EQUITY_FILE), JSON.stringify(equity_curve) + '\n');
-        fs.renameSync(tmp, target);
+        renameDurably(tmp, target);
       } catch (err) {
         fs.rmSync(tmp, { recursive: true, force: true });
         throw err;

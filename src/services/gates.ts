@@ -182,8 +182,11 @@ export function createGateService(o: GateServiceOptions) {
       context: GateContext = 'promotion',
     ) {
       const model = registry.models.get(input.model_id);
+      // The gate judges the model against this production version; promote re-checks both under
+      // the write lock, so a promotion that raced in while the gate ran (drift check, seconds) wins.
+      const expected = { stage: model.stage, production: registry.models.production(model.name)?.model_id ?? null };
       const stored = await service.evaluateAndRecord(model, input.to_stage === 'production' ? 'promotion' : 'training', context, actor);
-      return registry.models.promote({ ...input, gate_result: stored.result }, actor);
+      return registry.models.promote({ ...input, gate_result: stored.result, expected }, actor);
     },
 
     /** The training and backtest gates of a newly registered version (both are cheap and synchronous). */

@@ -17,6 +17,8 @@ import { applyOverrides, DEFAULT_DATA_SPEC, type TrainingOverrides } from '../pi
 import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import { openRegistry, type Registry } from '../registry/index.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
+import { staleTempFiles } from '../registry/atomic-write.js';
+import { processAlive } from '../registry/operations.js';
 import { createResearchService, type ResearchServiceOptions } from '../agents/research-service.js';
 import { createDriftService } from './drift.js';
 import { createGateService, type GateService } from './gates.js';
@@ -124,15 +126,14 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     onCompleted: (op, result, stagedPath) => {
       if (isBacktestRun(result)) return backtestStore.write(op.id, result);
       const actor = (op.params['actor'] as string | undefined) ?? 'system';
-      const outcome = registerTrainedModel(registry, op, result, stagedPath, version, actor);
-      // The model is registered either way; a gate that cannot be stored is logged, not a failed job.
-      try {
-        const [training, backtest] = gates.recordRegistrationGates(registry.models.get(outcome.model_id), actor);
-        return { ...outcome, training_gate_passed: training!.result.passed, backtest_gate_passed: backtest!.result.passed };
-      } catch (err) {
-        logger.warn({ err, model_id: outcome.model_id }, 'could not store the registration gates');
-        return outcome;
-      }
+      // The version and its training and backtest gates commit together: a crash or a gate that
+      // cannot be stored leaves neither (the job fails and the staged folder is removed).
+      let stored: ReturnType<typeof gates.recordRegistrationGates> = [];
+      const outcome = registerTrainedModel(registry, op, result, stagedPath, version, actor, (model) => {
+        stored = gates.recordRegistrationGates(model, actor);
+      });
+      const [training, backtest] = stored;
+      return { ...outcome, training_gate_passed: training!.result.passed, backtest_gate_passed: backtest!.result.passed };
     },
   });
   jobs.on((e: JobEvent) => (e.type === 'progress' ? mirror.touch(e.operation_id) : mirror.touch(e.operation.id, true)));
@@ -147,7 +148,9 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
           ...registry.operations.list({ status: 'pending', limit: 1000 }),
         ].map((o) => o.id),
       );
-      return [...registry.models.orphanFolders(), ...backtestStore.tempFolders()].filter((f) => {
+      const training = path.join(config.home, 'training');
+      const mirrorTemps = staleTempFiles([models, training, path.join(training, 'runs')], processAlive);
+      return [...registry.models.orphanFolders(), ...backtestStore.tempFolders(), ...mirrorTemps].filter((f) => {
         const id = /^(?:\.tmp-)?(op_[0-9]+_[0-9a-f]+)/.exec(path.basename(f))?.[1];
         return !(id && live.has(id));
       });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ModelVersion } from '../domain/model-version.js';
 import type { Operation } from '../domain/operation.js';
 import type { TrainingResult } from '../pipeline/result.js';
 import type { Registry } from '../registry/index.js';
@@ -18,7 +19,8 @@ export interface TrainingOutcome extends Record<string, unknown> {
 
 /**
  * Registers a finished training run: the staged artifact folder becomes models/<name>@<n> in the
- * registry's transaction, with result.json stamped with the final id and path first.
+ * registry's transaction, with result.json stamped with the final id and path first; `within`
+ * (the registration gates) runs in that same transaction.
  */
 export function registerTrainedModel(
   registry: Registry,
@@ -27,6 +29,7 @@ export function registerTrainedModel(
   stagedPath: string,
   codeVersion: string,
   actor: string,
+  within?: (model: ModelVersion) => void,
 ): TrainingOutcome {
   const t = result.training_metrics;
   const { history: _history, ...trainingSummary } = t;
@@ -60,6 +63,7 @@ export function registerTrainedModel(
         const file = path.join(stagedPath, 'result.json');
         fs.writeFileSync(file, JSON.stringify({ ...result, model_id: modelId, model_path: finalPath }, null, 2) + '\n');
       },
+      within,
     },
     actor,
   );

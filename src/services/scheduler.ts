@@ -2,6 +2,7 @@ import type { TriggersConfig } from '../config/schema.js';
 import { observeModel } from '../monitoring/observations.js';
 import { createScheduler, type PerformanceProvider, type SchedulerDecision, type Timer } from '../monitoring/scheduler.js';
 import type { Services } from './index.js';
+import { createSchedulerLock } from './scheduler-lock.js';
 
 export interface SchedulerWiring {
   /** Days in a row a name's production model has been degraded; performance monitoring's by default. */
@@ -12,10 +13,40 @@ export interface SchedulerWiring {
   onDecisions?: ((d: SchedulerDecision[]) => void) | undefined;
   /** Overrides of config `triggers` (e.g. `trainyard watch --interval`). */
   triggers?: Partial<TriggersConfig> | undefined;
+  /** Who holds the scheduler lock, as the second scheduler is told (e.g. "trainyard watch"). */
+  command?: string | undefined;
 }
 
-/** The retraining scheduler over the shared services (used by `trainyard watch` and `serve`). */
+/**
+ * The retraining scheduler over the shared services (used by `trainyard watch` and `serve`). It
+ * holds the state folder's scheduler lock from its first check (`start` or `tick`) until `stop`:
+ * a second scheduler on the same folder gets a CONFLICT naming the first.
+ */
 export function schedulerFor(services: Services, w: SchedulerWiring = {}) {
+  const lock = createSchedulerLock(services.config.home, w.command ?? 'trainyard');
+  const inner = innerScheduler(services, w);
+  return {
+    ...inner,
+    lockFile: lock.file,
+    start(): void {
+      lock.acquire();
+      inner.start();
+    },
+    tick(): ReturnType<typeof inner.tick> {
+      lock.acquire();
+      return inner.tick();
+    },
+    async stop(): Promise<void> {
+      try {
+        await inner.stop();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}
+
+function innerScheduler(services: Services, w: SchedulerWiring) {
   const cfg: TriggersConfig = { ...services.config.triggers, ...w.triggers };
   return createScheduler({
     registry: services.registry,

@@ -2,6 +2,7 @@ import type { IndicatorDef, Membership, Strategy } from '../../domain/strategy.j
 import { factor, featureCount, type Operator } from './offline-mutate-types.js';
 import { outputRange, round4 } from './offline-scale.js';
 import { LAGS, MAX_INDICATORS, attachIndicator, indicatorId, indicatorOf, outputKeys, outputOf, sampleIndicator } from './offline-space.js';
+import { minMax } from '../../pipeline/array-stats.js';
 
 /** Mutations of a strategy's inputs: indicators, their periods, fuzzy zones, raw outputs and lagged returns. */
 
@@ -121,8 +122,7 @@ export const fuzzyBreakpoints: Operator = (s, draw) => {
   const points = Object.values(sets).flatMap((m) =>
     m.type === 'gaussian' ? [m.params[0]! - m.params[1]!, m.params[0]! + m.params[1]!] : m.params,
   );
-  const lo = Math.min(...points);
-  const hi = Math.max(...points);
+  const { min: lo, max: hi } = minMax(points);
   const mid = (lo + hi) / 2;
   const span = hi - lo || Math.abs(mid) || 1;
   if (draw.chance(0.5)) {

@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
 import type { SampleSet } from '../../pipeline/dataset/assemble.js';
 import { purgedParts, splitFromParts, type Split } from '../../pipeline/dataset/split.js';
+import { minMax } from '../../pipeline/array-stats.js';
 
 export interface WalkForwardOptions {
   /** expanding: every training part starts at the first bar; rolling: a fixed-length part slides forward. */
@@ -119,5 +120,5 @@ export function spreadOf(values: number[]): Spread {
   if (n === 0) return { mean: Number.NaN, std: Number.NaN, min: Number.NaN, max: Number.NaN };
   const mean = finite.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, std: Math.sqrt(variance), min: Math.min(...finite), max: Math.max(...finite) };
+  return { mean, std: Math.sqrt(variance), ...minMax(finite) };
 }

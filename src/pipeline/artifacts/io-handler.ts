@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { pushAll } from '../array-stats.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -33,7 +34,7 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
         const specs: tf.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
-          specs.push(...group.weights);
+          pushAll(specs, group.weights);
           for (const p of group.paths) {
             const buf = await fs.promises.readFile(path.join(dir, p));
             buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);

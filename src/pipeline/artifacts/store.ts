@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Scaler } from '../dataset/scaler.js';
 import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './io-handler.js';
 import type { ReferenceDistributions } from './reference.js';
+import { renameDurablyAsync } from '../../config/durable-fs.js';
 
 export const ARTIFACT_FILES = {
   model: MODEL_JSON,
@@ -56,7 +57,7 @@ export async function saveArtifacts(modelsDir: string, modelId: string, c: Artif
     await fs.promises.writeFile(path.join(tmp, ARTIFACT_FILES.result), json(c.result));
     for (const [name, value] of Object.entries(c.extraFiles ?? {}))
       await fs.promises.writeFile(path.join(tmp, path.basename(name)), json(value));
-    await fs.promises.rename(tmp, target);
+    await renameDurablyAsync(tmp, target);
   } catch (err) {
     await fs.promises.rm(tmp, { recursive: true, force: true });
     throw err;

@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { subset, type SampleSet } from './assemble.js';
+import { maxOf } from '../array-stats.js';
 
 export interface SplitSpec {
   validation_fraction: number;
@@ -35,7 +36,7 @@ export function purgedParts(
   purge: number,
 ): { train: number[]; val: number[]; test: number[]; purged: number } {
   // First bar index at or after each boundary, per symbol.
-  const symbols = set.rows === 0 ? 0 : Math.max(...set.symbol) + 1;
+  const symbols = set.rows === 0 ? 0 : maxOf(set.symbol) + 1;
   const firstVal = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
   const firstTest = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
   for (let r = 0; r < set.rows; r++) {

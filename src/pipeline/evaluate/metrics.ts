@@ -1,4 +1,5 @@
 import { LABEL_CLASSES } from '../../domain/strategy.js';
+import { maxOf } from '../array-stats.js';
 
 export interface ClassMetrics {
   precision: number;
@@ -43,7 +44,7 @@ export function accuracyOf(pred: Int32Array, y: Int32Array): number {
 export function majorityClass(y: Int32Array): number {
   const counts = new Array<number>(K).fill(0);
   for (const c of y) counts[c]! += 1;
-  return counts.indexOf(Math.max(...counts));
+  return counts.indexOf(maxOf(counts));
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

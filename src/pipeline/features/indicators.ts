@@ -6,6 +6,7 @@ import { roc, rsi, stochastic } from './oscillators.js';
 import { logReturns } from './rolling.js';
 import { atr, bollinger, observedBarsPerYear, volatility } from './volatility.js';
 import { obvFlow } from './volume.js';
+import { maxOf } from '../array-stats.js';
 
 export interface IndicatorOptions {
   /** Annualisation factor base for `volatility` with annualize: true; default: observed in bars.time. */
@@ -76,7 +77,7 @@ export function computeIndicator(def: IndicatorDef, bars: Bars, options: Indicat
  */
 export function indicatorWarmup(def: IndicatorDef, output?: string): number {
   const w = outputWarmups(def);
-  return output === undefined ? Math.max(...Object.values(w)) : (w[output] ?? Math.max(...Object.values(w)));
+  return output === undefined ? maxOf(Object.values(w)) : (w[output] ?? maxOf(Object.values(w)));
 }
 
 function outputWarmups(def: IndicatorDef): Record<string, number> {

@@ -75,6 +75,29 @@ describe('model registry', () => {
     expect(audit.map((a) => a.outcome)).toEqual(['error', 'error', 'error']);
   });
 
+  it('registers a version and what `within` stores in one transaction: a failure there leaves no row, folder or gate', () => {
+    const r = tempRegistry();
+    const gate: GateResult = { ...failingGate, passed: true, checks: [] };
+    const input = (tag: string, fail: boolean) => ({
+      name: 'alpha',
+      operation_id: null,
+      lineage: LINEAGE,
+      metrics: METRICS,
+      staged_path: stagedFolder(r.modelsDir, tag),
+      within: (m: { model_id: string }) => {
+        r.registry.evaluations.recordGate(m.model_id, gate, { thresholds: {}, context: 'registration', actor: 'test' });
+        if (fail) throw new Error('crash between the gates');
+      },
+    });
+    expect(() => r.registry.models.register(input('x', true), 'test')).toThrow(/crash between the gates/);
+    expect(r.registry.models.count()).toBe(0);
+    expect(fs.existsSync(path.join(r.modelsDir, 'alpha@1'))).toBe(false);
+    expect(r.registry.db.prepare('SELECT COUNT(*) AS n FROM gate_results').get()).toEqual({ n: 0 });
+    const m = r.registry.models.register(input('y', false), 'test');
+    expect(m.model_id).toBe('alpha@1');
+    expect(r.registry.evaluations.latestGates('alpha@1')).toHaveLength(1);
+  });
+
   it('keeps registered versions immutable and history append-only at the database level', () => {
     const r = tempRegistry();
     register(r, 'alpha', 'a');

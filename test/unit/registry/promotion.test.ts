@@ -168,3 +168,34 @@ describe('metrics and listing', () => {
     expect(path.isAbsolute(r.registry.modelsDir)).toBe(true);
   });
 });
+
+describe('promotion re-checks what its gate was evaluated against', () => {
+  it('refuses with CONFLICT when the production version or the stage changed while the gate ran', () => {
+    const r = tempRegistry({ retention: 50, clock: ticking() });
+    for (const tag of ['a', 'b', 'c']) register(r, 'alpha', tag);
+    promote(r, 'alpha@1', 'staging');
+    promote(r, 'alpha@2', 'staging');
+    // Both gates saw no production version; alpha@1 got there first.
+    const expected = { stage: 'staging' as const, production: null };
+    r.registry.models.promote({ model_id: 'alpha@1', to_stage: 'production', reason: 'first', expected }, 't');
+    expect(() => r.registry.models.promote({ model_id: 'alpha@2', to_stage: 'production', reason: 'second', expected }, 't')).toThrow(
+      /alpha@2 changed while its gate was evaluated.*production none -> alpha@1.*Evaluate the gate again/,
+    );
+    expect(r.registry.models.production('alpha')?.model_id).toBe('alpha@1');
+    expect(r.registry.models.get('alpha@2').stage).toBe('staging');
+    // The stage moved under the gate: candidate when evaluated, staging now.
+    promote(r, 'alpha@3', 'staging');
+    expect(() =>
+      r.registry.models.promote(
+        { model_id: 'alpha@3', to_stage: 'production', reason: 'x', expected: { stage: 'candidate', production: 'alpha@1' } },
+        't',
+      ),
+    ).toThrow(/CONFLICT|changed while its gate was evaluated \(stage candidate -> staging/);
+    // Unchanged: it goes through.
+    r.registry.models.promote(
+      { model_id: 'alpha@2', to_stage: 'production', reason: 'ok', expected: { stage: 'staging', production: 'alpha@1' } },
+      't',
+    );
+    expect(r.registry.models.production('alpha')?.model_id).toBe('alpha@2');
+  });
+});
