@@ -41,7 +41,7 @@ export async function loadMarketData(spec: string, opts: LoadOptions = {}): Prom
     timeframe = opts.timeframe;
   }
   const fields = missingFields(series);
-  notes.push(...fields.notes);
+  for (const note of fields.notes) notes.push(note);
   return { series, timeframe, source: spec, hash: hashBars(series), notes, missingFields: fields.missing };
 }
 
