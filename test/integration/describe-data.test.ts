@@ -14,7 +14,8 @@ fs.writeFileSync(EU, 'Date;Name;Close\n20210317;x;3,140\n20210316;x;3,100\n20210
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('describe_data through a real MCP client', () => {
-  const { services } = tempServices();
+  // The files live in the server's home, one of the folders MCP clients may read.
+  const { services } = tempServices(dir);
   let mcp: Awaited<ReturnType<typeof connectClient>>;
   beforeAll(async () => {
     mcp = await connectClient(services, { readOnly: true });
