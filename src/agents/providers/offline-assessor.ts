@@ -133,7 +133,10 @@ export function verdictOf(request: AssessmentRequest, e: Evidence): { verdict: V
     };
   }
   if (!edgeOk)
-    return { verdict: 'no_signal', why: `test accuracy does not beat the majority baseline by ${(MIN_EDGE * 100).toFixed(1)} pts` };
+    return {
+      verdict: 'no_signal',
+      why: `the ${request.training?.direction_edge !== undefined ? 'directional edge' : 'test accuracy'} does not beat the majority baseline by ${(MIN_EDGE * 100).toFixed(1)} pts`,
+    };
   if (request.backtest && !beatsHold) return { verdict: 'no_signal', why: 'the out-of-sample Sharpe does not beat buy-and-hold' };
   if (e.sharpe && e.sharpe.z < Z_MARGINAL)
     return { verdict: 'no_signal', why: `the Sharpe's z is below ${Z_MARGINAL}: indistinguishable from zero` };
