@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { createRng } from '../../src/pipeline/random.js';
 import { CLI, runCli } from '../helpers/cli.js';
 
 /**
@@ -16,18 +17,6 @@ import { CLI, runCli } from '../helpers/cli.js';
 
 const KILLS = 50;
 const DATA = 'synthetic:seed=1,bars=600';
-
-/** mulberry32: a seeded uniform [0, 1) so a failing run can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'train' | 'register' | 'promote' | 'ingest' | 'research';
 
@@ -62,7 +51,9 @@ describe('faults survived', () => {
     const dbFile = path.join(home, 'trainyard.db');
     const strategy = tinyStrategy(home);
     const env = { TRAINYARD_HOME: home, TRAINYARD_LOG_LEVEL: 'silent' };
-    const random = rng(11);
+    // Seeded so a failing run can be replayed.
+    const rand = createRng(11);
+    const random = () => rand.next();
 
     // One clean run gives promote something to move and measures how long a run takes here.
     const t0 = Date.now();
