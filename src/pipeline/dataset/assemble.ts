@@ -23,18 +23,22 @@ export interface SampleSet {
 export function assembleSamples(series: Bars[], features: SymbolFeatures[], labels: Int8Array[]): SampleSet {
   const names = features[0]?.names ?? [];
   const cols = names.length;
-  const keep: Array<[number, number]> = [];
-  series.forEach((bars, s) => {
+  // Two passes over typed arrays: mark the usable bars of each symbol, then copy them. (An Array
+  // of [symbol, bar] pairs for 10M rows took gigabytes and most of the assembly time.)
+  const usable = series.map((bars, s) => {
     const f = features[s]!;
     const lab = labels[s]!;
+    const mark = new Uint8Array(bars.time.length);
     for (let t = f.warmup; t < bars.time.length; t++) {
       if (lab[t]! < 0) continue;
       let finite = true;
       for (let j = 0; j < cols && finite; j++) finite = Number.isFinite(f.columns[j]![t]!);
-      if (finite) keep.push([s, t]);
+      if (finite) mark[t] = 1;
     }
+    return mark;
   });
-  const rows = keep.length;
+  let rows = 0;
+  for (const mark of usable) for (let t = 0; t < mark.length; t++) rows += mark[t]!;
   const out: SampleSet = {
     names,
     rows,
@@ -45,19 +49,28 @@ export function assembleSamples(series: Bars[], features: SymbolFeatures[], labe
     bar: new Int32Array(rows),
     time: new Float64Array(rows),
   };
-  keep.forEach(([s, t], r) => {
-    const f = features[s]!;
-    for (let j = 0; j < cols; j++) out.x[r * cols + j] = f.columns[j]![t]!;
-    out.y[r] = labels[s]![t]!;
-    out.symbol[r] = s;
-    out.bar[r] = t;
-    out.time[r] = series[s]!.time[t]!;
-  });
+  let r = 0;
+  for (let s = 0; s < series.length; s++) {
+    const mark = usable[s]!;
+    const columns = features[s]!.columns;
+    const lab = labels[s]!;
+    const time = series[s]!.time;
+    for (let t = 0; t < mark.length; t++) {
+      if (mark[t] === 0) continue;
+      const base = r * cols;
+      for (let j = 0; j < cols; j++) out.x[base + j] = columns[j]![t]!;
+      out.y[r] = lab[t]!;
+      out.symbol[r] = s;
+      out.bar[r] = t;
+      out.time[r] = time[t]!;
+      r++;
+    }
+  }
   return out;
 }
 
 export function subset(set: SampleSet, rowsIdx: Int32Array): SampleSet {
-  const { cols } = set;
+  const { cols, x } = set;
   const n = rowsIdx.length;
   const out: SampleSet = {
     names: set.names,
@@ -69,12 +82,16 @@ export function subset(set: SampleSet, rowsIdx: Int32Array): SampleSet {
     bar: new Int32Array(n),
     time: new Float64Array(n),
   };
-  rowsIdx.forEach((r, i) => {
-    out.x.set(set.x.subarray(r * cols, (r + 1) * cols), i * cols);
+  // A plain loop: a subarray view plus set() per row cost more than the copy itself.
+  for (let i = 0; i < n; i++) {
+    const r = rowsIdx[i]!;
+    const from = r * cols;
+    const to = i * cols;
+    for (let j = 0; j < cols; j++) out.x[to + j] = x[from + j]!;
     out.y[i] = set.y[r]!;
     out.symbol[i] = set.symbol[r]!;
     out.bar[i] = set.bar[r]!;
     out.time[i] = set.time[r]!;
-  });
+  }
   return out;
 }

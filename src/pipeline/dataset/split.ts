@@ -34,38 +34,49 @@ export function purgedParts(
   set: SampleSet,
   b: SplitBounds,
   purge: number,
-): { train: number[]; val: number[]; test: number[]; purged: number } {
+): { train: Int32Array; val: Int32Array; test: Int32Array; purged: number } {
   // First bar index at or after each boundary, per symbol.
   const symbols = set.rows === 0 ? 0 : maxOf(set.symbol) + 1;
-  const firstVal = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
-  const firstTest = new Array<number>(symbols).fill(Number.POSITIVE_INFINITY);
+  const firstVal = new Float64Array(symbols).fill(Number.POSITIVE_INFINITY);
+  const firstTest = new Float64Array(symbols).fill(Number.POSITIVE_INFINITY);
   for (let r = 0; r < set.rows; r++) {
     const s = set.symbol[r]!;
     const t = set.time[r]!;
     if (t >= b.valStart) firstVal[s] = Math.min(firstVal[s]!, set.bar[r]!);
     if (t >= b.testStart) firstTest[s] = Math.min(firstTest[s]!, set.bar[r]!);
   }
-  const train: number[] = [];
-  const val: number[] = [];
-  const test: number[] = [];
+  // Part of every row (0 train, 1 validation, 2 test, -1 out of range or purged), then the indices
+  // as typed arrays: no per-row allocation, no Array of millions of numbers.
+  const part = new Int8Array(set.rows);
+  const counts = [0, 0, 0];
   let purged = 0;
   for (let r = 0; r < set.rows; r++) {
     const t = set.time[r]!;
+    part[r] = -1;
     if (t < b.from || t >= b.to) continue;
     const s = set.symbol[r]!;
-    const [part, limit] = t < b.valStart ? [train, firstVal[s]!] : t < b.testStart ? [val, firstTest[s]!] : [test, Infinity];
-    if (set.bar[r]! < limit - purge) part.push(r);
-    else purged++;
+    const p = t < b.valStart ? 0 : t < b.testStart ? 1 : 2;
+    const limit = p === 0 ? firstVal[s]! : p === 1 ? firstTest[s]! : Number.POSITIVE_INFINITY;
+    if (set.bar[r]! < limit - purge) {
+      part[r] = p;
+      counts[p]! += 1;
+    } else purged++;
   }
-  return { train, val, test, purged };
+  const out = counts.map((n) => new Int32Array(n));
+  const fill = [0, 0, 0];
+  for (let r = 0; r < set.rows; r++) {
+    const p = part[r]!;
+    if (p >= 0) out[p]![fill[p]!++] = r;
+  }
+  return { train: out[0]!, val: out[1]!, test: out[2]!, purged };
 }
 
 /** The parts as sample sets, with the boundaries they were cut at. */
 export function splitFromParts(set: SampleSet, p: ReturnType<typeof purgedParts>, b: SplitBounds): Split {
   return {
-    train: subset(set, Int32Array.from(p.train)),
-    validation: subset(set, Int32Array.from(p.val)),
-    test: subset(set, Int32Array.from(p.test)),
+    train: subset(set, p.train),
+    validation: subset(set, p.val),
+    test: subset(set, p.test),
     boundaries: { validation_start: b.valStart, test_start: b.testStart },
     purged: p.purged,
   };
@@ -77,7 +88,8 @@ export function splitFromParts(set: SampleSet, p: ReturnType<typeof purgedParts>
  * a label looking `purge` bars ahead can then never see the next part.
  */
 export function chronologicalSplit(set: SampleSet, spec: SplitSpec, minPerPart = 30): Split {
-  const order = Array.from(set.time).sort((a, b) => a - b);
+  // A typed copy sorts numerically without a comparator call per pair (10M times: seconds saved).
+  const order = Float64Array.from(set.time).sort();
   const cutAt = (frac: number) => order[Math.min(order.length - 1, Math.floor(order.length * frac))]!;
   const valStart = cutAt(1 - spec.validation_fraction - spec.test_fraction);
   const testStart = cutAt(1 - spec.test_fraction);
