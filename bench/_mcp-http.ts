@@ -26,9 +26,11 @@ export async function httpWithTraining() {
   };
   return {
     op,
+    services,
     connect,
     async close() {
-      if (!process.env['BENCH_NO_TRAINING']) services.jobs.cancel(op.id, 'bench over');
+      const status = services.registry.operations.get(op.id).status;
+      if (status === 'pending' || status === 'running') services.jobs.cancel(op.id, 'bench over');
       await services.jobs.waitFor(op.id);
       await server.close();
       await services.close();

@@ -65,11 +65,11 @@ export interface ColumnBatchWrite extends Omit<BatchWrite, 'rows'> {
   rows: { symbol: string; insert: BarColumns; replace: BarColumns }[];
 }
 
-// Rows per write transaction of a chunked batch: ~2-5 ms of inserts here, so another process's
-// writer (5 s busy timeout) and this process's event loop both get a turn between chunks.
+// A chunked batch's write transaction ends after this many bars or this many milliseconds,
+// whichever comes first (~5 us a bar here, so usually the time): another process's writer (5 s
+// busy timeout) and this process's event loop both get a turn between chunks.
 export const WRITE_CHUNK_ROWS = 1000;
-
-const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+export const WRITE_CHUNK_MS = 4;
 
 /** What ingest reads from the store to classify a batch; over a read-only connection in the worker. */
 export function createBarReader(db: Db) {
@@ -111,6 +111,13 @@ export function createBarStore(db: Db, clock: () => Date) {
     `UPDATE bars SET open = @open, high = @high, low = @low, close = @close, volume = @volume, batch_id = @batch_id
      WHERE symbol = @symbol AND timeframe = @timeframe AND time = @time`,
   );
+  // Positional twins of insertBar / replaceBar for chunked writes: no object per bar.
+  const insertBarAt = db.prepare(
+    'INSERT INTO bars (symbol, timeframe, time, open, high, low, close, volume, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const replaceBarAt = db.prepare(
+    'UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?, batch_id = ? WHERE symbol = ? AND timeframe = ? AND time = ?',
+  );
   const countSince = db.prepare('SELECT symbol, COUNT(*) AS n FROM bars WHERE time > ? GROUP BY symbol');
   const batchRows = db.prepare('SELECT * FROM ingest_batches ORDER BY id DESC LIMIT ?');
   const batchRow = (b: Omit<BatchWrite, 'rows'>, symbols: string[], added: number, replaced: number) => ({
@@ -150,13 +157,13 @@ export function createBarStore(db: Db, clock: () => Date) {
       return run.immediate();
     },
     /**
-     * Writes a batch in transactions of at most `chunkRows` bars, yielding to the event loop
+     * Writes a batch in transactions of at most `chunkRows` bars or `chunkMs` ms, yielding to the event loop
      * between them, so neither this process's event loop nor another process's writer waits for
      * the whole batch. The batch row goes in with the first chunk. Not atomic as a whole: a
      * process killed mid-batch leaves the chunks written so far (each bar whole, with its batch
      * id); ingesting the same data again counts them as duplicates and adds the rest.
      */
-    async writeBatchInChunks(b: ColumnBatchWrite, chunkRows = WRITE_CHUNK_ROWS): Promise<IngestBatch> {
+    async writeBatchInChunks(b: ColumnBatchWrite, chunkRows = WRITE_CHUNK_ROWS, chunkMs = WRITE_CHUNK_MS): Promise<IngestBatch> {
       const added = b.rows.reduce((n, r) => n + r.insert.time.length, 0);
       const replaced = b.rows.reduce((n, r) => n + r.replace.time.length, 0);
       const row = batchRow(
@@ -166,26 +173,27 @@ export function createBarStore(db: Db, clock: () => Date) {
         replaced,
       );
       const work = b.rows.flatMap((r) => [
-        { symbol: r.symbol, cols: r.insert, stmt: insertBar },
-        { symbol: r.symbol, cols: r.replace, stmt: replaceBar },
+        { symbol: r.symbol, cols: r.insert, replace: false },
+        { symbol: r.symbol, cols: r.replace, replace: true },
       ]);
+      const tf = b.timeframe;
       let id = -1;
       let part = 0;
       let offset = 0;
       const chunk = db.transaction(() => {
         if (id < 0) id = Number(insertBatch.run(row).lastInsertRowid);
+        const until = performance.now() + chunkMs;
         let budget = chunkRows;
         while (budget > 0 && part < work.length) {
-          const w = work[part]!;
-          const end = Math.min(w.cols.time.length, offset + budget);
-          for (let i = offset; i < end; i++) {
-            const bar: Record<string, unknown> = { symbol: w.symbol, timeframe: b.timeframe, batch_id: id };
-            for (const f of FIELDS) bar[f] = w.cols[f][i]!;
-            w.stmt.run(bar);
+          const { symbol, cols: c, replace } = work[part]!;
+          const n = c.time.length;
+          for (; offset < n && budget > 0; offset++, budget--) {
+            const i = offset;
+            if (replace) replaceBarAt.run(c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, id, symbol, tf, c.time[i]!);
+            else insertBarAt.run(symbol, tf, c.time[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, id);
+            if ((budget & 63) === 0 && performance.now() > until) budget = 1;
           }
-          budget -= end - offset;
-          offset = end;
-          if (offset >= w.cols.time.length) {
+          if (offset >= n) {
             part++;
             offset = 0;
           }
