@@ -159,7 +159,8 @@ export function createBarStore(db: Db, clock: () => Date) {
     /**
      * Writes a batch in transactions of at most `chunkRows` bars or `chunkMs` ms, yielding to the event loop
      * between them, so neither this process's event loop nor another process's writer waits for
-     * the whole batch. The batch row goes in with the first chunk. Not atomic as a whole: a
+     * the whole batch. The batch row goes in with the first chunk. A batch of more than
+     * `chunkRows` bars is not atomic as a whole: a
      * process killed mid-batch leaves the chunks written so far (each bar whole, with its batch
      * id); ingesting the same data again counts them as duplicates and adds the rest.
      */
@@ -182,7 +183,8 @@ export function createBarStore(db: Db, clock: () => Date) {
       let offset = 0;
       const chunk = db.transaction(() => {
         if (id < 0) id = Number(insertBatch.run(row).lastInsertRowid);
-        const until = performance.now() + chunkMs;
+        // A batch that fits one chunk is one transaction, however long it takes (atomic, as before).
+        const until = added + replaced <= chunkRows ? Infinity : performance.now() + chunkMs;
         let budget = chunkRows;
         while (budget > 0 && part < work.length) {
           const { symbol, cols: c, replace } = work[part]!;
