@@ -3,14 +3,21 @@
 // a 1M-bar ingest (4 symbols x 250k bars) runs through services.ingest (plan in the task worker,
 // writes in 1,000-bar transactions). Target: both p99 <= 10 ms. BENCH_INGEST_BARS changes the size
 // per symbol.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { percentiles } from './_services.js';
+import { Worker } from 'node:worker_threads';
+import { percentiles, STRATEGY } from './_services.js';
 import { httpWithTraining } from './_mcp-http.js';
 import { emit } from './_shared.js';
 
+const require = createRequire(import.meta.url);
 const perSymbol = Number(process.env['BENCH_INGEST_BARS'] ?? 250_000);
-const env = await httpWithTraining();
+// No early stopping: the job trains through the whole measurement.
+const env = await httpWithTraining({
+  strategy: fs.readFileSync(STRATEGY, 'utf8').replace(/early_stopping_patience: \d+/, 'early_stopping_patience: 0'),
+});
 const client = await env.connect();
 for (let i = 0; i < 20; i++) await client.callTool({ name: 'get_status', arguments: { operation_id: env.op.id } });
 
@@ -26,6 +33,27 @@ for (const until = performance.now() + 3000; performance.now() < until;) {
 }
 control.disable();
 
+// Another writer of the same database (as a CLI beside the server would be), in its own thread:
+// a small write transaction every 50 ms; the longest it waited for the write lock is reported.
+const probe = new Worker(
+  `const { parentPort, workerData } = require('node:worker_threads');
+   const Database = require(workerData.sqlite);
+   const db = new Database(workerData.file, { timeout: 5000 });
+   db.exec('CREATE TABLE IF NOT EXISTS bench_probe (at REAL)');
+   const insert = db.prepare('INSERT INTO bench_probe (at) VALUES (?)');
+   let longest = 0, writes = 0, failures = 0, stop = false;
+   parentPort.on('message', () => { stop = true; });
+   const tick = () => {
+     if (stop) { db.close(); parentPort.postMessage({ longest, writes, failures }); return; }
+     const t = performance.now();
+     try { db.transaction(() => insert.run(t)).immediate(); writes++; } catch { failures++; }
+     longest = Math.max(longest, performance.now() - t);
+     setTimeout(tick, 50);
+   };
+   tick();`,
+  { eval: true, workerData: { file: env.services.registry.file, sqlite: require.resolve('better-sqlite3') } },
+);
+
 const delay = monitorEventLoopDelay({ resolution: 1 });
 delay.enable();
 const t0 = performance.now();
@@ -40,6 +68,11 @@ while (!done) {
   samples.push(performance.now() - s);
 }
 const summary = await ingest;
+const other = await new Promise<{ longest: number; writes: number; failures: number }>((resolve) => {
+  probe.once('message', resolve);
+  probe.postMessage('stop');
+});
+await probe.terminate();
 const ingestS = (performance.now() - t0) / 1000;
 delay.disable();
 emit({
@@ -53,6 +86,7 @@ emit({
   get_status: percentiles(samples),
   event_loop_delay_p99_ms: +(delay.percentile(99) / 1e6).toFixed(3),
   event_loop_delay_max_ms: +(delay.max / 1e6).toFixed(3),
+  other_writer: { writes: other.writes, failures: other.failures, longest_wait_ms: +other.longest.toFixed(1) },
   control_training_only: {
     get_status: percentiles(controlSamples),
     event_loop_delay_p99_ms: +(control.percentile(99) / 1e6).toFixed(3),
