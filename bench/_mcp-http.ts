@@ -4,11 +4,11 @@ import { startHttpServer } from '../src/server/http.js';
 import { benchServices, STRATEGY } from './_services.js';
 
 /** An HTTP MCP server on loopback with a long training job running in its worker. */
-export async function httpWithTraining() {
+export async function httpWithTraining(o: { strategy?: string } = {}) {
   const { services } = benchServices();
   const server = await startHttpServer(services, { host: '127.0.0.1', port: 0, token: 'bench' });
   const op = services.training.start(
-    { strategy: STRATEGY, data: 'synthetic:seed=1,bars=40000,signal=0.2', overrides: { epochs: 500 } },
+    { strategy: o.strategy ?? STRATEGY, data: 'synthetic:seed=1,bars=40000,signal=0.2', overrides: { epochs: 500 } },
     { actor: 'bench' },
   );
   while (services.registry.operations.get(op.id).phase !== 'model_training') await new Promise((r) => setTimeout(r, 50));
@@ -26,9 +26,11 @@ export async function httpWithTraining() {
   };
   return {
     op,
+    services,
     connect,
     async close() {
-      if (!process.env['BENCH_NO_TRAINING']) services.jobs.cancel(op.id, 'bench over');
+      const status = services.registry.operations.get(op.id).status;
+      if (status === 'pending' || status === 'running') services.jobs.cancel(op.id, 'bench over');
       await services.jobs.waitFor(op.id);
       await server.close();
       await services.close();

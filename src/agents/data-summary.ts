@@ -4,11 +4,16 @@ import { observedBarsPerYear } from '../pipeline/features/volatility.js';
 import type { DataSummary } from './types.js';
 import { maxOf, minOf } from '../pipeline/array-stats.js';
 
+export interface SummaryOptions {
+  dataDir: string;
+  cwd: string;
+  storeFile?: string | undefined;
+  to?: string | undefined;
+  access?: FileAccess | undefined;
+}
+
 /** The data the designer plans for: symbols, bar size, span, and buy-and-hold return and volatility. */
-export async function summarizeData(
-  spec: string,
-  opts: { dataDir: string; cwd: string; storeFile?: string | undefined; to?: string | undefined; access?: FileAccess | undefined },
-): Promise<DataSummary> {
+export async function summarizeData(spec: string, opts: SummaryOptions): Promise<DataSummary> {
   const data = await loadMarketData(spec, {
     dataDir: opts.dataDir,
     cwd: opts.cwd,

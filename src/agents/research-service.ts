@@ -10,6 +10,7 @@ import type { Registry } from '../registry/index.js';
 import type { GateService } from '../services/gates.js';
 import { SHUTDOWN, type CycleDeps } from './cycle.js';
 import { summarizeData } from './data-summary.js';
+import type { TaskRunner } from '../jobs/tasks/task-runner.js';
 import { planLockbox, type LockboxPlan } from './lockbox.js';
 import { createProviders, type Providers } from './providers/index.js';
 import { runResearch, type RunPlan } from './research-run.js';
@@ -34,6 +35,8 @@ export interface ResearchServiceOptions {
   gates: GateService;
   train: CycleDeps['train'];
   backtest: CycleDeps['backtest'];
+  /** Runs the data summary in the task worker; absent: on this thread. */
+  tasks?: TaskRunner | undefined;
   logger: Logger;
   clock: () => Date;
   cwd: string;
@@ -110,7 +113,10 @@ export function createResearchService(o: ResearchServiceOptions) {
     // The lockbox is fixed once per run (a resumed run keeps its own): the designer's summary ends before it.
     const lock =
       input.lockbox !== undefined ? { plan: input.lockbox, note: null } : await planLockbox(data, config.research.lockbox, files);
-    const dataSummary = await summarizeData(data, { ...files, to: lock.plan?.train_to });
+    const summaryOptions = { ...files, to: lock.plan?.train_to };
+    const dataSummary = o.tasks
+      ? await o.tasks.run({ kind: 'summarize_data', spec: data, options: summaryOptions })
+      : await summarizeData(data, summaryOptions);
     const goal = input.goal?.trim() || DEFAULT_GOAL;
     return {
       goal,

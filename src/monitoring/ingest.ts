@@ -2,7 +2,7 @@ import type { FileAccess } from '../config/access.js';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import { loadMarketData, parseDataSpec, timeframeMinutes } from '../pipeline/data/index.js';
-import { barRows, gapSchema, type BarStore, type BatchWrite, type Gap } from '../registry/bar-store.js';
+import { barColumns, gapSchema, type BarReader, type BarStore, type ColumnBatchWrite, type Gap } from '../registry/bar-store.js';
 import { classifyBars, findGaps, type Conflict } from './ingest-checks.js';
 import { pushAll } from '../pipeline/array-stats.js';
 
@@ -41,25 +41,42 @@ export const ingestSummarySchema = z.object({
 });
 export type IngestSummary = z.infer<typeof ingestSummarySchema>;
 
-export interface IngestDeps {
-  bars: BarStore;
+export interface PlanOptions {
   dataDir: string;
   cwd: string;
   /** Which files `input.data` may name (an MCP client's roots); default: any. */
   access?: FileAccess | undefined;
   /** A step longer than this many times the median spacing is a gap (config performance.gap_factor). */
   gapFactor: number;
-  /** Wraps the write for the audit log. */
-  audit: <T>(action: string, target: string, args: Record<string, unknown>, fn: () => T) => T;
+}
+
+/** What a batch will write, decided before anything is written; plain data and typed arrays (it crosses from the worker). */
+export interface IngestPlan {
+  timeframe: string;
+  on_conflict: 'reject' | 'replace';
+  received: number;
+  duplicates: number;
+  gaps: Gap[];
+  symbols: IngestSummary['symbols'];
+  notes: string[];
+  rows: ColumnBatchWrite['rows'];
+}
+
+export interface IngestDeps extends PlanOptions {
+  bars: BarStore;
+  /** Loads, validates and compares the batch (in the task worker); default: here, on this thread. */
+  plan?: ((input: IngestInput, options: PlanOptions) => Promise<IngestPlan>) | undefined;
+  /** Records the write in the audit log (error absent: it succeeded). */
+  audit: (action: string, target: string, args: Record<string, unknown>, error?: unknown) => void;
 }
 
 /**
- * Appends new bars to the store. Everything is checked before anything is written: an unknown
- * spec or symbol, a timeframe other than the stored one, or a conflicting bar (same timestamp,
- * other values) rejects the batch; duplicates are counted and skipped; gaps are reported. The
- * write is one transaction.
+ * Loads, validates and compares a batch with the stored bars. Everything is checked before
+ * anything is written: an unknown spec or symbol, a timeframe other than the stored one, or a
+ * conflicting bar (same timestamp, other values) rejects the batch; duplicates are counted and
+ * skipped; gaps are reported. Pure over `reader`: the task worker runs it on a read-only connection.
  */
-export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: string): Promise<IngestSummary> {
+export async function planIngest(reader: BarReader, input: IngestInput, o: PlanOptions): Promise<IngestPlan> {
   const onConflict = input.on_conflict ?? 'reject';
   if (parseDataSpec(input.data).kind === 'store') {
     throw new DomainError(
@@ -67,16 +84,16 @@ export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: st
       `Cannot ingest from ${input.data}: it is the store itself. Ingest from csv:, sample: or synthetic: data.`,
     );
   }
-  const data = await loadMarketData(input.data, { symbols: input.symbols, dataDir: deps.dataDir, cwd: deps.cwd, access: deps.access });
-  const timeframe = batchTimeframe(deps.bars, data.series, data.timeframe);
-  const rows: BatchWrite['rows'] = [];
+  const data = await loadMarketData(input.data, { symbols: input.symbols, dataDir: o.dataDir, cwd: o.cwd, access: o.access });
+  const timeframe = batchTimeframe(reader, data.series, data.timeframe);
+  const rows: IngestPlan['rows'] = [];
   const conflicts: Conflict[] = [];
   const gaps: Gap[] = [];
   const perSymbol: IngestSummary['symbols'] = [];
   let duplicates = 0;
   let received = 0;
   for (const bars of data.series) {
-    const stored = deps.bars.timeframeOf(bars.symbol);
+    const stored = reader.timeframeOf(bars.symbol);
     if (stored !== null && timeframeMinutes(stored) !== timeframeMinutes(timeframe)) {
       throw new DomainError(
         'INVALID_DATA',
@@ -86,7 +103,7 @@ export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: st
     }
     const n = bars.time.length;
     received += n;
-    const existing = n ? deps.bars.range(bars.symbol, timeframe, bars.time[0]!, bars.time[n - 1]!) : [];
+    const existing = n ? reader.range(bars.symbol, timeframe, bars.time[0]!, bars.time[n - 1]!) : [];
     const c = classifyBars(bars, existing);
     pushAll(
       conflicts,
@@ -94,9 +111,9 @@ export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: st
     );
     duplicates += c.duplicates.length;
     const fresh = Float64Array.from(c.fresh, (i) => bars.time[i]!);
-    pushAll(gaps, findGaps(bars.symbol, deps.bars.times(bars.symbol, timeframe), fresh, deps.gapFactor));
+    pushAll(gaps, findGaps(bars.symbol, reader.times(bars.symbol, timeframe), fresh, o.gapFactor));
     const replace = onConflict === 'replace' ? c.conflicts.map((x) => x.index) : [];
-    rows.push({ symbol: bars.symbol, insert: barRows(bars, c.fresh), replace: barRows(bars, replace) });
+    rows.push({ symbol: bars.symbol, insert: barColumns(bars, c.fresh), replace: barColumns(bars, replace) });
     perSymbol.push({
       symbol: bars.symbol,
       received: n,
@@ -108,29 +125,54 @@ export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: st
     });
   }
   if (conflicts.length > 0 && onConflict !== 'replace') throw conflictError(input.data, conflicts);
-  const args = { source: input.data, symbols: data.series.map((s) => s.symbol), on_conflict: onConflict };
-  const batch = deps.audit('ingest_data', input.data, args, () =>
-    deps.bars.writeBatch({ actor, source: input.data, timeframe, on_conflict: onConflict, received, duplicates, gaps, rows }),
-  );
-  const notes = [...data.notes];
+  return { timeframe, on_conflict: onConflict, received, duplicates, gaps, symbols: perSymbol, notes: data.notes, rows };
+}
+
+/**
+ * Appends new bars to the store: the plan (`planIngest`, in the task worker when `deps.plan` says
+ * so), then the write in transactions of bounded size (`writeBatchInChunks`), so a large batch
+ * neither stalls this event loop nor locks another process out of the database for seconds.
+ */
+export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: string): Promise<IngestSummary> {
+  const options: PlanOptions = { dataDir: deps.dataDir, cwd: deps.cwd, access: deps.access, gapFactor: deps.gapFactor };
+  const plan = deps.plan ? await deps.plan(input, options) : await planIngest(deps.bars, input, options);
+  const args = { source: input.data, symbols: plan.rows.map((r) => r.symbol), on_conflict: plan.on_conflict };
+  let batch;
+  try {
+    batch = await deps.bars.writeBatchInChunks({
+      actor,
+      source: input.data,
+      timeframe: plan.timeframe,
+      on_conflict: plan.on_conflict,
+      received: plan.received,
+      duplicates: plan.duplicates,
+      gaps: plan.gaps,
+      rows: plan.rows,
+    });
+  } catch (err) {
+    deps.audit('ingest_data', input.data, args, err);
+    throw err;
+  }
+  deps.audit('ingest_data', input.data, args);
+  const notes = [...plan.notes];
   if (batch.replaced > 0) notes.push(`${batch.replaced} stored bars were replaced with the batch's values (on_conflict: replace)`);
   return {
     batch_id: batch.id,
     source: input.data,
-    timeframe,
-    on_conflict: onConflict,
-    received,
+    timeframe: plan.timeframe,
+    on_conflict: plan.on_conflict,
+    received: plan.received,
     added: batch.added,
-    duplicates,
+    duplicates: plan.duplicates,
     replaced: batch.replaced,
-    gaps,
-    symbols: perSymbol,
+    gaps: plan.gaps,
+    symbols: plan.symbols,
     notes,
   };
 }
 
 /** A batch with fewer than two bars per symbol says nothing about its bar size: take the stored one. */
-function batchTimeframe(bars: BarStore, series: { symbol: string; time: Float64Array }[], inferred: string): string {
+function batchTimeframe(bars: BarReader, series: { symbol: string; time: Float64Array }[], inferred: string): string {
   if (series.some((s) => s.time.length >= 2)) return inferred;
   for (const s of series) {
     const stored = bars.timeframeOf(s.symbol);

@@ -13,7 +13,7 @@ import { writeJsonAtomicAsync } from '../registry/atomic-write.js';
 import { createBarStore } from '../registry/bar-store.js';
 import type { Registry } from '../registry/index.js';
 import { createPredictionStore } from '../registry/predictions.js';
-import { ingestBars, type IngestInput, type IngestSummary } from './ingest.js';
+import { ingestBars, type IngestDeps, type IngestInput, type IngestSummary } from './ingest.js';
 import { evaluatePerformance, importanceStability, longestWindow, type PerformanceRules } from './performance-evaluate.js';
 import { buildReport, type PerformanceReport } from './performance-report.js';
 import { resolveOutcomes, scoreNewBars } from './performance-score.js';
@@ -30,6 +30,8 @@ export interface PerformanceDeps {
   rules: PerformanceRules & { gap_factor: number };
   /** Initialises the TensorFlow.js backend (services.backend). */
   backend: () => Promise<unknown>;
+  /** Plans an ingest batch off the main thread (the task worker); absent: on this thread. */
+  planIngest?: IngestDeps['plan'];
 }
 
 export const modelUpdateSchema = z.object({
@@ -151,7 +153,8 @@ export function createMonitoringServices(deps: PerformanceDeps) {
           cwd: deps.cwd,
           access,
           gapFactor: rules.gap_factor,
-          audit: (action, target, args, fn) => registry.audit.record(actor, action, target, args, fn),
+          plan: deps.planIngest,
+          audit: (action, target, args, error) => registry.audit.append(actor, action, target, args, error),
         },
         input,
         actor,

@@ -50,28 +50,34 @@ export interface BatchWrite {
   rows: { symbol: string; insert: StoredBar[]; replace: StoredBar[] }[];
 }
 
-/** The `bars` and `ingest_batches` tables: ingested OHLCV bars, one timeframe per symbol. */
-export function createBarStore(db: Db, clock: () => Date) {
+/** A symbol's bars as columns: what crosses from the ingest worker (typed arrays are copied in one piece, not row by row). */
+export interface BarColumns {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** A batch whose rows are columns, for `writeBatchInChunks`. */
+export interface ColumnBatchWrite extends Omit<BatchWrite, 'rows'> {
+  rows: { symbol: string; insert: BarColumns; replace: BarColumns }[];
+}
+
+// A chunked batch's write transaction ends after this many bars or this many milliseconds,
+// whichever comes first (~5 us a bar here, so usually the time): another process's writer (5 s
+// busy timeout) and this process's event loop both get a turn between chunks.
+export const WRITE_CHUNK_ROWS = 1000;
+export const WRITE_CHUNK_MS = 4;
+
+/** What ingest reads from the store to classify a batch; over a read-only connection in the worker. */
+export function createBarReader(db: Db) {
   const timeframeStmt = db.prepare('SELECT DISTINCT timeframe FROM bars WHERE symbol = ?');
   const rangeStmt = db.prepare(
     'SELECT time, open, high, low, close, volume FROM bars WHERE symbol = ? AND timeframe = ? AND time BETWEEN ? AND ? ORDER BY time',
   );
   const timesStmt = db.prepare('SELECT time FROM bars WHERE symbol = ? AND timeframe = ? ORDER BY time').pluck();
-  const insertBatch = db.prepare(
-    `INSERT INTO ingest_batches (at, actor, source, timeframe, symbols, on_conflict, received, added, duplicates, replaced, gaps)
-     VALUES (@at, @actor, @source, @timeframe, @symbols, @on_conflict, @received, @added, @duplicates, @replaced, @gaps)`,
-  );
-  const insertBar = db.prepare(
-    `INSERT INTO bars (symbol, timeframe, time, open, high, low, close, volume, batch_id)
-     VALUES (@symbol, @timeframe, @time, @open, @high, @low, @close, @volume, @batch_id)`,
-  );
-  const replaceBar = db.prepare(
-    `UPDATE bars SET open = @open, high = @high, low = @low, close = @close, volume = @volume, batch_id = @batch_id
-     WHERE symbol = @symbol AND timeframe = @timeframe AND time = @time`,
-  );
-  const countSince = db.prepare('SELECT symbol, COUNT(*) AS n FROM bars WHERE time > ? GROUP BY symbol');
-  const batchRows = db.prepare('SELECT * FROM ingest_batches ORDER BY id DESC LIMIT ?');
-
   return {
     /** The timeframe a symbol is stored at, or null when it has no bars. */
     timeframeOf(symbol: string): string | null {
@@ -85,24 +91,62 @@ export function createBarStore(db: Db, clock: () => Date) {
     times(symbol: string, timeframe: string): Float64Array {
       return Float64Array.from(timesStmt.all(symbol, timeframe) as number[]);
     },
+  };
+}
+
+export type BarReader = ReturnType<typeof createBarReader>;
+
+/** The `bars` and `ingest_batches` tables: ingested OHLCV bars, one timeframe per symbol. */
+export function createBarStore(db: Db, clock: () => Date) {
+  const reader = createBarReader(db);
+  const insertBatch = db.prepare(
+    `INSERT INTO ingest_batches (at, actor, source, timeframe, symbols, on_conflict, received, added, duplicates, replaced, gaps)
+     VALUES (@at, @actor, @source, @timeframe, @symbols, @on_conflict, @received, @added, @duplicates, @replaced, @gaps)`,
+  );
+  const insertBar = db.prepare(
+    `INSERT INTO bars (symbol, timeframe, time, open, high, low, close, volume, batch_id)
+     VALUES (@symbol, @timeframe, @time, @open, @high, @low, @close, @volume, @batch_id)`,
+  );
+  const replaceBar = db.prepare(
+    `UPDATE bars SET open = @open, high = @high, low = @low, close = @close, volume = @volume, batch_id = @batch_id
+     WHERE symbol = @symbol AND timeframe = @timeframe AND time = @time`,
+  );
+  // Positional twins of insertBar / replaceBar for chunked writes: no object per bar.
+  const insertBarAt = db.prepare(
+    'INSERT INTO bars (symbol, timeframe, time, open, high, low, close, volume, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const replaceBarAt = db.prepare(
+    'UPDATE bars SET open = ?, high = ?, low = ?, close = ?, volume = ?, batch_id = ? WHERE symbol = ? AND timeframe = ? AND time = ?',
+  );
+  const countSince = db.prepare('SELECT symbol, COUNT(*) AS n FROM bars WHERE time > ? GROUP BY symbol');
+  const batchRows = db.prepare('SELECT * FROM ingest_batches ORDER BY id DESC LIMIT ?');
+  const batchRow = (b: Omit<BatchWrite, 'rows'>, symbols: string[], added: number, replaced: number) => ({
+    at: clock().toISOString(),
+    actor: b.actor,
+    source: b.source,
+    timeframe: b.timeframe,
+    symbols: JSON.stringify(symbols),
+    on_conflict: b.on_conflict,
+    received: b.received,
+    added,
+    duplicates: b.duplicates,
+    replaced,
+    gaps: JSON.stringify(b.gaps),
+  });
+
+  return {
+    ...reader,
     /** Writes one batch in one transaction: the batch row, new bars, replaced bars. Returns the batch. */
     writeBatch(b: BatchWrite): IngestBatch {
       const run = db.transaction(() => {
         const added = b.rows.reduce((n, r) => n + r.insert.length, 0);
         const replaced = b.rows.reduce((n, r) => n + r.replace.length, 0);
-        const row = {
-          at: clock().toISOString(),
-          actor: b.actor,
-          source: b.source,
-          timeframe: b.timeframe,
-          symbols: JSON.stringify(b.rows.map((r) => r.symbol)),
-          on_conflict: b.on_conflict,
-          received: b.received,
+        const row = batchRow(
+          b,
+          b.rows.map((r) => r.symbol),
           added,
-          duplicates: b.duplicates,
           replaced,
-          gaps: JSON.stringify(b.gaps),
-        };
+        );
         const id = Number(insertBatch.run(row).lastInsertRowid);
         for (const r of b.rows) {
           for (const bar of r.insert) insertBar.run({ ...bar, symbol: r.symbol, timeframe: b.timeframe, batch_id: id });
@@ -111,6 +155,58 @@ export function createBarStore(db: Db, clock: () => Date) {
         return parseBatch({ ...row, id });
       });
       return run.immediate();
+    },
+    /**
+     * Writes a batch in transactions of at most `chunkRows` bars or `chunkMs` ms, yielding to the event loop
+     * between them, so neither this process's event loop nor another process's writer waits for
+     * the whole batch. The batch row goes in with the first chunk. A batch of more than
+     * `chunkRows` bars is not atomic as a whole: a
+     * process killed mid-batch leaves the chunks written so far (each bar whole, with its batch
+     * id); ingesting the same data again counts them as duplicates and adds the rest.
+     */
+    async writeBatchInChunks(b: ColumnBatchWrite, chunkRows = WRITE_CHUNK_ROWS, chunkMs = WRITE_CHUNK_MS): Promise<IngestBatch> {
+      const added = b.rows.reduce((n, r) => n + r.insert.time.length, 0);
+      const replaced = b.rows.reduce((n, r) => n + r.replace.time.length, 0);
+      const row = batchRow(
+        b,
+        b.rows.map((r) => r.symbol),
+        added,
+        replaced,
+      );
+      const work = b.rows.flatMap((r) => [
+        { symbol: r.symbol, cols: r.insert, replace: false },
+        { symbol: r.symbol, cols: r.replace, replace: true },
+      ]);
+      const tf = b.timeframe;
+      let id = -1;
+      let part = 0;
+      let offset = 0;
+      const chunk = db.transaction(() => {
+        if (id < 0) id = Number(insertBatch.run(row).lastInsertRowid);
+        // A batch that fits one chunk is one transaction, however long it takes (atomic, as before).
+        const until = added + replaced <= chunkRows ? Infinity : performance.now() + chunkMs;
+        let budget = chunkRows;
+        while (budget > 0 && part < work.length) {
+          const { symbol, cols: c, replace } = work[part]!;
+          const n = c.time.length;
+          for (; offset < n && budget > 0; offset++, budget--) {
+            const i = offset;
+            if (replace) replaceBarAt.run(c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, id, symbol, tf, c.time[i]!);
+            else insertBarAt.run(symbol, tf, c.time[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!, id);
+            if ((budget & 63) === 0 && performance.now() > until) budget = 1;
+          }
+          if (offset >= n) {
+            part++;
+            offset = 0;
+          }
+        }
+      });
+      for (;;) {
+        chunk.immediate();
+        if (part >= work.length) break;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return parseBatch({ ...row, id });
     },
     /** Bars with a bar time after `afterMs`, per symbol (all symbols when `symbols` is empty). */
     countAfter(symbols: readonly string[], afterMs: number): Record<string, number> {
@@ -131,6 +227,19 @@ export type BarStore = ReturnType<typeof createBarStore>;
 
 function parseBatch(row: Record<string, unknown>): IngestBatch {
   return ingestBatchSchema.parse({ ...row, symbols: fromJson(row['symbols']), gaps: fromJson(row['gaps']) });
+}
+
+/** A symbol's bars at `idx` as columns (for writing, and for crossing from the worker). */
+export function barColumns(bars: Bars, idx: readonly number[]): BarColumns {
+  const pick = (a: Float64Array) => Float64Array.from(idx, (i) => a[i]!);
+  return {
+    time: pick(bars.time),
+    open: pick(bars.open),
+    high: pick(bars.high),
+    low: pick(bars.low),
+    close: pick(bars.close),
+    volume: pick(bars.volume),
+  };
 }
 
 /** A symbol's bars as rows (for writing). */

@@ -6,13 +6,14 @@ import type { GateName, GateThresholds, TrainingGateThresholds } from '../domain
 import type { GateResult, ModelVersion } from '../domain/model-version.js';
 import type { BackendInfo } from '../pipeline/backend/index.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
-import { driftReport } from '../monitoring/drift-report.js';
+import type { DriftOptions } from '../monitoring/drift-report.js';
 import { trainedUntil } from '../monitoring/model-data.js';
 import { effectiveGates, type EffectiveGates } from '../monitoring/effective-gates.js';
 import { backtestGate, promotionGate, trainingGate, type DriftEvidence } from '../monitoring/gates.js';
 import type { GateContext, StoredGate } from '../registry/evaluations.js';
 import type { Registry } from '../registry/index.js';
 import type { PromoteInput } from '../registry/types.js';
+import type { TaskRunner } from '../jobs/tasks/task-runner.js';
 
 export interface GateServiceOptions {
   config: Config;
@@ -20,6 +21,8 @@ export interface GateServiceOptions {
   clock: () => Date;
   cwd: string;
   backend: () => Promise<BackendInfo>;
+  /** Runs the drift check in the task worker (services.tasks). */
+  tasks: TaskRunner;
   /** Every trial that counts toward a model's deflated Sharpe (its name's versions by default; the research loop adds its program's). */
   trials?: (model: ModelVersion) => ModelVersion[];
 }
@@ -96,8 +99,7 @@ export function createGateService(o: GateServiceOptions) {
       ? `from ${recent.from ?? 'the start'} to ${recent.to ?? 'the end'}`
       : `after ${new Date(after!).toISOString().slice(0, 10)}`;
     try {
-      await o.backend();
-      const report = await driftReport(model.artifact_path, spec, {
+      const options: DriftOptions = {
         dataDir: config.data_dir,
         cwd: o.cwd,
         storeFile: registry.file,
@@ -106,6 +108,13 @@ export function createGateService(o: GateServiceOptions) {
         after,
         lastBars: recent ? undefined : config.drift.recent_bars,
         thresholds: config.drift,
+      };
+      const report = await o.tasks.run({
+        kind: 'drift_report',
+        model_dir: model.artifact_path,
+        spec,
+        options,
+        backend: { preference: config.backend, wasmThreads: config.wasm_threads },
       });
       if (report.rows === 0) {
         const none = report.bars === 0 ? `no bars ${window} in ${spec}` : `no bar ${window} in ${spec} has every feature defined`;

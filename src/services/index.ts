@@ -11,6 +11,7 @@ import { createJobRunner, type JobEvent, type JobRunner } from '../jobs/runner.j
 import type { TrainingJobSpec } from '../jobs/protocol.js';
 import { createAlerts, type Alerts } from '../monitoring/alerts.js';
 import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
+import { createTaskRunner, type TaskRunner } from '../jobs/tasks/task-runner.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
 import { applyOverrides, DEFAULT_DATA_SPEC, type TrainingOverrides } from '../pipeline/train-pipeline.js';
@@ -62,6 +63,8 @@ export interface ServiceOptions {
   clock?: () => Date;
   /** The research designer and assessor (tests point Claude at a local server); from config otherwise. */
   researchProviders?: ResearchServiceOptions['providers'];
+  /** false: drift reports, ingest plans and data summaries run on the calling thread (tests compare the two). Default true. */
+  offThread?: boolean;
 }
 
 const TERMINAL_MESSAGE: Partial<Record<Operation['status'], string>> = {
@@ -85,6 +88,12 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   });
   const alerts: Alerts = createAlerts(logger);
   const mirror: Mirror = createMirror({ home: config.home, registry, clock, logger });
+  // Data-sized work (drift reports, ingest plans, data summaries) runs here, off the main thread.
+  const tasks: TaskRunner = createTaskRunner({
+    offThread: opts.offThread,
+    logger,
+    resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
+  });
   const backend = (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads });
   const gates: GateService = createGateService({
     config,
@@ -92,6 +101,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     clock,
     cwd,
     backend,
+    tasks,
     // Every trial counts toward the deflated Sharpe: the name's versions, and for a research model
     // every model its program trained (gate-rejected ones included), so more tries set a higher bar.
     trials: (m) => {
@@ -106,7 +116,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       return [...own, ...others];
     },
   });
-  const drift = createDriftService({ config, registry, cwd, backend });
+  const drift = createDriftService({ config, registry, cwd, tasks });
   const strategies = {
     list: () => listStrategies(config.strategies_dir),
     resolve: (ref: string, access?: FileAccess): ResolvedStrategy =>
@@ -255,6 +265,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     logger,
     rules: config.performance,
     backend,
+    planIngest: (input, options) => tasks.run({ kind: 'ingest_plan', store_file: registry.file, input, options }),
   });
   const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd, limits });
 
@@ -264,6 +275,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     gates,
     train: (input, ctx) => training.train(input, ctx),
     backtest: (input, ctx) => backtests.run(input, ctx),
+    tasks,
     logger: logger.child({ component: 'research' }),
     clock,
     cwd,
@@ -297,7 +309,9 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     backtests,
     research,
     /** describe: what a data spec loads to (describe_data, `trainyard data show`). */
-    data: createDataService({ config, cwd, storeFile: registry.file, limits }),
+    data: createDataService({ config, cwd, storeFile: registry.file, limits, tasks }),
+    /** The task worker that runs data-sized work off the main thread. */
+    tasks,
     /** Stops taking jobs, cancels or finishes running ones (config.shutdown), writes the state files, closes the database. */
     close(mode: 'cancel' | 'finish' = config.shutdown): Promise<void> {
       closing ??= (async () => {
@@ -306,6 +320,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
         await mirror.close();
         await monitoring.performance.flush();
+        await tasks.close();
         registry.close();
       })();
       return closing;

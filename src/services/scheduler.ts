@@ -1,5 +1,4 @@
 import type { TriggersConfig } from '../config/schema.js';
-import { observeModel } from '../monitoring/observations.js';
 import { createScheduler, type PerformanceProvider, type SchedulerDecision, type Timer } from '../monitoring/scheduler.js';
 import type { Services } from './index.js';
 import { createSchedulerLock } from './scheduler-lock.js';
@@ -55,18 +54,23 @@ function innerScheduler(services: Services, w: SchedulerWiring) {
     config: cfg,
     gates: services.config.gates,
     observe: (model, data) =>
-      observeModel(model, {
-        data,
-        dataDir: services.config.data_dir,
-        storeFile: services.registry.file,
-        drift: cfg.drift_psi !== null,
-        // The rule of `trainyard drift` and the promotion gate; drift_psi only raises the PSI floor.
-        thresholds: { ...services.config.drift, psi_drift: Math.max(services.config.drift.psi_drift, cfg.drift_psi ?? 0) },
-        recentBars: services.config.drift.recent_bars,
-        newData: cfg.new_data_bars !== null,
-        volatility: cfg.max_volatility !== null,
-        volatilityWindow: cfg.volatility_window_bars,
-        initBackend: services.backend,
+      // Loading the current data and the drift check run in the task worker.
+      services.tasks.run({
+        kind: 'observe_model',
+        model,
+        backend: { preference: services.config.backend, wasmThreads: services.config.wasm_threads },
+        options: {
+          data,
+          dataDir: services.config.data_dir,
+          storeFile: services.registry.file,
+          drift: cfg.drift_psi !== null,
+          // The rule of `trainyard drift` and the promotion gate; drift_psi only raises the PSI floor.
+          thresholds: { ...services.config.drift, psi_drift: Math.max(services.config.drift.psi_drift, cfg.drift_psi ?? 0) },
+          recentBars: services.config.drift.recent_bars,
+          newData: cfg.new_data_bars !== null,
+          volatility: cfg.max_volatility !== null,
+          volatilityWindow: cfg.volatility_window_bars,
+        },
       }),
     performance:
       w.performance ??

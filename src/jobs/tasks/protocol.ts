@@ -1,0 +1,46 @@
+import type { SummaryOptions } from '../../agents/data-summary.js';
+import type { DataSummary } from '../../agents/types.js';
+import type { DataDescription } from '../../domain/data-description.js';
+import type { ModelVersion } from '../../domain/model-version.js';
+import type { DriftOptions, DriftReport } from '../../monitoring/drift-report.js';
+import type { IngestInput, IngestPlan, PlanOptions } from '../../monitoring/ingest.js';
+import type { Observed, ObserveOptions } from '../../monitoring/observations.js';
+import type { BackendPreference } from '../../pipeline/backend/index.js';
+import type { LoadOptions } from '../../pipeline/data/types.js';
+
+/** The TensorFlow.js backend a task that scores a model initialises (config backend, wasm_threads). */
+export interface TaskBackend {
+  preference: BackendPreference;
+  wasmThreads: number;
+}
+
+/**
+ * Data-sized work the main thread hands to the task worker; plain data (it crosses the thread
+ * boundary). Each kind names the function it runs.
+ */
+export type Task =
+  | { kind: 'drift_report'; model_dir: string; spec: string; options: DriftOptions; backend: TaskBackend }
+  | { kind: 'observe_model'; model: ModelVersion; options: Omit<ObserveOptions, 'initBackend'>; backend: TaskBackend }
+  | { kind: 'ingest_plan'; store_file: string; input: IngestInput; options: PlanOptions }
+  | { kind: 'describe_data'; spec: string; load: LoadOptions; rows?: number | undefined }
+  | { kind: 'summarize_data'; spec: string; options: SummaryOptions };
+
+export interface TaskResults {
+  drift_report: DriftReport;
+  observe_model: Observed;
+  ingest_plan: IngestPlan;
+  describe_data: DataDescription;
+  summarize_data: DataSummary;
+}
+
+export type TaskResult<T extends Task> = TaskResults[T['kind']];
+
+export type ToTaskWorker = { id: number; task: Task };
+
+export type FromTaskWorker =
+  | { id: number; ok: true; result: unknown }
+  | {
+      id: number;
+      ok: false;
+      error: { code?: string | undefined; message: string; data?: Record<string, unknown> | undefined; stack?: string | undefined };
+    };
