@@ -25,9 +25,11 @@ export interface LockboxPlan {
 }
 
 /** Where the lockbox starts, from the data's distinct bar times; null (with why) when it is off or the data too short. */
+export type LockboxRules = Config['research']['lockbox'];
+
 export async function planLockbox(
   spec: string,
-  rules: Config['research']['lockbox'],
+  rules: LockboxRules,
   opts: { dataDir: string; cwd: string; storeFile?: string | undefined; access?: FileAccess | undefined },
 ): Promise<{ plan: LockboxPlan | null; note: string | null }> {
   if (rules.fraction <= 0) return { plan: null, note: 'lockbox off (research.lockbox.fraction 0)' };

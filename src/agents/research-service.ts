@@ -111,8 +111,13 @@ export function createResearchService(o: ResearchServiceOptions) {
     const providers = providersFor(input.designer ?? 'auto');
     const files = { dataDir: config.data_dir, cwd: o.cwd, storeFile: registry.file, access };
     // The lockbox is fixed once per run (a resumed run keeps its own): the designer's summary ends before it.
+    // Both read the whole data set: off the main thread when the services have a task worker.
     const lock =
-      input.lockbox !== undefined ? { plan: input.lockbox, note: null } : await planLockbox(data, config.research.lockbox, files);
+      input.lockbox !== undefined
+        ? { plan: input.lockbox, note: null }
+        : o.tasks
+          ? await o.tasks.run({ kind: 'plan_lockbox', spec: data, rules: config.research.lockbox, options: files })
+          : await planLockbox(data, config.research.lockbox, files);
     const summaryOptions = { ...files, to: lock.plan?.train_to };
     const dataSummary = o.tasks
       ? await o.tasks.run({ kind: 'summarize_data', spec: data, options: summaryOptions })

@@ -1,4 +1,5 @@
 import type { SummaryOptions } from '../../agents/data-summary.js';
+import type { LockboxPlan, LockboxRules } from '../../agents/lockbox.js';
 import type { DataSummary } from '../../agents/types.js';
 import type { DataDescription } from '../../domain/data-description.js';
 import type { ModelVersion } from '../../domain/model-version.js';
@@ -23,7 +24,8 @@ export type Task =
   | { kind: 'observe_model'; model: ModelVersion; options: Omit<ObserveOptions, 'initBackend'>; backend: TaskBackend }
   | { kind: 'ingest_plan'; store_file: string; input: IngestInput; options: PlanOptions }
   | { kind: 'describe_data'; spec: string; load: LoadOptions; rows?: number | undefined }
-  | { kind: 'summarize_data'; spec: string; options: SummaryOptions };
+  | { kind: 'summarize_data'; spec: string; options: SummaryOptions }
+  | { kind: 'plan_lockbox'; spec: string; rules: LockboxRules; options: SummaryOptions };
 
 export interface TaskResults {
   drift_report: DriftReport;
@@ -31,6 +33,7 @@ export interface TaskResults {
   ingest_plan: IngestPlan;
   describe_data: DataDescription;
   summarize_data: DataSummary;
+  plan_lockbox: { plan: LockboxPlan | null; note: string | null };
 }
 
 export type TaskResult<T extends Task> = TaskResults[T['kind']];

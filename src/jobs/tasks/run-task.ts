@@ -51,5 +51,9 @@ async function dispatch(task: Task): Promise<TaskResult<Task>> {
       const { summarizeData } = await import('../../agents/data-summary.js');
       return summarizeData(task.spec, task.options);
     }
+    case 'plan_lockbox': {
+      const { planLockbox } = await import('../../agents/lockbox.js');
+      return planLockbox(task.spec, task.rules, task.options);
+    }
   }
 }
