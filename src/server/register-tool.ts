@@ -36,12 +36,21 @@ function requestDeadline(tool: string, seconds: number, clientSignal: AbortSigna
     }, seconds * 1000);
   });
   expired.catch(() => undefined); // observed by the race; never an unhandled rejection after the handler won
+  // The client's cancel reaches the handler through our controller. Not AbortSignal.any: its
+  // listener on the client's signal stays until that signal is collected, and over one HTTP
+  // session they piled up (thousands after as many get_status calls).
+  const forward = () => controller.abort(clientSignal.reason);
+  if (clientSignal.aborted) forward();
+  else clientSignal.addEventListener('abort', forward, { once: true });
   return {
-    signal: AbortSignal.any([clientSignal, controller.signal]),
+    signal: controller.signal,
     expired,
     // A margin of 5 s (10% of a short limit) for the handler to read and return the status.
     maxWaitSeconds: Math.max(0, seconds - Math.min(5, seconds * 0.1)),
-    clear: () => clearTimeout(timer),
+    clear: () => {
+      clearTimeout(timer);
+      clientSignal.removeEventListener('abort', forward);
+    },
   };
 }
 
