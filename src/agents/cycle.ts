@@ -13,7 +13,7 @@ import type { Registry } from '../registry/index.js';
 import type { GateService } from '../services/gates.js';
 import type { Operation } from '../domain/operation.js';
 import { summarizeJournal } from './journal.js';
-import { lockboxGate, type LockboxFigures, type LockboxPlan } from './lockbox.js';
+import { evaluateLockbox, trainingEnd, type LockboxFigures, type LockboxPlan } from './lockbox.js';
 import type { LockboxResult } from '../domain/research.js';
 import type { AssessmentRequest, Assessor, DataSummary, Designer, TokenUsage } from './types.js';
 
@@ -179,12 +179,6 @@ async function design(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   });
 }
 
-/** Cycles train up to the lockbox, or to the strategy's own earlier `data.to`. */
-function trainingEnd(yaml: string, lockbox: LockboxPlan): string {
-  const own = parseStrategy(yaml).strategy.data.to;
-  return own !== undefined && Date.parse(own) < Date.parse(lockbox.train_to) ? own : lockbox.train_to;
-}
-
 async function train(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   let modelId: string | null = null;
   // Resumed after a restart: a training job that completed before the stop is not repeated.
@@ -217,45 +211,6 @@ async function train(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   });
 }
 
-/**
- * The one look at the lockbox: the model trades the held-out bars (indicators warmed up on the bars
- * before them) and is judged by the lockbox rule; stored with the model (its card shows it) and with
- * the cycle, never in the journal, the assessment or the gates the designer reads.
- */
-async function evaluateLockbox(c: ResearchCycle, d: CycleDeps, model: ModelVersion): Promise<LockboxResult> {
-  if (c.lockbox) return c.lockbox; // resumed after the look: never look twice
-  const lb = d.lockbox!;
-  const run = await d.backtest(
-    { model_id: model.model_id, data: d.data, from: lb.from },
-    { actor: ACTOR, parent_id: d.runId, signal: d.signal, access: d.access, onProgress: (p) => d.onPhase(c, `lockbox · ${p.message}`) },
-  );
-  const test = (model.metrics.backtest as { strategy?: Record<string, number> } | undefined)?.strategy;
-  const testFigures =
-    test && Number.isFinite(test['sharpe_per_period']) && Number.isFinite(test['bars'])
-      ? { sharpe: test['sharpe']!, sharpe_per_period: test['sharpe_per_period']!, bars: test['bars']! }
-      : null;
-  const thresholds = d.gates.gatesFor(model).thresholds.backtest;
-  const gate = lockboxGate(run.strategy, testFigures, d.research.lockbox, thresholds.max_drawdown, d.clock());
-  d.registry.evaluations.recordGate(model.model_id, gate, {
-    thresholds: { ...d.research.lockbox, max_drawdown: thresholds.max_drawdown, from: lb.from, to: lb.to },
-    context: 'research',
-    actor: ACTOR,
-  });
-  return {
-    from: run.traded.from || lb.from,
-    to: run.traded.to || lb.to,
-    bars: run.strategy.bars,
-    sharpe: run.strategy.sharpe,
-    trades: run.strategy.trade_count,
-    max_drawdown: run.strategy.max_drawdown,
-    total_return: run.strategy.total_return,
-    test_sharpe: testFigures?.sharpe ?? null,
-    passed: gate.passed,
-    reasons: gate.checks.map((k) => k.reason),
-    operation_id: run.operation_id,
-  };
-}
-
 async function backtestAndPromote(c: ResearchCycle, d: CycleDeps): Promise<ResearchCycle> {
   const model = d.registry.models.get(c.model_id!);
   const gates = [...(c.gates ?? []).filter((g) => g.gate === 'training')];
@@ -272,7 +227,7 @@ async function backtestAndPromote(c: ResearchCycle, d: CycleDeps): Promise<Resea
     gates.push(promotion);
     metrics['deflated_sharpe'] = promotion.checks.find((k) => k.name === 'deflated_sharpe')?.value ?? null;
     if (promotion.passed && d.lockbox) {
-      lockbox = await evaluateLockbox(c, d, model);
+      lockbox = await evaluateLockbox(c, d, model, ACTOR);
       // Saved at once: a restart after the look resumes with it instead of looking again.
       c = d.registry.research.update(c.cycle_id, { lockbox });
     }

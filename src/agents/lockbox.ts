@@ -1,7 +1,10 @@
 import type { FileAccess } from '../config/access.js';
 import type { Config } from '../config/schema.js';
-import type { GateResult } from '../domain/model-version.js';
-export type { LockboxResult } from '../domain/research.js';
+import type { GateResult, ModelVersion } from '../domain/model-version.js';
+import type { LockboxResult, ResearchCycle } from '../domain/research.js';
+import { parseStrategy } from '../pipeline/strategy-source.js';
+import type { CycleDeps } from './cycle.js';
+import { sharpeStandardError } from '../monitoring/deflated-sharpe.js';
 import { loadMarketData } from '../pipeline/data/index.js';
 
 /**
@@ -60,11 +63,6 @@ export async function planLockbox(
   };
 }
 
-/** Lo (2002): standard error of a per-bar Sharpe ratio estimated on n iid returns. */
-function sharpeSe(perBar: number, n: number): number {
-  return Math.sqrt((1 + (perBar * perBar) / 2) / Math.max(1, n));
-}
-
 export interface LockboxFigures {
   sharpe: number;
   sharpe_per_period: number;
@@ -87,7 +85,7 @@ export function lockboxGate(
   now: Date,
 ): GateResult {
   const checks: GateResult['checks'] = [];
-  const se = sharpeSe(lock.sharpe_per_period, lock.bars);
+  const se = sharpeStandardError(lock.sharpe_per_period, lock.bars);
   const z = se > 0 ? lock.sharpe_per_period / se : 0;
   const confirmed = lock.sharpe > 0 && z >= rules.min_sharpe_z;
   checks.push({
@@ -124,7 +122,7 @@ export function lockboxGate(
         : `lockbox_drawdown_above_threshold (${(lock.max_drawdown * 100).toFixed(0)}% > ${(maxDrawdown * 100).toFixed(0)}%)`,
   });
   if (test && rules.max_shortfall_z !== null) {
-    const seDiff = Math.sqrt(sharpeSe(test.sharpe_per_period, test.bars) ** 2 + se ** 2);
+    const seDiff = Math.sqrt(sharpeStandardError(test.sharpe_per_period, test.bars) ** 2 + se ** 2);
     const short = seDiff > 0 ? (test.sharpe_per_period - lock.sharpe_per_period) / seDiff : 0;
     const ok = short <= rules.max_shortfall_z;
     checks.push({
@@ -139,4 +137,49 @@ export function lockboxGate(
     });
   }
   return { gate: 'lockbox', passed: checks.every((c) => c.passed), checks, evaluated_at: now.toISOString() };
+}
+
+/** Cycles train up to the lockbox, or to the strategy's own earlier `data.to`. */
+export function trainingEnd(yaml: string, lockbox: LockboxPlan): string {
+  const own = parseStrategy(yaml).strategy.data.to;
+  return own !== undefined && Date.parse(own) < Date.parse(lockbox.train_to) ? own : lockbox.train_to;
+}
+
+/**
+ * The one look at the lockbox: the model trades the held-out bars (indicators warmed up on the bars
+ * before them) and is judged by the lockbox rule; stored with the model (its card shows it) and with
+ * the cycle, never in the journal, the assessment or the gates the designer reads.
+ */
+export async function evaluateLockbox(c: ResearchCycle, d: CycleDeps, model: ModelVersion, actor: string): Promise<LockboxResult> {
+  if (c.lockbox) return c.lockbox; // resumed after the look: never look twice
+  const lb = d.lockbox!;
+  const run = await d.backtest(
+    { model_id: model.model_id, data: d.data, from: lb.from },
+    { actor: actor, parent_id: d.runId, signal: d.signal, access: d.access, onProgress: (p) => d.onPhase(c, `lockbox · ${p.message}`) },
+  );
+  const test = (model.metrics.backtest as { strategy?: Record<string, number> } | undefined)?.strategy;
+  const testFigures =
+    test && Number.isFinite(test['sharpe_per_period']) && Number.isFinite(test['bars'])
+      ? { sharpe: test['sharpe']!, sharpe_per_period: test['sharpe_per_period']!, bars: test['bars']! }
+      : null;
+  const thresholds = d.gates.gatesFor(model).thresholds.backtest;
+  const gate = lockboxGate(run.strategy, testFigures, d.research.lockbox, thresholds.max_drawdown, d.clock());
+  d.registry.evaluations.recordGate(model.model_id, gate, {
+    thresholds: { ...d.research.lockbox, max_drawdown: thresholds.max_drawdown, from: lb.from, to: lb.to },
+    context: 'research',
+    actor: actor,
+  });
+  return {
+    from: run.traded.from || lb.from,
+    to: run.traded.to || lb.to,
+    bars: run.strategy.bars,
+    sharpe: run.strategy.sharpe,
+    trades: run.strategy.trade_count,
+    max_drawdown: run.strategy.max_drawdown,
+    total_return: run.strategy.total_return,
+    test_sharpe: testFigures?.sharpe ?? null,
+    passed: gate.passed,
+    reasons: gate.checks.map((k) => k.reason),
+    operation_id: run.operation_id,
+  };
 }

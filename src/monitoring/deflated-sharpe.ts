@@ -46,6 +46,11 @@ export function expectedMaxSharpe(trials: number, variance: number): number {
   return Math.sqrt(variance) * ((1 - EULER_GAMMA) * normalInv(1 - 1 / trials) + EULER_GAMMA * normalInv(1 - 1 / (trials * Math.E)));
 }
 
+/** Lo (2002): standard error of a per-period Sharpe ratio estimated on n iid returns. */
+export function sharpeStandardError(perPeriod: number, n: number): number {
+  return Math.sqrt((1 + 0.5 * perPeriod * perPeriod) / Math.max(1, n));
+}
+
 /**
  * Probabilistic Sharpe ratio of an observed per-period Sharpe `sr` over `t` returns with the given
  * skewness and (non-excess) kurtosis, against the benchmark Sharpe `sr0`.

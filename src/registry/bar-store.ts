@@ -51,14 +51,7 @@ export interface BatchWrite {
 }
 
 /** A symbol's bars as columns: what crosses from the ingest worker (typed arrays are copied in one piece, not row by row). */
-export interface BarColumns {
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
+export type BarColumns = Omit<Bars, 'symbol'>;
 
 /** A batch whose rows are columns, for `writeBatchInChunks`. */
 export interface ColumnBatchWrite extends Omit<BatchWrite, 'rows'> {

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { sharpeStandardError } from '../../monitoring/deflated-sharpe.js';
 import { assessmentSchema, NO_USAGE, type Assessment, type AssessmentRequest, type Assessor, type Verdict } from '../types.js';
 import { nextHypotheses } from './offline-next.js';
 
@@ -44,7 +45,7 @@ export interface SharpeTest {
 
 /** Lo (2002): SE of a per-period Sharpe ratio estimated from n iid returns. */
 export function sharpeTest(sharpePerPeriod: number, bars: number): SharpeTest {
-  const se = Math.sqrt((1 + 0.5 * sharpePerPeriod * sharpePerPeriod) / Math.max(1, bars));
+  const se = sharpeStandardError(sharpePerPeriod, bars);
   return { sharpe: sharpePerPeriod, bars, se, z: sharpePerPeriod / se };
 }
 

@@ -86,8 +86,3 @@ export function meanTest(values: ArrayLike<number>, opts: MeanTestOptions = {}):
   const z = se > 0 ? mean / se : mean > 0 ? Number.POSITIVE_INFINITY : mean < 0 ? Number.NEGATIVE_INFINITY : 0;
   return { n, mean, se, n_eff: nEff, lag, z, p_value: 1 - normalCdf(z) };
 }
-
-/** Two-sided p-value of a z statistic. */
-export function twoSidedP(z: number): number {
-  return Number.isFinite(z) ? 2 * (1 - normalCdf(Math.abs(z))) : 0;
-}
