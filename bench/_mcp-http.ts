@@ -1,3 +1,6 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startHttpServer } from '../src/server/http.js';
@@ -27,6 +30,8 @@ export async function httpWithTraining(o: { strategy?: string } = {}) {
   return {
     op,
     services,
+    url: server.url,
+    token: 'bench',
     connect,
     async close() {
       const status = services.registry.operations.get(op.id).status;
@@ -34,6 +39,28 @@ export async function httpWithTraining(o: { strategy?: string } = {}) {
       await services.jobs.waitFor(op.id);
       await server.close();
       await services.close();
+    },
+  };
+}
+
+/**
+ * get_status over HTTP from a separate process (bench/_status-poller.ts) until `stop()`; returns
+ * each call's wall time (ms since the epoch, performance.timeOrigin-based) and latency.
+ */
+export async function pollStatus(url: string, token: string, operationId: string) {
+  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), '_status-poller.ts'), [url, token, operationId], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`status poller exited with ${code}`)));
+  });
+  return {
+    async stop(): Promise<{ at: number[]; ms: number[] }> {
+      const done = new Promise<{ at: number[]; ms: number[] }>((resolve) => child.once('message', (m) => resolve(m as never)));
+      child.send('stop');
+      return done;
     },
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import { loadMarketData, parseDataSpec, timeframeMinutes } from '../pipeline/data/index.js';
 import { barColumns, gapSchema, type BarReader, type BarStore, type ColumnBatchWrite, type Gap } from '../registry/bar-store.js';
+import type { WriteGate } from '../registry/write-gate.js';
 import { classifyBars, findGaps, type Conflict } from './ingest-checks.js';
 import { pushAll } from '../pipeline/array-stats.js';
 
@@ -50,7 +51,7 @@ export interface PlanOptions {
   gapFactor: number;
 }
 
-/** What a batch will write, decided before anything is written; plain data and typed arrays (it crosses from the worker). */
+/** What a batch will write, decided before anything is written. */
 export interface IngestPlan {
   timeframe: string;
   on_conflict: 'reject' | 'replace';
@@ -64,8 +65,11 @@ export interface IngestPlan {
 
 export interface IngestDeps extends PlanOptions {
   bars: BarStore;
-  /** Loads, validates and compares the batch (in the task worker); default: here, on this thread. */
-  plan?: ((input: IngestInput, options: PlanOptions) => Promise<IngestPlan>) | undefined;
+  /**
+   * Plans and writes the batch elsewhere (`writeIngest` in the task worker, on its own connection),
+   * so neither the plan nor the write's chunks run on this thread; default: here.
+   */
+  run?: ((input: IngestInput, options: PlanOptions, actor: string) => Promise<IngestSummary>) | undefined;
   /** Records the write in the audit log (error absent: it succeeded). */
   audit: (action: string, target: string, args: Record<string, unknown>, error?: unknown) => void;
 }
@@ -74,7 +78,7 @@ export interface IngestDeps extends PlanOptions {
  * Loads, validates and compares a batch with the stored bars. Everything is checked before
  * anything is written: an unknown spec or symbol, a timeframe other than the stored one, or a
  * conflicting bar (same timestamp, other values) rejects the batch; duplicates are counted and
- * skipped; gaps are reported. Pure over `reader`: the task worker runs it on a read-only connection.
+ * skipped; gaps are reported. Reads `reader` only.
  */
 export async function planIngest(reader: BarReader, input: IngestInput, o: PlanOptions): Promise<IngestPlan> {
   const onConflict = input.on_conflict ?? 'reject';
@@ -129,17 +133,38 @@ export async function planIngest(reader: BarReader, input: IngestInput, o: PlanO
 }
 
 /**
- * Appends new bars to the store: the plan (`planIngest`, in the task worker when `deps.plan` says
- * so), then the write in transactions of bounded size (`writeBatchInChunks`), so a large batch
- * neither stalls this event loop nor locks another process out of the database for seconds.
+ * Appends new bars to the store and records the attempt in the audit log, whether it was refused
+ * or written. The work (`writeIngest`) runs in the task worker when `deps.run` says so.
  */
 export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: string): Promise<IngestSummary> {
   const options: PlanOptions = { dataDir: deps.dataDir, cwd: deps.cwd, access: deps.access, gapFactor: deps.gapFactor };
-  const plan = deps.plan ? await deps.plan(input, options) : await planIngest(deps.bars, input, options);
-  const args = { source: input.data, symbols: plan.rows.map((r) => r.symbol), on_conflict: plan.on_conflict };
-  let batch;
+  const onConflict = input.on_conflict ?? 'reject';
   try {
-    batch = await deps.bars.writeBatchInChunks({
+    const summary = deps.run ? await deps.run(input, options, actor) : await writeIngest(deps.bars, input, options, actor);
+    deps.audit('ingest_data', input.data, { source: input.data, symbols: summary.symbols.map((s) => s.symbol), on_conflict: onConflict });
+    return summary;
+  } catch (err) {
+    deps.audit('ingest_data', input.data, { source: input.data, symbols: input.symbols ?? [], on_conflict: onConflict }, err);
+    throw err;
+  }
+}
+
+/**
+ * Plans a batch (`planIngest`), then writes it in transactions of bounded size
+ * (`writeBatchInChunks`), so a large batch never locks another writer out of the database for
+ * long. Runs wherever `store`'s connection lives: in the task worker, the main thread's event loop
+ * sees neither the plan nor the write, and `gate` lets the main thread's own writes go first.
+ */
+export async function writeIngest(
+  store: BarStore,
+  input: IngestInput,
+  options: PlanOptions,
+  actor: string,
+  gate?: WriteGate,
+): Promise<IngestSummary> {
+  const plan = await planIngest(store, input, options);
+  const batch = await store.writeBatchInChunks(
+    {
       actor,
       source: input.data,
       timeframe: plan.timeframe,
@@ -148,12 +173,11 @@ export async function ingestBars(deps: IngestDeps, input: IngestInput, actor: st
       duplicates: plan.duplicates,
       gaps: plan.gaps,
       rows: plan.rows,
-    });
-  } catch (err) {
-    deps.audit('ingest_data', input.data, args, err);
-    throw err;
-  }
-  deps.audit('ingest_data', input.data, args);
+    },
+    undefined,
+    undefined,
+    gate,
+  );
   const notes = [...plan.notes];
   if (batch.replaced > 0) notes.push(`${batch.replaced} stored bars were replaced with the batch's values (on_conflict: replace)`);
   return {

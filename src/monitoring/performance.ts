@@ -2,23 +2,16 @@ import type { FileAccess } from '../config/access.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import type { ModelVersion } from '../domain/model-version.js';
-import { loadArtifacts } from '../pipeline/artifacts/store.js';
-import { loadMarketData } from '../pipeline/data/index.js';
-import { periodsPerYearOf } from '../pipeline/data/periods.js';
-import { parseStrategy } from '../pipeline/strategy-source.js';
 import { writeJsonAtomicAsync } from '../registry/atomic-write.js';
 import { createBarStore } from '../registry/bar-store.js';
 import type { Registry } from '../registry/index.js';
 import { createPredictionStore } from '../registry/predictions.js';
 import { ingestBars, type IngestDeps, type IngestInput, type IngestSummary } from './ingest.js';
-import { evaluatePerformance, importanceStability, longestWindow, type PerformanceRules } from './performance-evaluate.js';
+import { dataSummarySchema, updateModelPerformance, type ModelUpdate } from './performance-update.js';
+import type { PerformanceRules } from './performance-evaluate.js';
 import { buildReport, type PerformanceReport } from './performance-report.js';
-import { resolveOutcomes, scoreNewBars } from './performance-score.js';
-
-const DAY_MS = 86_400_000;
 
 export interface PerformanceDeps {
   registry: Registry;
@@ -30,25 +23,13 @@ export interface PerformanceDeps {
   rules: PerformanceRules & { gap_factor: number };
   /** Initialises the TensorFlow.js backend (services.backend). */
   backend: () => Promise<unknown>;
-  /** Plans an ingest batch off the main thread (the task worker); absent: on this thread. */
-  planIngest?: IngestDeps['plan'];
+  /** Plans and writes an ingest batch off the main thread (the task worker); absent: on this thread. */
+  runIngest?: IngestDeps['run'];
+  /** Updates one production model off the main thread (the task worker); absent: on this thread. */
+  runUpdate?: ((model: ModelVersion, rules: PerformanceRules) => Promise<ModelUpdate | null>) | undefined;
 }
 
-export const modelUpdateSchema = z.object({
-  model_id: z.string(),
-  scored: z.number().int().describe('Bars scored now'),
-  resolved: z.number().int().describe('Outcomes recorded now'),
-  retraining_recommended: z.boolean(),
-});
-export type ModelUpdate = z.infer<typeof modelUpdateSchema>;
-
-/** What a training run recorded about its data (result.json data_summary). */
-const dataSummarySchema = z.object({
-  symbols: z.array(z.string()),
-  timeframe: z.string(),
-  date_range: z.object({ to: z.string() }),
-});
-const importanceSchema = z.array(z.object({ feature: z.string(), loss_increase: z.number() })).catch([]);
+export { modelUpdateSchema, type ModelUpdate } from './performance-update.js';
 
 /**
  * Ingestion and production performance monitoring over the registry database: `ingest.*` stores
@@ -80,39 +61,10 @@ export function createMonitoringServices(deps: PerformanceDeps) {
     return writing;
   }
 
-  async function updateModel(model: ModelVersion): Promise<ModelUpdate | null> {
-    const art = await loadArtifacts(model.artifact_path);
-    try {
-      const summary = dataSummarySchema.parse(art.result['data_summary']);
-      const symbols = summary.symbols.filter((s) => bars.timeframeOf(s) !== null);
-      if (symbols.length === 0) return null;
-      const strategy = parseStrategy(art.strategyYaml, 'strategy.yaml').strategy;
-      const data = await loadMarketData(`store:${symbols.join(',')}`, { storeFile: registry.file, timeframe: summary.timeframe });
-      const afterMs = Date.parse(`${summary.date_range.to}T00:00:00Z`) + DAY_MS - 1;
-      const input = { modelId: model.model_id, model: art.model, strategy, features: art.features, series: data.series };
-      const fresh = scoreNewBars(input, afterMs, (s) => predictions.scoredTimes(model.model_id, s), clock().toISOString());
-      predictions.insert(fresh);
-      const outcomes = resolveOutcomes(strategy, data.series, predictions.unresolved(model.model_id));
-      predictions.resolve(outcomes);
-      const end = predictions.lastResolvedTime(model.model_id);
-      let recommended = false;
-      if (end !== null) {
-        const rows = predictions.since(model.model_id, end - longestWindow(rules) * DAY_MS);
-        // Annualised from the timeframe and the calendar of the bars up to the window's end only.
-        const upToEnd = data.series.map((b) => b.time.filter((t) => t <= end));
-        const training = importanceSchema.parse(
-          (art.result['artifacts'] as { feature_importance?: unknown } | undefined)?.feature_importance,
-        );
-        const ev = evaluatePerformance(rows, end, periodsPerYearOf(summary.timeframe, upToEnd), rules, () =>
-          importanceStability(input, training, end, afterMs, rules.feature_importance_stability),
-        );
-        predictions.saveEvaluation({ model_id: model.model_id, window_end: end, ...ev });
-        recommended = ev.retraining_recommended;
-      }
-      return { model_id: model.model_id, scored: fresh.length, resolved: outcomes.length, retraining_recommended: recommended };
-    } finally {
-      art.model.dispose();
-    }
+  /** One model's update (performance-update.ts): in the task worker when `deps.runUpdate` says so. */
+  function updateModel(model: ModelVersion): Promise<ModelUpdate | null> {
+    if (deps.runUpdate) return deps.runUpdate(model, rules);
+    return updateModelPerformance(registry.db, model, { storeFile: registry.file, rules, now: clock(), initBackend: deps.backend });
   }
 
   /**
@@ -123,7 +75,6 @@ export function createMonitoringServices(deps: PerformanceDeps) {
     const models = production().filter((m) => !names || names.includes(m.name));
     const updated: ModelUpdate[] = [];
     const skipped: { model_id: string; reason: string }[] = [];
-    if (models.length > 0) await deps.backend();
     for (const m of models) {
       try {
         const u = await updateModel(m);
@@ -153,7 +104,7 @@ export function createMonitoringServices(deps: PerformanceDeps) {
           cwd: deps.cwd,
           access,
           gapFactor: rules.gap_factor,
-          plan: deps.planIngest,
+          run: deps.runIngest,
           audit: (action, target, args, error) => registry.audit.append(actor, action, target, args, error),
         },
         input,

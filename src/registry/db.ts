@@ -40,3 +40,42 @@ export function openDatabase(file: string, opts: { busyTimeoutMs?: number } = {}
     });
   }
 }
+
+/**
+ * A worker thread's own connection to a registry the main thread opened (and migrated): WAL is
+ * already on, foreign keys and the busy timeout as `openDatabase`, no migration, no integrity
+ * check (the main thread did both).
+ */
+export function openWorkerConnection(file: string): Db {
+  const db = new Database(file, { fileMustExist: true, timeout: 5000 });
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/** What `checkpointWal` did: WAL frames, frames copied into the database, and whether a reader or writer kept it from finishing. */
+export interface CheckpointResult {
+  wal_frames: number;
+  checkpointed: number;
+  busy: boolean;
+}
+
+/**
+ * Copies the WAL into the database file without waiting for readers or writers (PASSIVE), over
+ * its own connection: run in the task worker for a server whose main connection does not
+ * checkpoint (openRegistry `autoCheckpoint: false`).
+ */
+export function checkpointWal(file: string): CheckpointResult {
+  const db = new Database(file, { fileMustExist: true, timeout: 1000 });
+  try {
+    return checkpointOn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** A PASSIVE checkpoint on `db`'s own connection. */
+export function checkpointOn(db: Db): CheckpointResult {
+  const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+  return { wal_frames: r?.log ?? 0, checkpointed: r?.checkpointed ?? 0, busy: (r?.busy ?? 0) !== 0 };
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { createAuditLog } from './audit.js';
 import { openDatabase } from './db.js';
+import { announceWrites, type WriteGate } from './write-gate.js';
 import { createEvaluationStore } from './evaluations.js';
 import { createModelStore } from './models.js';
 import { createOperationStore } from './operations.js';
@@ -19,6 +20,14 @@ export interface RegistryOptions {
   /** Newest versions kept per name (default 5); register applies it after each registration. */
   retention?: number;
   logger?: Logger;
+  /** Announce this connection's writes to workers that write the same file (write-gate.ts). */
+  writeGate?: WriteGate | undefined;
+  /**
+   * false: this connection never checkpoints the WAL after its commits; the caller does it
+   * elsewhere (`checkpointWal` in the task worker). A checkpoint fsyncs the database: 10-30 ms
+   * here after a bulk write, which on the main thread is a stall. Default true (SQLite's 1,000 pages).
+   */
+  autoCheckpoint?: boolean | undefined;
 }
 
 /**
@@ -33,6 +42,8 @@ export function openRegistry(opts: RegistryOptions) {
   const retention = opts.retention ?? 5;
   const logger = opts.logger;
   const db = openDatabase(opts.file);
+  if (opts.writeGate) announceWrites(db, opts.writeGate);
+  if (opts.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
   const audit = createAuditLog(db, clock, logger);
   const models = createModelStore({
     db,

@@ -45,6 +45,9 @@ export interface Outcome {
   bar_return: number;
 }
 
+/** Rows per write transaction. */
+const WRITE_ROWS = 1000;
+
 /** Production scoring: one row per (model, symbol, bar) with its outcome once known, and metric evaluations. */
 export function createPredictionStore(db: Db, clock: () => Date) {
   const timesStmt = db.prepare('SELECT time FROM performance_predictions WHERE model_id = ? AND symbol = ?').pluck();
@@ -88,15 +91,31 @@ export function createPredictionStore(db: Db, clock: () => Date) {
     scoredTimes(modelId: string, symbol: string): Set<number> {
       return new Set(timesStmt.all(modelId, symbol) as number[]);
     },
+    /**
+     * Inserts scored bars, 1,000 to a transaction, so that a large first scoring never holds the
+     * write lock for long; a process killed midway leaves whole rows, and the next update scores
+     * the rest (`scoredTimes`).
+     */
     insert(rows: readonly NewPrediction[]): number {
-      return db.transaction(() => rows.reduce((n, r) => n + insertStmt.run(r).changes, 0))();
+      const some = db.transaction((from: number) => {
+        let n = 0;
+        for (let i = from; i < Math.min(rows.length, from + WRITE_ROWS); i++) n += insertStmt.run(rows[i]!).changes;
+        return n;
+      });
+      let n = 0;
+      for (let from = 0; from < rows.length; from += WRITE_ROWS) n += some(from);
+      return n;
     },
     unresolved(modelId: string): PredictionRow[] {
       return (unresolvedStmt.all(modelId) as unknown[]).map((r) => predictionRowSchema.parse(r));
     },
+    /** Records outcomes, 1,000 to a transaction (as `insert`; unresolved rows are resolved at the next update). */
     resolve(outcomes: readonly Outcome[]): void {
       const at = clock().toISOString();
-      db.transaction(() => outcomes.forEach((o) => resolveStmt.run({ ...o, resolved_at: at })))();
+      const some = db.transaction((from: number) => {
+        for (let i = from; i < Math.min(outcomes.length, from + WRITE_ROWS); i++) resolveStmt.run({ ...outcomes[i]!, resolved_at: at });
+      });
+      for (let from = 0; from < outcomes.length; from += WRITE_ROWS) some(from);
     },
     /** Rows with a bar time after `afterMs`, oldest first. */
     since(modelId: string, afterMs: number): PredictionRow[] {

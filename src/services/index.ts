@@ -17,6 +17,8 @@ import { listStrategies, resolveStrategy, type ResolvedStrategy } from '../pipel
 import { applyOverrides, DEFAULT_DATA_SPEC, type TrainingOverrides } from '../pipeline/train-pipeline.js';
 import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import { openRegistry, type Registry } from '../registry/index.js';
+import { createWriteGate } from '../registry/write-gate.js';
+import { startWalCheckpoints } from './wal-checkpoints.js';
 import { createMirror, type Mirror } from '../registry/mirror.js';
 import { staleTempFiles } from '../registry/atomic-write.js';
 import { processAlive } from '../registry/operations.js';
@@ -63,7 +65,7 @@ export interface ServiceOptions {
   clock?: () => Date;
   /** The research designer and assessor (tests point Claude at a local server); from config otherwise. */
   researchProviders?: ResearchServiceOptions['providers'];
-  /** false: drift reports, ingest plans and data summaries run on the calling thread (tests compare the two). Default true. */
+  /** false: drift reports, ingests and data summaries run on the calling thread (tests compare the two). Default true. */
   offThread?: boolean;
 }
 
@@ -80,7 +82,12 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   const models = path.join(config.home, 'models');
   const staging = path.join(models, '.staging');
   const version = codeVersion(packageRoot());
+  // The main thread's writes go before a worker's chunked ingest write (registry/write-gate.ts).
+  const writeGate = createWriteGate();
   const registry: Registry = openRegistry({
+    writeGate,
+    // Checkpoints run in the task worker (wal-checkpoints.ts; ingests checkpoint at their end).
+    autoCheckpoint: false,
     file: path.join(config.home, 'trainyard.db'),
     modelsDir: models,
     clock,
@@ -88,12 +95,13 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   });
   const alerts: Alerts = createAlerts(logger);
   const mirror: Mirror = createMirror({ home: config.home, registry, clock, logger });
-  // Data-sized work (drift reports, ingest plans, data summaries) runs here, off the main thread.
+  // Data-sized work (drift reports, ingests (plan and write), data summaries) runs here, off the main thread.
   const tasks: TaskRunner = createTaskRunner({
     offThread: opts.offThread,
     logger,
     resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
   });
+  const walCheckpoints = startWalCheckpoints({ file: registry.file, tasks, logger });
   const backend = (): Promise<BackendInfo> => initBackend({ preference: config.backend, wasmThreads: config.wasm_threads });
   const gates: GateService = createGateService({
     config,
@@ -265,7 +273,17 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     logger,
     rules: config.performance,
     backend,
-    planIngest: (input, options) => tasks.run({ kind: 'ingest_plan', store_file: registry.file, input, options }),
+    runUpdate: (model, rules) =>
+      tasks.run({
+        kind: 'performance_update',
+        store_file: registry.file,
+        model,
+        rules,
+        now: clock().toISOString(),
+        backend: { preference: config.backend, wasmThreads: config.wasm_threads },
+      }),
+    runIngest: (input, options, actor) =>
+      tasks.run({ kind: 'ingest', store_file: registry.file, input, options, actor, at: clock().toISOString(), gate: writeGate }),
   });
   const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd, limits });
 
@@ -320,6 +338,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
         await mirror.close();
         await monitoring.performance.flush();
+        await walCheckpoints.stop();
         await tasks.close();
         registry.close();
       })();

@@ -4,10 +4,14 @@ import type { DataSummary } from '../../agents/types.js';
 import type { DataDescription } from '../../domain/data-description.js';
 import type { ModelVersion } from '../../domain/model-version.js';
 import type { DriftOptions, DriftReport } from '../../monitoring/drift-report.js';
-import type { IngestInput, IngestPlan, PlanOptions } from '../../monitoring/ingest.js';
+import type { IngestInput, IngestSummary, PlanOptions } from '../../monitoring/ingest.js';
 import type { Observed, ObserveOptions } from '../../monitoring/observations.js';
+import type { PerformanceRules } from '../../monitoring/performance-evaluate.js';
+import type { ModelUpdate } from '../../monitoring/performance-update.js';
 import type { BackendPreference } from '../../pipeline/backend/index.js';
 import type { LoadOptions } from '../../pipeline/data/types.js';
+import type { CheckpointResult } from '../../registry/db.js';
+import type { WriteGate } from '../../registry/write-gate.js';
 
 /** The TensorFlow.js backend a task that scores a model initialises (config backend, wasm_threads). */
 export interface TaskBackend {
@@ -22,7 +26,20 @@ export interface TaskBackend {
 export type Task =
   | { kind: 'drift_report'; model_dir: string; spec: string; options: DriftOptions; backend: TaskBackend }
   | { kind: 'observe_model'; model: ModelVersion; options: Omit<ObserveOptions, 'initBackend'>; backend: TaskBackend }
-  | { kind: 'ingest_plan'; store_file: string; input: IngestInput; options: PlanOptions }
+  /** Plans and writes a batch on the worker's own connection; `at` is the batch's time (the injected clock). */
+  | {
+      kind: 'ingest';
+      store_file: string;
+      input: IngestInput;
+      options: PlanOptions;
+      actor: string;
+      at: string;
+      /** Shared memory (not copied): the main thread's writes go first (registry/write-gate.ts). */
+      gate?: WriteGate | undefined;
+    }
+  | { kind: 'checkpoint'; store_file: string }
+  /** One production model's scoring, outcomes and evaluation; `now` is the injected clock's time. */
+  | { kind: 'performance_update'; store_file: string; model: ModelVersion; rules: PerformanceRules; now: string; backend: TaskBackend }
   | { kind: 'describe_data'; spec: string; load: LoadOptions; rows?: number | undefined }
   | { kind: 'summarize_data'; spec: string; options: SummaryOptions }
   | { kind: 'plan_lockbox'; spec: string; rules: LockboxRules; options: SummaryOptions };
@@ -30,7 +47,9 @@ export type Task =
 export interface TaskResults {
   drift_report: DriftReport;
   observe_model: Observed;
-  ingest_plan: IngestPlan;
+  ingest: IngestSummary;
+  checkpoint: CheckpointResult;
+  performance_update: ModelUpdate | null;
   describe_data: DataDescription;
   summarize_data: DataSummary;
   plan_lockbox: { plan: LockboxPlan | null; note: string | null };

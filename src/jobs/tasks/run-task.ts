@@ -26,19 +26,52 @@ async function dispatch(task: Task): Promise<TaskResult<Task>> {
       ]);
       return observeModel(task.model, { ...task.options, initBackend: () => initBackend(task.backend) });
     }
-    case 'ingest_plan': {
-      const [{ default: Database }, { planIngest }, { createBarReader }] = await Promise.all([
-        import('better-sqlite3'),
+    case 'ingest': {
+      const [{ writeIngest }, { createBarStore }, { openWorkerConnection, checkpointOn }] = await Promise.all([
         import('../../monitoring/ingest.js'),
         import('../../registry/bar-store.js'),
+        import('../../registry/db.js'),
       ]);
-      // Its own read-only connection: the main thread keeps the writer, WAL lets both run.
-      const db = new Database(task.store_file, { readonly: true, fileMustExist: true });
+      // Its own connection (WAL: the main thread's readers never wait for it; its writers go
+      // first through the gate).
+      const db = openWorkerConnection(task.store_file);
       try {
-        return await planIngest(createBarReader(db), task.input, task.options);
+        const at = new Date(task.at);
+        const summary = await writeIngest(
+          createBarStore(db, () => at),
+          task.input,
+          task.options,
+          task.actor,
+          task.gate,
+        );
+        // The batch's pages go into the database here, not at the main thread's next commit.
+        checkpointOn(db);
+        return summary;
       } finally {
         db.close();
       }
+    }
+    case 'performance_update': {
+      const [{ initBackend }, { updateModelPerformance }, { openWorkerConnection }] = await Promise.all([
+        import('../../pipeline/backend/index.js'),
+        import('../../monitoring/performance-update.js'),
+        import('../../registry/db.js'),
+      ]);
+      const db = openWorkerConnection(task.store_file);
+      try {
+        return await updateModelPerformance(db, task.model, {
+          storeFile: task.store_file,
+          rules: task.rules,
+          now: new Date(task.now),
+          initBackend: () => initBackend(task.backend),
+        });
+      } finally {
+        db.close();
+      }
+    }
+    case 'checkpoint': {
+      const { checkpointWal } = await import('../../registry/db.js');
+      return checkpointWal(task.store_file);
     }
     case 'describe_data': {
       const [{ describeMarketData }, { loadMarketData }] = await Promise.all([

@@ -1,4 +1,4 @@
-// Worker-thread entry of the task worker: runs data-sized tasks (drift reports, ingest plans, data
+// Worker-thread entry of the task worker: runs data-sized tasks (drift reports, ingests (plan and write), data
 // summaries) so the main thread's event loop keeps serving. Tasks may overlap; each answers by id.
 import { parentPort } from 'node:worker_threads';
 import { isDomainError } from '../../domain/errors.js';
