@@ -5,6 +5,8 @@ import type { FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import type { ToolDefinition } from '../tools/index.js';
+import { listedSchemas, toolOutputSchema, toolResult } from '../tools/result.js';
+import { listedAs } from './listed-schema.js';
 
 /** What an agent should do next, per error code, appended to the error text. */
 const NEXT_STEP: Record<string, string> = {
@@ -74,14 +76,15 @@ export function registerTool(
   access: FileAccess,
 ): void {
   const limitSeconds = services.config.limits.request_seconds;
+  const listed = listedSchemas(tool);
   server.registerTool(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.input,
-      outputSchema: tool.output,
-      annotations: { title: tool.title, ...tool.annotations },
+      inputSchema: listedAs(tool.input, listed.input),
+      outputSchema: listedAs(toolOutputSchema(tool), listed.output),
+      annotations: tool.annotations,
     },
     async (args: unknown, extra): Promise<CallToolResult> => {
       const token = extra._meta?.progressToken;
@@ -102,8 +105,8 @@ export function registerTool(
           access,
         };
         const output = await Promise.race([tool.handler(args as never, services, ctx), deadline.expired]);
-        const text = tool.render ? tool.render(output) : JSON.stringify(output);
-        return { content: [{ type: 'text', text }], structuredContent: output as Record<string, unknown> };
+        const { text, structured } = toolResult(tool, output as Record<string, unknown>);
+        return { content: [{ type: 'text', text }], structuredContent: structured };
       } catch (err) {
         if (isDomainError(err)) {
           const next = NEXT_STEP[err.code];

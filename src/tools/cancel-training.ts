@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
+import { operationNextSteps } from './next-steps.js';
 import { operationIdSchema, operationSummarySchema, summarizeOperation } from './schemas.js';
 
 export const cancelTraining = defineTool({
@@ -16,5 +17,6 @@ export const cancelTraining = defineTool({
     const op = await services.jobs.waitFor(input.operation_id, { timeoutMs: 10_000, signal: ctx.signal });
     return summarizeOperation(op, services.jobs.queuePosition(op.id), services.clock());
   },
+  next: operationNextSteps,
   render: (o) => `${o.operation_id} is ${o.status}${o.message ? `: ${o.message}` : ''}`,
 });

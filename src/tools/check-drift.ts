@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
 import { DEFAULT_DRIFT } from '../monitoring/drift-report.js';
 import { defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep } from './next-steps.js';
 
 const status = z.enum(['stable', 'warn', 'drift', 'unknown']);
 const nEff = z
@@ -12,61 +14,80 @@ export const checkDrift = defineTool({
   name: 'check_drift',
   title: 'Check a model for drift',
   description:
-    'Compare recent market data (read with the symbols and timeframe the model was trained with) with what the model saw at training time: PSI per feature against the frozen reference bins ' +
-    `(warn above ${DEFAULT_DRIFT.psi_warn}, drift above ${DEFAULT_DRIFT.psi_drift} or more when few effective samples; most important features first), a two-sample KS test on the model's prediction scores, ` +
-    `and concept drift (accuracy on bars whose outcome is known, drift when significantly and more than ${DEFAULT_DRIFT.accuracy_drop * 100}% below validation); tests use effective sample sizes, not row counts. ` +
-    'The same rule decides the promotion gate and the drift trigger of the retraining scheduler. ' +
-    'Returns action_required and a recommendation; the report is stored with the model (get_model shows the latest). ' +
-    'Next: start_training on recent data, or rollback_model. Thresholds come from config (drift section).',
+    'Compare recent data (read with the symbols and timeframe the model was trained with) with its training data: PSI per feature against frozen reference bins ' +
+    `(warn above ${DEFAULT_DRIFT.psi_warn}, drift above ${DEFAULT_DRIFT.psi_drift}, more with few effective samples), a KS test on the prediction scores, ` +
+    `and concept drift (accuracy on labelled bars significantly and more than ${DEFAULT_DRIFT.accuracy_drop * 100}% below validation). ` +
+    'The same rule decides the promotion gate and the drift trigger. Returns action_required and a recommendation; the report is stored with the model. Thresholds: config drift section.',
   input: z.object({
     model_id: modelIdSchema,
     data: z.string().min(1).describe('Data spec of the recent data, e.g. "store:" (ingested bars), "csv:./recent.csv" or "sample:sp500"'),
     from: z.string().optional().describe('First bar judged, ISO date (earlier bars still warm the indicators up)'),
     to: z.string().optional(),
   }),
-  output: z.object({
-    model_id: z.string(),
-    data: z.string(),
-    bars: z.number(),
-    selection: z
-      .object({ symbols: z.array(z.string()).nullable(), timeframe: z.string().nullable() })
-      .describe('Symbols and timeframe applied: those the model was trained with (null = all / as loaded)'),
-    rows: z.number().describe('Rows with every feature defined'),
-    features: z.array(
-      z.object({
-        name: z.string(),
-        psi: z.number().nullable(),
-        drift_threshold: z
-          .number()
-          .describe('PSI above which this feature counts as drifted: psi_drift, or more when autocorrelation leaves few effective samples'),
-        status,
-      }),
-    ),
-    drifted_features: z.array(z.string()),
-    prediction_drift: z.object({
-      ks_statistic: z.number(),
-      p_value: z.number().describe('KS p-value on the effective sample sizes'),
-      n_eff: nEff,
-      min_statistic: z.number().describe('Smallest KS statistic that counts'),
-      drift: z.boolean(),
+  output: listing(
+    z.object({
+      model_id: z.string(),
+      data: z.string(),
+      bars: z.number(),
+      selection: z
+        .object({ symbols: z.array(z.string()).nullable(), timeframe: z.string().nullable() })
+        .describe('Symbols and timeframe applied: those the model was trained with (null = all / as loaded)'),
+      rows: z.number().describe('Rows with every feature defined'),
+      features: z
+        .array(
+          z.object({
+            name: z.string(),
+            psi: z.number().nullable(),
+            drift_threshold: z
+              .number()
+              .describe(
+                'PSI above which this feature counts as drifted: psi_drift, or more when autocorrelation leaves few effective samples',
+              ),
+            status,
+          }),
+        )
+        .describe('Per feature: name, psi, drift_threshold, status (stable, warn, drift, unknown)'),
+      drifted_features: z.array(z.string()),
+      prediction_drift: z
+        .object({
+          ks_statistic: z.number(),
+          p_value: z.number().describe('KS p-value on the effective sample sizes'),
+          n_eff: nEff,
+          min_statistic: z.number().describe('Smallest KS statistic that counts'),
+          drift: z.boolean(),
+        })
+        .describe('KS test on prediction scores: ks_statistic, p_value, drift'),
+      concept_drift: z
+        .object({
+          reference_accuracy: z.number(),
+          current_accuracy: z.number(),
+          labelled_rows: z.number(),
+          relative_drop: z.number(),
+          z: z.number().describe('Accuracy drop over its standard error (both sides from effective sizes)'),
+          p_value: z.number().describe('One-sided p-value of the drop'),
+          n_eff: nEff,
+          drift: z.boolean(),
+        })
+        .nullable()
+        .describe('Accuracy on labelled recent bars against validation: relative_drop, p_value, drift'),
+      action_required: z.boolean(),
+      recommendation: z.string(),
     }),
-    concept_drift: z
-      .object({
-        reference_accuracy: z.number(),
-        current_accuracy: z.number(),
-        labelled_rows: z.number(),
-        relative_drop: z.number(),
-        z: z.number().describe('Accuracy drop over its standard error (both sides from effective sizes)'),
-        p_value: z.number().describe('One-sided p-value of the drop'),
-        n_eff: nEff,
-        drift: z.boolean(),
-      })
-      .nullable(),
-    action_required: z.boolean(),
-    recommendation: z.string(),
-  }),
+    { brief: ['features', 'prediction_drift', 'concept_drift'], omit: ['selection', 'bars', 'rows'] },
+  ),
   // Writes one drift report row per call; nothing else changes.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: (input, services, ctx) => services.drift.check(input, ctx.actor, ctx.access),
+  next: (o) =>
+    o.action_required
+      ? [
+          nextStep('start_training', { strategy: o.model_id.split('@')[0], data: o.data }, 'retrain on recent data'),
+          nextStep(
+            'rollback_model',
+            { name: o.model_id.split('@')[0], reason: '<why>' },
+            'if it is in production and a previous version did better',
+          ),
+        ]
+      : [],
   render: (o) => `${o.model_id}: ${o.action_required ? 'ACTION REQUIRED' : 'no action'} · ${o.recommendation}`,
 });

@@ -35,6 +35,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   handler: (input: z.infer<I>, services: Services, ctx: ToolContext) => Promise<z.infer<O>> | z.infer<O>;
   /** Short text rendering of the result for clients that show text only. */
   render?: (output: z.infer<O>) => string;
+  /** What to call next given this result (see next-steps.ts); both the structured result and the text carry them. */
+  next?: (output: z.infer<O>) => string[];
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {

@@ -2,15 +2,14 @@ import { z } from 'zod';
 import { dataDescriptionSchema } from '../domain/data-description.js';
 import { DEFAULT_DESCRIBE_ROWS, renderDataDescription } from '../pipeline/data/describe.js';
 import { defineTool, READ_ONLY } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep } from './next-steps.js';
 
 export const describeData = defineTool({
   name: 'describe_data',
   title: 'Describe a data spec',
   description:
-    'Load a data spec exactly as training would (csv:<path>, sample:sp500, synthetic:..., store:) and report what was read, without training: ' +
-    'per symbol the bar count, first and last timestamp, close min and max and the first rows; the timeframe; the fields the data lacks ' +
-    '(a close-only file has no open/high/low, many files no volume: indicators that read them cannot train); and the loader notes ' +
-    '(date format and decimal commas detected, rows sorted, columns filled, resampling). Call it on a new file before start_training.',
+    'Load a data spec as training would (csv:<path>, sample:sp500, synthetic:..., store:) and report it without training: per symbol the bars, first and last time, close range and first rows; the timeframe; fields the data lacks (indicators reading them cannot train); the loader notes (formats detected, sorting, filled columns, resampling). Call it on a new file before start_training.',
   input: z.object({
     data: z.string().min(1).describe('Data spec, e.g. "csv:./prices.csv", "sample:sp500", "store:"'),
     symbols: z.array(z.string().min(1)).optional().describe('Only these symbols'),
@@ -19,8 +18,14 @@ export const describeData = defineTool({
     timeframe: z.string().optional().describe('Resample to this coarser bar size, e.g. "1d"'),
     rows: z.number().int().min(0).max(50).default(DEFAULT_DESCRIBE_ROWS).describe('First bars shown per symbol'),
   }),
-  output: dataDescriptionSchema,
+  output: listing(
+    dataDescriptionSchema.extend({
+      symbols: dataDescriptionSchema.shape.symbols.describe('Per symbol: bars, first, last, close_min, close_max, rows (the first bars)'),
+    }),
+    { brief: ['symbols'], omit: ['hash'] },
+  ),
   annotations: READ_ONLY,
   handler: (input, services, ctx) => services.data.describe(input, ctx.access),
+  next: (o) => (o.bars > 0 ? [nextStep('start_training', { strategy: '<name from list_strategies>', data: o.source }, 'train on it')] : []),
   render: renderDataDescription,
 });

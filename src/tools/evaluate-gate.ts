@@ -1,21 +1,14 @@
 import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
-import { gateResultSchema } from './schemas.js';
+import { gateNextSteps } from './next-steps.js';
+import { listedGateResultSchema } from './schemas.js';
 
 export const evaluateGate = defineTool({
   name: 'evaluate_gate',
   title: 'Evaluate a quality gate',
   description:
-    'Check a model version against a gate now: passed, plus one check per threshold with the measured value and the threshold ' +
-    '(e.g. "edge_not_significant (+3.0 pts but p 0.2 > 0.01 ...)"). Gate "training": on the test bars whose label moved up or down, the directional ' +
-    'accuracy edge over the majority direction and the log-loss improvement over the training label prior, each with a one-sided p-value on an ' +
-    'effective sample size (both must be significant by default); with the model_trainer_spec preset, absolute accuracy, test loss and loss decrease. ' +
-    'Gate "backtest": the out-of-sample backtest\'s win rate, max drawdown, Sharpe and trade count. Gate "promotion" (what promote_model to production runs): ' +
-    'the backtest gate, non-inferiority against the current production version (Sharpe >= 0.9 x), the deflated Sharpe ratio over every version tried, ' +
-    'no drifted feature on the most recent data, and a recorded human approval when config requires one. ' +
-    "Thresholds come from config and the strategy's own gates: section; pass thresholds (training gate) to try others. Changes nothing: " +
-    'the gates that decided something are stored with the model (get_model shows them).',
+    'Check a model version against a gate now, changing nothing: passed, plus one check per threshold with the measured value and the threshold (e.g. "edge_not_significant (+3.0 pts but p 0.2 > 0.01 ...)"). "training": the directional accuracy edge over the majority direction and the log-loss improvement over the label prior, each significant on an effective sample size. "backtest": out-of-sample win rate, max drawdown, Sharpe, trade count. "promotion" (what promote_model to production runs): the backtest gate, Sharpe >= 0.9 x production, the deflated Sharpe over every version tried, no drifted feature, and a human approval when config requires one. Thresholds come from config and the strategy gates: section; pass thresholds to try others (training gate).',
   input: z.object({
     gate: z.enum(['training', 'backtest', 'promotion']),
     model_id: modelIdSchema,
@@ -32,7 +25,8 @@ export const evaluateGate = defineTool({
       .optional()
       .describe('Training-gate thresholds to try instead of the configured ones'),
   }),
-  output: gateResultSchema.extend({
+  output: listedGateResultSchema.extend({
+    model_id: z.string(),
     thresholds: z.record(z.string(), z.number()).describe('The thresholds used (checks switched off are left out)'),
     notes: z.array(z.string()).describe('Strategy threshold overrides applied or ignored'),
   }),
@@ -43,7 +37,14 @@ export const evaluateGate = defineTool({
     const thresholds = Object.fromEntries(
       Object.entries(e.thresholds).flatMap(([k, v]) => (typeof v === 'number' ? [[k, v]] : typeof v === 'boolean' ? [[k, v ? 1 : 0]] : [])),
     );
-    return { ...e.result, thresholds, notes: e.notes };
+    return { ...e.result, model_id: model.model_id, thresholds, notes: e.notes };
   },
+  next: (o) =>
+    gateNextSteps(
+      o.gate,
+      o.passed,
+      o.model_id,
+      o.checks.filter((c) => !c.passed).map((c) => c.name),
+    ),
   render: (o) => `${o.gate} gate ${o.passed ? 'PASSED' : 'FAILED'}: ${o.checks.map((c) => c.reason).join('; ')}`,
 });

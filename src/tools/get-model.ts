@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { modelIdSchema, modelVersionSchema, promotionRecordSchema } from '../domain/model-version.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep } from './next-steps.js';
 import { gateResultSchema } from './schemas.js';
 
 export const getModel = defineTool({
@@ -11,25 +13,31 @@ export const getModel = defineTool({
     '(training and backtest at registration, promotion when it was promoted), the human approval if any, the latest drift report summary ' +
     'and the full promotion history of its name.',
   input: z.object({ model_id: modelIdSchema }),
-  output: modelVersionSchema
-    .pick({
-      model_id: true,
-      stage: true,
-      created_at: true,
-      created_by: true,
-      operation_id: true,
-      artifact_path: true,
-      lineage: true,
-      metrics: true,
-    })
-    .extend({
-      gates: z
-        .array(gateResultSchema.extend({ context: z.string(), actor: z.string() }))
-        .describe('Latest stored result of each gate, with why it was evaluated and by whom'),
-      approval: z.object({ approved_by: z.string(), at: z.string(), reason: z.string() }).nullable(),
-      latest_drift: z.object({ at: z.string(), data: z.string(), action_required: z.boolean(), recommendation: z.string() }).nullable(),
-      history: z.array(promotionRecordSchema),
-    }),
+  output: listing(
+    modelVersionSchema
+      .pick({
+        model_id: true,
+        stage: true,
+        created_at: true,
+        created_by: true,
+        operation_id: true,
+        artifact_path: true,
+        lineage: true,
+        metrics: true,
+      })
+      .extend({
+        gates: z
+          .array(gateResultSchema.extend({ context: z.string(), actor: z.string() }))
+          .describe('Latest result of each gate: gate, passed, checks[].reason, context, actor'),
+        approval: z.object({ approved_by: z.string(), at: z.string(), reason: z.string() }).nullable(),
+        latest_drift: z.object({ at: z.string(), data: z.string(), action_required: z.boolean(), recommendation: z.string() }).nullable(),
+        history: z.array(promotionRecordSchema).describe('Stage changes of this name, with actor, reason and gate'),
+      }),
+    {
+      brief: ['lineage', 'metrics', 'gates', 'approval', 'latest_drift', 'history'],
+      omit: ['created_by', 'operation_id', 'artifact_path'],
+    },
+  ),
   annotations: READ_ONLY,
   handler: (input, services) => {
     const m = services.registry.models.get(input.model_id);
@@ -56,6 +64,18 @@ export const getModel = defineTool({
         : null,
       history: services.registry.models.history(m.name),
     };
+  },
+  next: (o) => {
+    const m = { model_id: o.model_id };
+    if (o.stage === 'candidate') return [nextStep('evaluate_gate', { gate: 'promotion', ...m }, 'what promotion would check')];
+    if (o.stage === 'staging')
+      return [nextStep('promote_model', { ...m, to_stage: 'production', reason: '<why>' }, 'runs the promotion gate')];
+    if (o.stage === 'production')
+      return [
+        nextStep('get_performance', m, 'live performance'),
+        nextStep('check_drift', { ...m, data: 'store:' }, 'drift on ingested bars'),
+      ];
+    return [];
   },
   render: (o) =>
     `${o.model_id} (${o.stage}) · ${o.gates.map((g) => `${g.gate} gate ${g.passed ? 'passed' : 'failed'}`).join(' · ') || 'no gate stored'} · ${o.history.length} stage changes for this name`,

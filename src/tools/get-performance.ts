@@ -2,25 +2,41 @@ import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
 import { performanceReportSchema } from '../monitoring/performance-report.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep } from './next-steps.js';
 
 export const getPerformance = defineTool({
   name: 'get_performance',
   title: 'Get live performance of production models',
   description:
-    'How production models do on ingested bars: rolling prediction accuracy (7 days), signal win rate (30 days), annualised Sharpe of the ' +
-    'positions (30 days) and feature-importance stability (rank correlation with training), each healthy, degraded or insufficient_data ' +
-    'against the configured thresholds; degraded_since, and retraining_recommended when two or more are degraded. Every production ' +
-    'model by default. Figures are updated by ingest_data; next step when recommended: start_training with data "store:".',
+    'How production models do on ingested bars: prediction accuracy (7 days), signal win rate (30 days), Sharpe of the positions (30 days) and feature-importance stability, each healthy, degraded or insufficient_data against config thresholds; degraded_since, and retraining_recommended when two or more are degraded. Every production model by default; figures update with ingest_data.',
   input: z.object({
     model_id: modelIdSchema.optional().describe('One model version (any stage)'),
     name: z.string().min(1).optional().describe("A model name: its production version's report"),
   }),
-  output: z.object({ models: z.array(performanceReportSchema) }),
+  output: z.object({
+    models: z.array(
+      listing(
+        performanceReportSchema.extend({
+          metrics: performanceReportSchema.shape.metrics.describe(
+            'prediction_accuracy_7d, signal_win_rate_30d, sharpe_30d, feature_importance_stability: each value, threshold, status, samples',
+          ),
+        }),
+        { brief: ['metrics'], omit: ['name', 'stage', 'scored_bars', 'resolved_bars', 'evaluated_at', 'degraded_days'] },
+      ),
+    ),
+  }),
   annotations: READ_ONLY,
   handler: (input, services) => ({ models: services.performance.report(input) }),
+  next: (o) =>
+    o.models.length === 0
+      ? [nextStep('list_models', { stage: 'staging' }, 'no production model: promote one with promote_model')]
+      : o.models
+          .filter((m) => m.retraining_recommended)
+          .map((m) => nextStep('start_training', { strategy: m.model_id.split('@')[0], data: 'store:' }, 'retraining is recommended')),
   render: (o) =>
     o.models.length === 0
-      ? 'No production model. Promote one with promote_model.'
+      ? 'No production model.'
       : o.models
           .map(
             (m) =>

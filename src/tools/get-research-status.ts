@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { READ_ONLY, defineTool } from './define-tool.js';
-import { renderRun, researchRun, researchRunSchema, waitForResearch } from './research-schemas.js';
+import { listing } from './json-schema.js';
+import { renderRun, researchNextSteps, researchRun, researchRunSchema, waitForResearch } from './research-schemas.js';
 
 export const getResearchStatus = defineTool({
   name: 'get_research_status',
@@ -12,7 +13,15 @@ export const getResearchStatus = defineTool({
     run_id: z.string().optional().describe('Research run id from start_research'),
     wait_seconds: z.number().min(0).max(3600).default(0),
   }),
-  output: z.object({ run: researchRunSchema.nullable(), recent: z.array(researchRunSchema.omit({ cycles: true })) }),
+  output: listing(
+    z.object({
+      run: researchRunSchema.nullable(),
+      recent: z
+        .array(researchRunSchema.omit({ cycles: true }))
+        .describe('Without run_id: the latest runs, each as run without cycles (run_id, status, program, message, ...)'),
+    }),
+    { brief: ['recent'] },
+  ),
   annotations: READ_ONLY,
   handler: async (input, services, ctx) => {
     if (input.run_id) return { run: await waitForResearch(services, input.run_id, input.wait_seconds, ctx), recent: [] };
@@ -22,6 +31,7 @@ export const getResearchStatus = defineTool({
     });
     return { run: null, recent };
   },
+  next: (o) => (o.run ? researchNextSteps(o.run) : []),
   render: (o) =>
     o.run
       ? renderRun(o.run)

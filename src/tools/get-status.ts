@@ -1,24 +1,27 @@
 import { z } from 'zod';
 import { trainingGate } from '../monitoring/gates.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep, operationNextSteps } from './next-steps.js';
 import { gateResultSchema, operationIdSchema, operationSummarySchema, summarizeOperation } from './schemas.js';
 
 export const getStatus = defineTool({
   name: 'get_status',
   title: 'Get the status of an operation, or the overall picture',
   description:
-    "With operation_id: that operation's status, phase, progress, latest metrics and ETA; when a training run has completed, its model_id and training gate result; " +
-    'when a backtest (run_backtest) has completed, its headline figures against buy-and-hold and the report path. ' +
-    'Without: the overall picture (current run, queue, last completed run). Cheap; poll it while a job runs.',
+    'With operation_id: its status, phase, progress, latest metrics and ETA; for a completed training its model_id and training gate, for a completed backtest its figures against buy-and-hold and the report path. Without: current run, queue, last completed run. Cheap; poll it while a job runs.',
   input: z.object({ operation_id: operationIdSchema.optional() }),
-  output: z.object({
-    operation: operationSummarySchema.optional(),
-    training_gate: gateResultSchema.nullable().optional().describe('Training gate of the registered model (completed runs)'),
-    current_run: operationSummarySchema.nullable().optional(),
-    queue: z.array(z.string()).optional().describe('Queued operation ids, next first'),
-    last_completed: operationSummarySchema.nullable().optional(),
-    next_scheduled_run: z.string().nullable().optional(),
-  }),
+  output: listing(
+    z.object({
+      operation: operationSummarySchema.optional(),
+      training_gate: gateResultSchema.nullable().optional().describe('Training gate of the model: passed, checks[].reason'),
+      current_run: operationSummarySchema.nullable().optional(),
+      queue: z.array(z.string()).optional().describe('Queued operation ids, next first'),
+      last_completed: operationSummarySchema.nullable().optional(),
+      next_scheduled_run: z.string().nullable().optional(),
+    }),
+    { brief: ['training_gate'], omit: ['next_scheduled_run'] },
+  ),
   annotations: READ_ONLY,
   handler: (input, services) => {
     const now = services.clock();
@@ -45,6 +48,10 @@ export const getStatus = defineTool({
       last_completed: last ? summary(last.id) : null,
       next_scheduled_run: null,
     };
+  },
+  next: (o) => {
+    if (o.operation) return operationNextSteps(o.operation);
+    return o.current_run ? [nextStep('get_status', { operation_id: o.current_run.operation_id }, 'the run in progress')] : [];
   },
   render: (o) =>
     o.operation

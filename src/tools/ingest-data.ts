@@ -2,16 +2,14 @@ import { z } from 'zod';
 import { ingestSummarySchema } from '../monitoring/ingest.js';
 import { modelUpdateSchema } from '../monitoring/performance.js';
 import { defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep } from './next-steps.js';
 
 export const ingestData = defineTool({
   name: 'ingest_data',
   title: 'Ingest new market bars',
   description:
-    'Append new OHLCV bars (a data spec: csv:<path>, sample:sp500 or synthetic:...) to the bar store, validated like training data. ' +
-    'Bars already stored with identical values are reported as duplicates and skipped; a bar stored with different values is a conflict ' +
-    "that rejects the whole batch (nothing written, the first conflicts listed) unless on_conflict is 'replace'. Gaps next to the new bars " +
-    '(longer than the series usually has) are reported. Then every production model trading these symbols scores the new bars, records ' +
-    'outcomes whose label horizon has passed and re-evaluates its metrics (see get_performance). Ingested bars load back as data "store:".',
+    'Append new OHLCV bars (csv:<path>, sample:sp500, synthetic:...) to the bar store, validated like training data. Bars stored with identical values are skipped as duplicates; a bar stored with other values rejects the whole batch (nothing written) unless on_conflict is "replace". Gaps next to the new bars are reported. Every production model trading these symbols then scores the bars, records outcomes whose horizon has passed and re-evaluates its metrics (get_performance). Ingested bars load as data "store:".',
   input: z.object({
     data: z.string().min(1).describe('Data spec of the new bars, e.g. "csv:./latest.csv"'),
     symbols: z.array(z.string().min(1)).optional().describe('Only these symbols of the source'),
@@ -20,14 +18,23 @@ export const ingestData = defineTool({
       .default('reject')
       .describe("'reject': a bar stored with other values rejects the batch; 'replace': overwrite them (recorded in the batch)"),
   }),
-  output: ingestSummarySchema.extend({
-    monitoring: z.object({
-      updated: z.array(modelUpdateSchema).describe('Production models that scored the new bars'),
-      skipped: z.array(z.object({ model_id: z.string(), reason: z.string() })),
+  output: listing(
+    ingestSummarySchema.extend({
+      monitoring: z
+        .object({
+          updated: z.array(modelUpdateSchema).describe('Production models that scored the new bars'),
+          skipped: z.array(z.object({ model_id: z.string(), reason: z.string() })),
+        })
+        .describe('updated: production models that scored the bars (model_id, scored, resolved, retraining_recommended); skipped'),
     }),
-  }),
+    { brief: ['gaps', 'symbols', 'monitoring'], omit: ['source', 'timeframe', 'on_conflict'] },
+  ),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: (input, services, ctx) => services.ingest.ingest(input, ctx.actor, ctx.access),
+  next: (o) =>
+    o.monitoring.updated
+      .filter((u) => u.retraining_recommended)
+      .map((u) => nextStep('get_performance', { model_id: u.model_id }, 'retraining is recommended')),
   render: (o) => {
     const scored = o.monitoring.updated.map((u) => `${u.model_id} scored ${u.scored}, resolved ${u.resolved}`).join('; ');
     return (

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { cycleSummary, cycleSummarySchema } from '../agents/summary.js';
+import { cycleSummary } from '../agents/summary.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { nextStep } from './next-steps.js';
+import { listedCycleSchema } from './research-schemas.js';
 
 export const listExperiments = defineTool({
   name: 'list_experiments',
@@ -13,7 +15,7 @@ export const listExperiments = defineTool({
     verdict: z.enum(['strong_signal', 'weak_signal', 'no_signal', 'overfit']).optional(),
     limit: z.number().int().min(1).max(200).default(20),
   }),
-  output: z.object({ experiments: z.array(cycleSummarySchema.extend({ program: z.string(), run_id: z.string() })) }),
+  output: z.object({ experiments: z.array(listedCycleSchema.extend({ program: z.string(), run_id: z.string() })) }),
   annotations: READ_ONLY,
   handler: (input, services) => ({
     experiments: services.registry.research
@@ -22,8 +24,9 @@ export const listExperiments = defineTool({
       .slice(0, input.limit)
       .map((c) => ({ ...cycleSummary(c), program: c.program, run_id: c.run_id })),
   }),
+  next: (o) => (o.experiments.length ? [] : [nextStep('start_research', { goal: '<what to look for>' }, 'no experiments yet')]),
   render: (o) =>
     o.experiments
       .map((e) => `${e.program}#${e.cycle_index} ${e.strategy_name ?? '?'}: ${e.phase_reached}${e.verdict ? ` · ${e.verdict}` : ''}`)
-      .join('\n') || 'No experiments yet. Start one with start_research.',
+      .join('\n') || 'No experiments yet.',
 });

@@ -9,6 +9,8 @@ import {
   type TriggerRecord,
 } from '../domain/trigger.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep } from './next-steps.js';
 
 const gateSummarySchema = z
   .object({ passed: z.boolean(), failed_checks: z.array(z.string()).describe('Reasons of the failing checks, with value and threshold') })
@@ -56,19 +58,38 @@ export const listTriggers = defineTool({
   name: 'list_triggers',
   title: 'List retraining triggers',
   description:
-    'Retraining triggers recorded by the scheduler (trainyard watch), newest first: why each fired (metric, current value, threshold), ' +
-    'the training operation it started, and its outcome (new model id, training and backtest gates, whether it was promoted to staging). ' +
-    'Filter by model name and trigger type. Next: get_model on new_model_id, evaluate_gate gate=promotion, promote_model to production.',
+    'Retraining triggers the scheduler (trainyard watch) recorded, newest first: why each fired (metric, value, threshold), the training operation it started, and its outcome (new model id, training and backtest gates, whether it went to staging). Filter by model name and trigger type.',
   input: z.object({
     name: z.string().min(1).optional().describe('Registered model name, e.g. "rsi_mean_reversion"'),
     type: triggerTypeSchema.optional(),
     limit: z.number().int().min(1).max(200).default(20),
   }),
-  output: z.object({ triggers: z.array(triggerSummarySchema) }),
+  output: z.object({
+    triggers: z.array(
+      listing(
+        triggerSummarySchema.extend({
+          reason: triggerReasonSchema.describe('metric, current_value, threshold, message'),
+          outcome: triggerSummarySchema.shape.outcome.describe(
+            'new_model_id, training_gate and backtest_gate (passed, failed_checks), promoted, promoted_to, message',
+          ),
+        }),
+        { brief: ['reason', 'outcome'], omit: ['requested_run', 'postponed', 'timestamp', 'data', 'model_id'] },
+      ),
+    ),
+  }),
   annotations: READ_ONLY,
   handler: (input, services) => ({
     triggers: services.registry.triggers.list({ name: input.name, type: input.type, limit: input.limit }).map(summarize),
   }),
+  next: (o) => {
+    const fresh = o.triggers.find((t) => t.outcome?.new_model_id && t.outcome.promoted_to !== 'production');
+    const id = fresh?.outcome?.new_model_id;
+    if (!id) return [];
+    return [
+      nextStep('get_model', { model_id: id }, 'the retrained version and its gates'),
+      nextStep('evaluate_gate', { gate: 'promotion', model_id: id }, 'before promote_model to production'),
+    ];
+  },
   render: (o) =>
     o.triggers
       .map(

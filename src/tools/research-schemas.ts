@@ -6,45 +6,80 @@ import type { Services } from '../services/index.js';
 import type { Registry } from '../registry/index.js';
 import { programPbo } from '../agents/program-pbo.js';
 import type { ToolContext } from './define-tool.js';
+import { listing } from './json-schema.js';
+import { nextStep } from './next-steps.js';
 
-export const researchRunSchema = z.object({
-  run_id: z.string().describe('The research operation id, e.g. "op_20261123052926_1a2b3c"'),
-  status: z.string().describe('pending, running, completed, failed, cancelled or interrupted (resumable)'),
-  phase: z.string().nullable().describe('State of the current cycle: designing, training, backtesting, assessing'),
-  progress_pct: z.number(),
-  message: z.string().nullable(),
-  goal: z.string(),
-  program: z.string().describe('Research program; its trials deflate each other in the promotion gate'),
-  designer: z.string().describe('claude or offline'),
-  data: z.string(),
-  cycles_planned: z.number(),
-  stopped_by: z.string().nullable().describe('cycles, wall_time, tokens, daily_cost, cancelled, failures or shutdown'),
-  promoted: z.array(z.string()).describe('Models promoted to staging by this run (production needs a person)'),
-  usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), requests: z.number(), cost_usd: z.number() }).nullable(),
-  lockbox: z
-    .object({ from: z.string(), to: z.string(), train_to: z.string(), bars: z.number() })
-    .nullable()
-    .describe('Recent bars held out of every cycle (no designer, assessor or selection gate sees them); null when off'),
-  lockbox_looks: z.number().describe('Lockbox evaluations in this run (only models that passed every gate get one)'),
-  program_lockbox_looks: z.number().nullable().describe('Lockbox evaluations in the whole program'),
-  pbo: z
-    .object({
-      pbo: z
-        .number()
-        .nullable()
-        .describe("Probability of Backtest Overfitting (CSCV) over the program's trials; null until there are enough"),
-      trials: z.number(),
-      periods: z.number(),
-      blocks: z.number(),
-      combinations: z.number(),
-      median_logit: z.number().nullable(),
-      prob_oos_loss: z.number().nullable(),
-      note: z.string().nullable(),
-    })
-    .nullable()
-    .describe('Overfitting of the research program as a whole (null in run lists)'),
-  cycles: z.array(cycleSummarySchema),
-});
+/** A cycle as research tools list it: how far it got, the verdict and the model; the rest rides along unlisted or brief. */
+export const listedCycleSchema = listing(
+  cycleSummarySchema.extend({
+    gates: cycleSummarySchema.shape.gates.describe('Gates reached: gate, passed, failing (reasons)'),
+    backtest: cycleSummarySchema.shape.backtest.describe('sharpe, total_return, trades, buy_and_hold_sharpe, ...'),
+  }),
+  {
+    brief: ['backtest'],
+    omit: [
+      'cycle_id',
+      'test_accuracy',
+      'baseline_accuracy',
+      'deflated_sharpe',
+      'next_hypotheses',
+      'usage',
+      'hypothesis',
+      'rationale',
+      'gates',
+      'lockbox',
+      'stage',
+      'error',
+    ],
+  },
+);
+
+export const researchRunSchema = listing(
+  z.object({
+    run_id: z.string(),
+    status: z.string().describe('pending, running, completed, failed, cancelled or interrupted (resumable)'),
+    phase: z.string().nullable().describe('State of the current cycle: designing, training, backtesting, assessing'),
+    progress_pct: z.number(),
+    message: z.string().nullable(),
+    goal: z.string(),
+    program: z.string().describe('Its trials deflate each other in the promotion gate'),
+    designer: z.string().describe('claude or offline'),
+    data: z.string(),
+    cycles_planned: z.number(),
+    stopped_by: z.string().nullable().describe('cycles, wall_time, tokens, daily_cost, cancelled, failures or shutdown'),
+    promoted: z.array(z.string()).describe('Models promoted to staging by this run (production needs a person)'),
+    usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), requests: z.number(), cost_usd: z.number() }).nullable(),
+    lockbox: z
+      .object({ from: z.string(), to: z.string(), train_to: z.string(), bars: z.number() })
+      .nullable()
+      .describe('Recent bars held out of every cycle (no designer, assessor or selection gate sees them); null when off'),
+    lockbox_looks: z.number().describe('Lockbox evaluations in this run (only models that passed every gate get one)'),
+    program_lockbox_looks: z.number().nullable().describe('Lockbox evaluations in the whole program'),
+    pbo: z
+      .object({
+        pbo: z
+          .number()
+          .nullable()
+          .describe("Probability of Backtest Overfitting (CSCV) over the program's trials; null until there are enough"),
+        trials: z.number(),
+        periods: z.number(),
+        blocks: z.number(),
+        combinations: z.number(),
+        median_logit: z.number().nullable(),
+        prob_oos_loss: z.number().nullable(),
+        note: z.string().nullable(),
+      })
+      .nullable()
+      .describe('Probability of backtest overfitting over the program (null in run lists)'),
+    cycles: z
+      .array(listedCycleSchema)
+      .describe('Per cycle: cycle_index, strategy_name, phase_reached, verdict, model_id, backtest (list_experiments lists them)'),
+  }),
+  {
+    brief: ['pbo', 'cycles'],
+    omit: ['progress_pct', 'goal', 'data', 'lockbox_looks', 'program_lockbox_looks', 'usage', 'lockbox', 'designer', 'cycles_planned'],
+  },
+);
 export type ResearchRun = z.infer<typeof researchRunSchema>;
 
 /** A run with its cycles, as every research tool returns it. */
@@ -85,6 +120,14 @@ export async function waitForResearch(services: Services, runId: string, seconds
     });
   const { run, cycles } = services.research.status(runId);
   return researchRun(run, cycles, services.registry);
+}
+
+/** Next steps for a research run: follow it while it runs, look at what it promoted when it ends. */
+export function researchNextSteps(o: Pick<ResearchRun, 'run_id' | 'status' | 'promoted'>): string[] {
+  if (o.status === 'pending' || o.status === 'running')
+    return [nextStep('get_research_status', { run_id: o.run_id, wait_seconds: 600 }, 'wait for it with progress')];
+  if (o.status === 'interrupted') return [nextStep('start_research', { resume: o.run_id }, 'continue its unfinished cycles')];
+  return o.promoted.map((id) => nextStep('get_model', { model_id: id }, 'promoted to staging; production needs a person'));
 }
 
 export function renderRun(o: ResearchRun): string {

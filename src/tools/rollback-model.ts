@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { promotionRecordSchema } from '../domain/model-version.js';
 import { defineTool } from './define-tool.js';
+import { nextStep } from './next-steps.js';
 import { summarizeModel } from './model-summary.js';
+import { listing } from './json-schema.js';
 import { modelSummarySchema } from './schemas.js';
 
 export const rollbackModel = defineTool({
@@ -10,12 +12,20 @@ export const rollbackModel = defineTool({
   description:
     'Put the previous production version of a model name back into production and retire the current one, in one transaction. Recorded in the promotion history.',
   input: z.object({ name: z.string().min(1).describe('Registered model name, e.g. "rsi_mean_reversion"'), reason: z.string().min(3) }),
-  output: z.object({ model: modelSummarySchema, retired: modelSummarySchema, record: promotionRecordSchema }),
+  output: listing(
+    z.object({
+      model: modelSummarySchema,
+      retired: modelSummarySchema,
+      record: promotionRecordSchema.describe('The history entry: from_stage, to_stage, actor, reason, gate_result, forced'),
+    }),
+    { brief: ['record'] },
+  ),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   handler: (input, services, ctx) => {
     const out = services.registry.models.rollback(input.name, input.reason, ctx.actor);
     services.mirror.touch();
     return { model: summarizeModel(out.model), retired: summarizeModel(out.retired), record: out.record };
   },
+  next: (o) => [nextStep('get_performance', { model_id: o.model.model_id }, 'performance of the restored version')],
   render: (o) => `${o.model.model_id} is production again; ${o.retired.model_id} retired.`,
 });

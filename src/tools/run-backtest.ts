@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
 import { backtestModes } from '../monitoring/backtest/request.js';
 import { defineTool } from './define-tool.js';
+import { operationNextSteps } from './next-steps.js';
 import { operationSummarySchema, summarizeOperation } from './schemas.js';
 import { waitForOperation } from './wait-for-operation.js';
 
@@ -12,12 +13,7 @@ export const runBacktest = defineTool({
   name: 'run_backtest',
   title: 'Backtest a model version',
   description:
-    'Queue a backtest of a registered model against buy-and-hold (next-bar-open execution, costs and slippage from the strategy); returns an operation id at once. ' +
-    'Modes: "test_segment" (default without data) replays exactly the out-of-sample bars the training run tested on; ' +
-    '"data" (default when data is given) scores and trades any data spec between from and to; ' +
-    '"walk_forward" retrains the strategy on expanding or rolling windows and trades each following test part (nothing is registered). ' +
-    'Poll get_status, or pass wait_seconds to wait here with progress. The result has the headline figures; the full report and the equity curve are JSON files under <home>/backtests/<operation_id>/. ' +
-    'Cancel with cancel_training. Next: evaluate_gate (backtest or promotion), promote_model.',
+    'Queue a backtest of a model against buy-and-hold (next-bar-open execution, costs and slippage from the strategy); returns an operation id at once. Modes: "test_segment" (default) replays the out-of-sample bars the training tested on; "data" (default with data) trades any data spec between from and to; "walk_forward" retrains on expanding or rolling windows and trades each next part (nothing registered). Poll get_status or pass wait_seconds. The full report and equity curve are JSON under <home>/backtests/<operation_id>/. Cancel with cancel_training.',
   input: z.object({
     model_id: modelIdSchema,
     mode: z
@@ -68,9 +64,10 @@ export const runBacktest = defineTool({
     const current = input.wait_seconds > 0 ? await waitForOperation(services, op.id, input.wait_seconds, ctx) : op;
     return summarizeOperation(current, services.jobs.queuePosition(op.id), services.clock());
   },
+  next: operationNextSteps,
   render: (o) => {
     if (o.status !== 'completed')
-      return `Backtest ${o.operation_id} is ${o.status}${o.queue_position ? ` (queue position ${o.queue_position})` : ''}${o.error ? `: ${o.error.message}` : ''}. Poll get_status with this operation_id.`;
+      return `Backtest ${o.operation_id} is ${o.status}${o.queue_position ? ` (queue position ${o.queue_position})` : ''}${o.error ? `: ${o.error.message}` : ''}.`;
     const r = o.result ?? {};
     const s = (r['strategy'] ?? {}) as Record<string, unknown>;
     const h = (r['buy_and_hold'] ?? {}) as Record<string, unknown>;

@@ -1,29 +1,33 @@
 import { z } from 'zod';
-import { gateResultSchema, stageSchema } from '../domain/model-version.js';
+import { listing } from './json-schema.js';
+import { gateCheckSchema, gateResultSchema, stageSchema } from '../domain/model-version.js';
 import { operationStatusSchema, operationTypeSchema, type Operation } from '../domain/operation.js';
 
 export const operationIdSchema = z.string().min(1).describe('Operation id as returned by start_training, e.g. "op_20261122164027_89d676"');
 
-export const operationSummarySchema = z.object({
+const fullOperationSummarySchema = z.object({
   operation_id: z.string(),
   type: operationTypeSchema,
   status: operationStatusSchema,
-  phase: z.string().nullable().describe('data_preparation, feature_engineering, model_training, validation, saving, deployment_decision'),
+  phase: z.string().nullable(),
   progress_pct: z.number(),
   message: z.string().nullable(),
   metrics: z.record(z.string(), z.unknown()).nullable().describe('Latest epoch, loss, val_loss, val_accuracy'),
   result: z
     .record(z.string(), z.unknown())
     .nullable()
-    .describe(
-      'When completed: training: model_id, model_path, stage, test_accuracy, baseline_accuracy; backtest: model_id, mode, strategy and buy_and_hold figures, report_path',
-    ),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    .describe('When completed: model_id, training_gate_passed; backtest: strategy, buy_and_hold'),
+  error: z.object({ code: z.string(), message: z.string() }).nullable().describe('code, message'),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
-  queue_position: z.number().nullable().describe('1 = next to run, 0 = running, null = not queued'),
+  queue_position: z.number().nullable().describe('1 = next, 0 = running'),
   eta: z.string().nullable().describe('Estimated completion time (ISO) from progress so far'),
+});
+/** As tools list it: what an agent branches on; timestamps, latest metrics and ETA ride along unlisted. */
+export const operationSummarySchema = listing(fullOperationSummarySchema, {
+  brief: ['result', 'error'],
+  omit: ['type', 'phase', 'metrics', 'created_at', 'started_at', 'finished_at', 'eta'],
 });
 export type OperationSummary = z.infer<typeof operationSummarySchema>;
 
@@ -52,15 +56,27 @@ export function summarizeOperation(op: Operation, queuePosition: number | null, 
   };
 }
 
-export const modelSummarySchema = z.object({
-  model_id: z.string(),
-  name: z.string(),
-  version: z.number(),
-  stage: stageSchema,
-  created_at: z.string(),
-  test_accuracy: z.number().nullable(),
-  baseline_accuracy: z.number().nullable(),
-  test_loss: z.number().nullable(),
-});
+/** As tools list it: name and version are in model_id. */
+export const modelSummarySchema = listing(
+  z.object({
+    model_id: z.string(),
+    name: z.string(),
+    version: z.number(),
+    stage: stageSchema,
+    created_at: z.string(),
+    test_accuracy: z.number().nullable(),
+    baseline_accuracy: z.number().nullable(),
+    test_loss: z.number().nullable(),
+  }),
+  { omit: ['name', 'version', 'created_at', 'test_loss'] },
+);
+
+/** A gate result as tools list it: each check's name, pass, value, threshold and reason; statistics ride along unlisted. */
+export const listedGateResultSchema = listing(
+  gateResultSchema.extend({
+    checks: z.array(listing(gateCheckSchema, { omit: ['p_value', 'z', 'n_eff', 'ci_low', 'ci_high', 'name'] })),
+  }),
+  { omit: ['evaluated_at'] },
+);
 
 export { gateResultSchema };

@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
-import { renderRun, researchRunSchema, waitForResearch } from './research-schemas.js';
+import { renderRun, researchNextSteps, researchRunSchema, waitForResearch } from './research-schemas.js';
 
 export const startResearch = defineTool({
   name: 'start_research',
   title: 'Start (or resume) an autonomous research run',
   description:
-    'Run research cycles in the background: design a strategy (Claude when an API key is set, else a deterministic offline search over the strategy space), ' +
-    'train it, apply the training gate, backtest it out of sample against buy-and-hold, apply the backtest and promotion gates, and assess it; ' +
-    'each cycle learns from the journal of earlier ones. Models that pass the promotion gate go to staging; production always needs a person. ' +
-    'Every trial counts toward the deflated Sharpe of its program, so more tries make promotion harder. Returns the run id at once ' +
-    '(wait_seconds to wait with progress); follow with get_research_status, stop with cancel_research. ' +
-    'resume: a run id that ended interrupted (trainyard stopped) continues its unfinished cycles at their last completed phase.',
+    'Run research cycles in the background: design a strategy (Claude with an API key, else a seeded offline search), train it, gate it, backtest it out of sample against buy-and-hold, gate and assess it; each cycle learns from the journal. Models that pass the promotion gate go to staging; production needs a person. Every trial deflates the Sharpe of its program. Returns the run id at once (wait_seconds waits with progress); follow with get_research_status, stop with cancel_research; resume continues an interrupted run.',
   input: z.object({
     goal: z.string().max(2000).optional().describe('What to look for, in your words; also names the program unless program is given'),
     cycles: z.number().int().min(1).max(100).optional().describe('Cycles to run (default from config research.max_cycles)'),
@@ -30,5 +25,6 @@ export const startResearch = defineTool({
       : await services.research.start(input, ctx.actor, ctx.client, ctx.access);
     return waitForResearch(services, op.id, input.wait_seconds, ctx);
   },
+  next: researchNextSteps,
   render: renderRun,
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
+import { operationNextSteps } from './next-steps.js';
 import { operationSummarySchema, summarizeOperation } from './schemas.js';
 import { waitForOperation } from './wait-for-operation.js';
 
@@ -7,10 +8,7 @@ export const startTraining = defineTool({
   name: 'start_training',
   title: 'Start a training run',
   description:
-    'Validate a strategy and queue a training job on market data; returns an operation id at once. ' +
-    'The job runs in the background: poll get_status, or pass wait_seconds to wait here (progress notifications flow while waiting). ' +
-    'Cancelling this call only stops the wait, never the job; use cancel_training for that. ' +
-    'On success the model is registered as a candidate "<strategy name>@<version>"; next: evaluate_gate, then promote_model.',
+    'Validate a strategy and queue a training job; returns an operation id at once. Poll get_status, or pass wait_seconds to wait here with progress notifications. Cancelling the call stops only the wait; cancel_training stops the job. On success the model is registered as candidate "<strategy name>@<version>" with its training gate.',
   input: z.object({
     strategy: z.string().min(1).describe('A strategy name from list_strategies, a path to a YAML file, or inline strategy YAML'),
     data: z
@@ -42,8 +40,9 @@ export const startTraining = defineTool({
     const current = input.wait_seconds > 0 ? await waitForOperation(services, op.id, input.wait_seconds, ctx) : op;
     return summarizeOperation(current, services.jobs.queuePosition(op.id), services.clock());
   },
+  next: operationNextSteps,
   render: (o) =>
     o.status === 'completed'
-      ? `Training ${o.operation_id} completed: ${String(o.result?.['model_id'])} registered as a candidate (test accuracy ${Number(o.result?.['test_accuracy']).toFixed(3)} vs baseline ${Number(o.result?.['baseline_accuracy']).toFixed(3)}). Next: evaluate_gate.`
-      : `Training ${o.operation_id} is ${o.status}${o.queue_position ? ` (queue position ${o.queue_position})` : ''}${o.error ? `: ${o.error.message}` : ''}. Poll get_status with this operation_id.`,
+      ? `Training ${o.operation_id} completed: ${String(o.result?.['model_id'])} registered as a candidate (test accuracy ${Number(o.result?.['test_accuracy']).toFixed(3)} vs baseline ${Number(o.result?.['baseline_accuracy']).toFixed(3)}).`
+      : `Training ${o.operation_id} is ${o.status}${o.queue_position ? ` (queue position ${o.queue_position})` : ''}${o.error ? `: ${o.error.message}` : ''}.`,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDomainError } from '../domain/errors.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { nextStep } from './next-steps.js';
 
 export const listStrategies = defineTool({
   name: 'list_strategies',
@@ -53,5 +54,15 @@ export const validateStrategy = defineTool({
       return { valid: false, problems, name: null, hash: null, feature_count: null };
     }
   },
+  next: (o) =>
+    o.valid && o.name
+      ? [nextStep('start_training', { strategy: '<the same strategy>' }, `train ${o.name}`)]
+      : [
+          nextStep(
+            'validate_strategy',
+            { strategy: '<fixed strategy>' },
+            'after fixing the problems (format: resource trainyard://schema/strategy)',
+          ),
+        ],
   render: (o) => (o.valid ? `valid: ${o.name} (${o.feature_count} features)` : `invalid:\n${o.problems.map((p) => `- ${p}`).join('\n')}`),
 });

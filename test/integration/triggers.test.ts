@@ -106,7 +106,11 @@ describe('retraining triggers end to end', () => {
       outcome: { new_model_id: 'momentum_test@2', training_gate: { passed: true, failed_checks: [] }, promoted_to: 'staging' },
     });
     expect(text(listed)).toMatch(/scheduled completed .*momentum_test@2 passed the training and backtest gates/);
-    expect((await mcp.call('list_triggers', { type: 'drift' })).structuredContent).toEqual({ triggers: [] });
+    expect(listed.structuredContent!['next_steps']).toEqual([
+      expect.stringContaining('get_model {"model_id":"momentum_test@2"}'),
+      expect.stringContaining('evaluate_gate {"gate":"promotion","model_id":"momentum_test@2"}'),
+    ]);
+    expect((await mcp.call('list_triggers', { type: 'drift' })).structuredContent).toEqual({ triggers: [], next_steps: [] });
 
     const cli = cliIo(home);
     expect(await runCli(['triggers', '--json'], cli.io)).toBe(0);
