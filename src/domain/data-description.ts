@@ -21,14 +21,12 @@ export const symbolDescriptionSchema = z.object({
 
 /** What a data spec loads to, for a person or an agent to check before training on it. */
 export const dataDescriptionSchema = z.object({
-  source: z.string().describe('The data spec as given'),
+  source: z.string(),
   timeframe: z.string().describe('Bar size, inferred from the timestamps unless resampled'),
-  bars: z.number().int().describe('Bars over all symbols'),
+  bars: z.number().int(),
   hash: z.string().describe('sha256 of the bars (the lineage a trained model records)'),
-  missing_fields: z
-    .array(z.enum(['open', 'high', 'low', 'volume']))
-    .describe('Bar fields the data does not have (filled in); indicators reading them cannot train on it'),
-  notes: z.array(z.string()).describe("The loader's notes: formats detected, sorting, filled columns, resampling"),
+  missing_fields: z.array(z.enum(['open', 'high', 'low', 'volume'])).describe('Filled in; indicators reading them cannot train'),
+  notes: z.array(z.string()).describe('Formats detected, sorting, filled columns, resampling'),
   symbols: z.array(symbolDescriptionSchema),
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const stages = ['candidate', 'staging', 'production', 'retired', 'archived'] as const;
-export const stageSchema = z.enum(stages).describe('Lifecycle stage of a model version');
+export const stageSchema = z.enum(stages);
 export type Stage = z.infer<typeof stageSchema>;
 
 /**
@@ -19,7 +19,7 @@ export const STAGE_TRANSITIONS: Record<Stage, readonly Stage[]> = {
 export const modelIdSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]*@\d+$/, 'a model id is <name>@<version>, e.g. "rsi_mean_reversion@3"')
-  .describe('Model version id, e.g. "rsi_mean_reversion@3"');
+  .describe('e.g. "rsi_mean_reversion@3"');
 
 export const lineageSchema = z.object({
   strategy_hash: z.string(),

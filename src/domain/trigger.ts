@@ -3,7 +3,7 @@ import { gateResultSchema } from './model-version.js';
 import { operationStatusSchema } from './operation.js';
 
 export const triggerTypes = ['scheduled', 'performance', 'drift', 'new_data'] as const;
-export const triggerTypeSchema = z.enum(triggerTypes).describe('What fired: scheduled, performance, drift or new_data');
+export const triggerTypeSchema = z.enum(triggerTypes);
 
 /** pending: recorded, job not queued yet; training: job queued or running; completed / failed: outcome linked. */
 export const triggerStatuses = ['pending', 'training', 'completed', 'failed'] as const;

@@ -22,11 +22,11 @@ export const ingestSummarySchema = z.object({
   source: z.string(),
   timeframe: z.string(),
   on_conflict: z.enum(['reject', 'replace']),
-  received: z.number().int().describe('Bars in the batch'),
-  added: z.number().int().describe('New bars stored'),
-  duplicates: z.number().int().describe('Bars already stored with identical values (skipped)'),
-  replaced: z.number().int().describe("Stored bars overwritten (only with on_conflict: 'replace')"),
-  gaps: z.array(gapSchema).describe('Holes next to the new bars, longer than the series usually has'),
+  received: z.number().int(),
+  added: z.number().int(),
+  duplicates: z.number().int().describe('Identical bars already stored (skipped)'),
+  replaced: z.number().int().describe('Overwritten (on_conflict: replace)'),
+  gaps: z.array(gapSchema).describe('Unusually long holes next to the new bars'),
   symbols: z.array(
     z.object({
       symbol: z.string(),

@@ -10,6 +10,7 @@ import { registerResources } from './resources.js';
 
 export const INSTRUCTIONS = `trainyard trains, gates and manages trading-strategy models.
 Typical flow: describe_data on a new data file (what was read, before training on it) -> list_strategies (or write YAML and validate_strategy) -> start_training (returns an operation_id at once; pass wait_seconds to wait with progress) -> get_status until completed -> evaluate_gate on the new model_id (run_backtest for an out-of-sample, other-data or walk-forward backtest) -> promote_model to staging, later production -> ingest_data new bars as they arrive (production models score them) -> get_performance and check_drift (data "store:") -> rollback_model or retrain if production misbehaves.
+Every tool result carries next_steps: the tool calls (with arguments) that usually come next, and why.
 Training runs in the background: cancelling a waiting start_training call does not stop the job; cancel_training does.
 When the retraining scheduler runs, list_triggers shows what it started and why, and logging notifications (logger "trainyard") report failed retrains, drift, degradation and versions ready for a production decision.
 Models are "<strategy name>@<version>". Every stage change is recorded with who and why. Report test accuracy against the majority-class baseline: a model that does not beat it has no edge.`;

@@ -5,7 +5,7 @@ import type { FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import type { ToolDefinition } from '../tools/index.js';
-import { listedSchemas, toolOutputSchema, toolResult } from '../tools/result.js';
+import { listedAnnotations, listedSchemas, toolOutputSchema, toolResult } from '../tools/result.js';
 import { listedAs } from './listed-schema.js';
 
 /** What an agent should do next, per error code, appended to the error text. */
@@ -84,7 +84,7 @@ export function registerTool(
       description: tool.description,
       inputSchema: listedAs(tool.input, listed.input),
       outputSchema: listedAs(toolOutputSchema(tool), listed.output),
-      annotations: tool.annotations,
+      annotations: listedAnnotations(tool.annotations),
     },
     async (args: unknown, extra): Promise<CallToolResult> => {
       const token = extra._meta?.progressToken;

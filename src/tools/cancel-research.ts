@@ -5,8 +5,7 @@ export const cancelResearch = defineTool({
   name: 'cancel_research',
   title: 'Cancel a research run',
   description:
-    'Stop a research run: the cycle in progress ends cancelled (its training job is cancelled within one batch and leaves no model behind) and no new cycle starts. ' +
-    'Finished cycles and their models stay.',
+    'Stop a research run: the cycle in progress ends cancelled (its job stops within one batch, no model left) and no new cycle starts. Finished cycles and models stay.',
   input: z.object({
     run_id: z.string().describe('Research run id from start_research'),
     reason: z.string().min(3).describe('Why; kept in the audit log'),

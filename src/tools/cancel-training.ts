@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { operationNextSteps } from './next-steps.js';
-import { operationIdSchema, operationSummarySchema, summarizeOperation } from './schemas.js';
+import { operationIdSchema, operationHandleSchema, summarizeOperation } from './schemas.js';
 
 export const cancelTraining = defineTool({
   name: 'cancel_training',
   title: 'Cancel a training run',
   description:
-    'Cancel a queued or running training job. A running job stops within one batch; it ends "cancelled" and leaves no model behind. ' +
-    'Fails for an operation that already ended. Returns the operation once it has stopped.',
+    'Cancel a queued or running job (training or backtest): it stops within one batch, ends cancelled and leaves no model. Returns the operation once stopped.',
   input: z.object({ operation_id: operationIdSchema, reason: z.string().min(3).describe('Why; kept in the audit log') }),
-  output: operationSummarySchema,
+  output: operationHandleSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   handler: async (input, services, ctx) => {
     services.training.cancel(input.operation_id, input.reason, ctx.actor);

@@ -12,15 +12,12 @@ const nEff = z
 
 export const checkDrift = defineTool({
   name: 'check_drift',
-  title: 'Check a model for drift',
+  title: 'Check drift',
   description:
-    'Compare recent data (read with the symbols and timeframe the model was trained with) with its training data: PSI per feature against frozen reference bins ' +
-    `(warn above ${DEFAULT_DRIFT.psi_warn}, drift above ${DEFAULT_DRIFT.psi_drift}, more with few effective samples), a KS test on the prediction scores, ` +
-    `and concept drift (accuracy on labelled bars significantly and more than ${DEFAULT_DRIFT.accuracy_drop * 100}% below validation). ` +
-    'The same rule decides the promotion gate and the drift trigger. Returns action_required and a recommendation; the report is stored with the model. Thresholds: config drift section.',
+    "Compare recent data with the model's training data: PSI per feature on frozen reference bins (threshold raised for few effective samples), KS on prediction scores, and concept drift (accuracy significantly >15% below validation); the promotion gate's rule. Returns action_required and a recommendation; stored with the model.",
   input: z.object({
     model_id: modelIdSchema,
-    data: z.string().min(1).describe('Data spec of the recent data, e.g. "store:" (ingested bars), "csv:./recent.csv" or "sample:sp500"'),
+    data: z.string().min(1).describe('Recent data, e.g. "store:" (ingested bars) or "csv:./recent.csv"'),
     from: z.string().optional().describe('First bar judged, ISO date (earlier bars still warm the indicators up)'),
     to: z.string().optional(),
   }),

@@ -7,9 +7,9 @@ import { nextStep } from './next-steps.js';
 
 export const describeData = defineTool({
   name: 'describe_data',
-  title: 'Describe a data spec',
+  title: 'Describe data',
   description:
-    'Load a data spec as training would (csv:<path>, sample:sp500, synthetic:..., store:) and report it without training: per symbol the bars, first and last time, close range and first rows; the timeframe; fields the data lacks (indicators reading them cannot train); the loader notes (formats detected, sorting, filled columns, resampling). Call it on a new file before start_training.',
+    'Load a data spec as training would and report it without training: per symbol bars, first/last time, close range, first rows; timeframe; missing fields; loader notes (formats detected, sorting, resampling). Use on a new file first.',
   input: z.object({
     data: z.string().min(1).describe('Data spec, e.g. "csv:./prices.csv", "sample:sp500", "store:"'),
     symbols: z.array(z.string().min(1)).optional().describe('Only these symbols'),

@@ -6,9 +6,9 @@ import { listedGateResultSchema } from './schemas.js';
 
 export const evaluateGate = defineTool({
   name: 'evaluate_gate',
-  title: 'Evaluate a quality gate',
+  title: 'Evaluate a gate',
   description:
-    'Check a model version against a gate now, changing nothing: passed, plus one check per threshold with the measured value and the threshold (e.g. "edge_not_significant (+3.0 pts but p 0.2 > 0.01 ...)"). "training": the directional accuracy edge over the majority direction and the log-loss improvement over the label prior, each significant on an effective sample size. "backtest": out-of-sample win rate, max drawdown, Sharpe, trade count. "promotion" (what promote_model to production runs): the backtest gate, Sharpe >= 0.9 x production, the deflated Sharpe over every version tried, no drifted feature, and a human approval when config requires one. Thresholds come from config and the strategy gates: section; pass thresholds to try others (training gate).',
+    'Check a model against a gate, changing nothing: passed, and per check the value, threshold and reason. training: directional edge over the majority direction and log-loss gain over the label prior, each significant on an effective sample size. backtest: win rate, drawdown, Sharpe, trades. promotion (what promote_model to production runs): backtest gate, Sharpe vs production, deflated Sharpe, drift, approval.',
   input: z.object({
     gate: z.enum(['training', 'backtest', 'promotion']),
     model_id: modelIdSchema,

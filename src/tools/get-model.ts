@@ -9,9 +9,7 @@ export const getModel = defineTool({
   name: 'get_model',
   title: 'Get a model card',
   description:
-    'One model version: stage, lineage (strategy, data, code version, seed, backend), metrics, the latest stored result of each gate ' +
-    '(training and backtest at registration, promotion when it was promoted), the human approval if any, the latest drift report summary ' +
-    'and the full promotion history of its name.',
+    "A model card: stage, lineage (strategy, data, code version, seed, backend), metrics, the latest result of each gate, approval, latest drift summary and its name's promotion history.",
   input: z.object({ model_id: modelIdSchema }),
   output: listing(
     modelVersionSchema

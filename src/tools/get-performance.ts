@@ -7,9 +7,9 @@ import { nextStep } from './next-steps.js';
 
 export const getPerformance = defineTool({
   name: 'get_performance',
-  title: 'Get live performance of production models',
+  title: 'Live performance',
   description:
-    'How production models do on ingested bars: prediction accuracy (7 days), signal win rate (30 days), Sharpe of the positions (30 days) and feature-importance stability, each healthy, degraded or insufficient_data against config thresholds; degraded_since, and retraining_recommended when two or more are degraded. Every production model by default; figures update with ingest_data.',
+    'Production models on ingested bars: accuracy (7 d), win rate (30 d), Sharpe (30 d) and feature-importance stability, each healthy, degraded or insufficient_data; degraded_since, and retraining_recommended when two or more are degraded.',
   input: z.object({
     model_id: modelIdSchema.optional().describe('One model version (any stage)'),
     name: z.string().min(1).optional().describe("A model name: its production version's report"),

@@ -5,10 +5,9 @@ import { renderRun, researchNextSteps, researchRun, researchRunSchema, waitForRe
 
 export const getResearchStatus = defineTool({
   name: 'get_research_status',
-  title: 'Get a research run with its cycles',
+  title: 'Research run status',
   description:
-    'A research run: status, the current cycle and phase, and every cycle so far (strategy, gates with failing reasons, out-of-sample backtest against ' +
-    'buy-and-hold, verdict and rationale, model id and stage, tokens). Without run_id: the most recent runs. wait_seconds waits for the run to end.',
+    'A research run: status, current cycle and phase, and every cycle (strategy, gates with failing reasons, backtest against buy-and-hold, verdict, model). Without run_id: the recent runs.',
   input: z.object({
     run_id: z.string().optional().describe('Research run id from start_research'),
     wait_seconds: z.number().min(0).max(3600).default(0),

@@ -7,14 +7,14 @@ import { gateResultSchema, operationIdSchema, operationSummarySchema, summarizeO
 
 export const getStatus = defineTool({
   name: 'get_status',
-  title: 'Get the status of an operation, or the overall picture',
+  title: 'Operation status',
   description:
-    'With operation_id: its status, phase, progress, latest metrics and ETA; for a completed training its model_id and training gate, for a completed backtest its figures against buy-and-hold and the report path. Without: current run, queue, last completed run. Cheap; poll it while a job runs.',
+    "An operation's status, phase, progress, latest metrics and ETA (a finished training: model_id and training gate; a backtest: its figures against buy-and-hold); without operation_id: current run, queue, last completed. Cheap to poll.",
   input: z.object({ operation_id: operationIdSchema.optional() }),
   output: listing(
     z.object({
       operation: operationSummarySchema.optional(),
-      training_gate: gateResultSchema.nullable().optional().describe('Training gate of the model: passed, checks[].reason'),
+      training_gate: gateResultSchema.nullable().optional().describe('passed, checks[].reason'),
       current_run: operationSummarySchema.nullable().optional(),
       queue: z.array(z.string()).optional().describe('Queued operation ids, next first'),
       last_completed: operationSummarySchema.nullable().optional(),

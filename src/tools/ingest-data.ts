@@ -7,9 +7,9 @@ import { nextStep } from './next-steps.js';
 
 export const ingestData = defineTool({
   name: 'ingest_data',
-  title: 'Ingest new market bars',
+  title: 'Ingest bars',
   description:
-    'Append new OHLCV bars (csv:<path>, sample:sp500, synthetic:...) to the bar store, validated like training data. Bars stored with identical values are skipped as duplicates; a bar stored with other values rejects the whole batch (nothing written) unless on_conflict is "replace". Gaps next to the new bars are reported. Every production model trading these symbols then scores the bars, records outcomes whose horizon has passed and re-evaluates its metrics (get_performance). Ingested bars load as data "store:".',
+    'Append OHLCV bars (csv:<path>, sample:, synthetic:) to the bar store, validated like training data. Identical bars are skipped; a bar stored with other values rejects the batch unless on_conflict is replace. Production models trading these symbols then score the bars (get_performance). Read back as data "store:".',
   input: z.object({
     data: z.string().min(1).describe('Data spec of the new bars, e.g. "csv:./latest.csv"'),
     symbols: z.array(z.string().min(1)).optional().describe('Only these symbols of the source'),

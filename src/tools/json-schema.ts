@@ -83,6 +83,8 @@ function portable(node: unknown, io: 'input' | 'output', depth = 0): unknown {
     // Output fields nested in lists and objects go without their descriptions: the top-level fields
     // and brief objects say what they hold.
     if (key === 'description' && io === 'output' && depth >= 2) continue;
+    // A pattern checks what a client sends; what a server returns needs none.
+    if (key === 'pattern' && io === 'output') continue;
     out[key] = portable(value, io, depth);
   }
   if (Array.isArray(out['required']) && unlisted.size) out['required'] = out['required'].filter((k) => !unlisted.has(String(k)));

@@ -6,10 +6,9 @@ import { listedCycleSchema } from './research-schemas.js';
 
 export const listExperiments = defineTool({
   name: 'list_experiments',
-  title: 'List research experiments (the journal)',
+  title: 'Research journal',
   description:
-    'The research journal, newest first: every cycle with its hypothesis, strategy, how far it got (gate rejections with reasons), out-of-sample ' +
-    'backtest, verdict and rationale, and the model it registered. Filter by program or verdict.',
+    "The research journal, newest first: each cycle's hypothesis, strategy, how far it got (gate rejections and reasons), backtest, verdict and model. Filter by program or verdict.",
   input: z.object({
     program: z.string().optional(),
     verdict: z.enum(['strong_signal', 'weak_signal', 'no_signal', 'overfit']).optional(),

@@ -10,7 +10,7 @@ export const listModels = defineTool({
   description:
     'Registered model versions, newest first, with stage and test metrics; filter by name and stage. Use get_model for a full model card.',
   input: z.object({
-    name: z.string().optional().describe('Registered model name (the strategy name)'),
+    name: z.string().optional().describe('The strategy name'),
     stage: stageSchema.optional(),
     limit: z.number().int().min(1).max(500).default(50),
   }),

@@ -58,7 +58,7 @@ export const listTriggers = defineTool({
   name: 'list_triggers',
   title: 'List retraining triggers',
   description:
-    'Retraining triggers the scheduler (trainyard watch) recorded, newest first: why each fired (metric, value, threshold), the training operation it started, and its outcome (new model id, training and backtest gates, whether it went to staging). Filter by model name and trigger type.',
+    'Retraining triggers the scheduler recorded, newest first: why each fired (metric, value, threshold), the training it started and its outcome (model, gates, staging). Filter by model name and type.',
   input: z.object({
     name: z.string().min(1).optional().describe('Registered model name, e.g. "rsi_mean_reversion"'),
     type: triggerTypeSchema.optional(),

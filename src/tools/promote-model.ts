@@ -8,14 +8,14 @@ import { modelSummarySchema } from './schemas.js';
 
 export const promoteModel = defineTool({
   name: 'promote_model',
-  title: 'Promote a model version',
+  title: 'Promote a model',
   description:
-    'Move a model version to staging (the training gate runs) or production (the promotion gate runs: backtest gate, non-inferiority against production, deflated Sharpe, no feature drift, and a human approval via "trainyard models approve" when config requires one). A failed gate refuses it with the failing checks unless force is set (recorded with the reason). candidate -> production needs skip_staging. Promoting to production retires the current production version in the same transaction.',
+    "Move a model to staging (training gate runs) or production (promotion gate: backtest gate, non-inferiority to production, deflated Sharpe, no drift, a person's approval if config requires it). A failed gate refuses with its failing checks unless force (recorded). candidate -> production needs skip_staging. The previous production version is retired.",
   input: z.object({
     model_id: modelIdSchema,
     to_stage: z.enum(['staging', 'production']),
     reason: z.string().min(3).describe('Why; kept in the promotion history'),
-    force: z.boolean().default(false).describe('Promote despite a failed gate (the reason is recorded as the override reason)'),
+    force: z.boolean().default(false).describe('Promote despite a failed gate (recorded with the reason)'),
     skip_staging: z.boolean().default(false).describe('Allow candidate -> production directly'),
   }),
   output: listing(

@@ -70,10 +70,8 @@ export const researchRunSchema = listing(
         note: z.string().nullable(),
       })
       .nullable()
-      .describe('Probability of backtest overfitting over the program (null in run lists)'),
-    cycles: z
-      .array(listedCycleSchema)
-      .describe('Per cycle: cycle_index, strategy_name, phase_reached, verdict, model_id, backtest (list_experiments lists them)'),
+      .describe('Probability of backtest overfitting of the program'),
+    cycles: z.array(listedCycleSchema).describe('Per cycle: cycle_index, strategy_name, phase_reached, verdict, model_id, backtest '),
   }),
   {
     brief: ['pbo', 'cycles'],

@@ -10,9 +10,13 @@ export function toolOutputSchema(tool: ToolDefinition): z.ZodObject {
   return tool.output.extend({ next_steps: nextStepsSchema });
 }
 
-/** The schemas tools/list shows for a tool: compact and portable (see json-schema.ts). */
+/**
+ * The schemas tools/list shows for a tool: compact and portable (see json-schema.ts). next_steps
+ * is validated but not listed: the server's instructions say once that every result carries it
+ * (21 copies were 1.2 KB of every client's context), and output objects are open.
+ */
 export function listedSchemas(tool: ToolDefinition): { input: JsonSchema; output: JsonSchema } {
-  return { input: toolJsonSchema(tool.input, 'input'), output: toolJsonSchema(toolOutputSchema(tool), 'output') };
+  return { input: toolJsonSchema(tool.input, 'input'), output: toolJsonSchema(tool.output, 'output') };
 }
 
 /** A handler's output as the client gets it: structured content with next_steps, and a text rendering that ends with the same steps. */
@@ -21,4 +25,21 @@ export function toolResult(tool: ToolDefinition, output: Record<string, unknown>
   const structured = { ...output, next_steps };
   const text = tool.render ? tool.render(output) : JSON.stringify(structured);
   return { text: tool.render && next_steps.length ? `${text}\n${next_steps.map((s) => `Next: ${s}`).join('\n')}` : text, structured };
+}
+
+/**
+ * A tool's annotations as listed: only the hints that differ from the MCP defaults (readOnlyHint
+ * false, destructiveHint true, idempotentHint false, openWorldHint true), and for a read-only tool
+ * neither destructiveHint nor idempotentHint, which the specification reads only when readOnlyHint
+ * is false. Same meaning, ~50 bytes less per tool in every client's context.
+ */
+export function listedAnnotations(a: ToolDefinition['annotations']): Partial<ToolDefinition['annotations']> {
+  const out: Partial<ToolDefinition['annotations']> = {};
+  if (a.readOnlyHint === true) out.readOnlyHint = true;
+  else {
+    if (a.destructiveHint === false) out.destructiveHint = false;
+    if (a.idempotentHint === true) out.idempotentHint = true;
+  }
+  if (a.openWorldHint === false) out.openWorldHint = false;
+  return out;
 }

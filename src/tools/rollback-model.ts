@@ -8,9 +8,9 @@ import { modelSummarySchema } from './schemas.js';
 
 export const rollbackModel = defineTool({
   name: 'rollback_model',
-  title: 'Roll back to the previous production version',
+  title: 'Roll back production',
   description:
-    'Put the previous production version of a model name back into production and retire the current one, in one transaction. Recorded in the promotion history.',
+    'Put the previous production version of a name back into production and retire the current one, in one transaction (recorded in the history).',
   input: z.object({ name: z.string().min(1).describe('Registered model name, e.g. "rsi_mean_reversion"'), reason: z.string().min(3) }),
   output: listing(
     z.object({

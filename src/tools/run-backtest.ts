@@ -3,7 +3,7 @@ import { modelIdSchema } from '../domain/model-version.js';
 import { backtestModes } from '../monitoring/backtest/request.js';
 import { defineTool } from './define-tool.js';
 import { operationNextSteps } from './next-steps.js';
-import { operationSummarySchema, summarizeOperation } from './schemas.js';
+import { operationHandleSchema, summarizeOperation } from './schemas.js';
 import { waitForOperation } from './wait-for-operation.js';
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : 'n/a');
@@ -11,15 +11,12 @@ const num = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : 'n/a');
 
 export const runBacktest = defineTool({
   name: 'run_backtest',
-  title: 'Backtest a model version',
+  title: 'Backtest a model',
   description:
-    'Queue a backtest of a model against buy-and-hold (next-bar-open execution, costs and slippage from the strategy); returns an operation id at once. Modes: "test_segment" (default) replays the out-of-sample bars the training tested on; "data" (default with data) trades any data spec between from and to; "walk_forward" retrains on expanding or rolling windows and trades each next part (nothing registered). Poll get_status or pass wait_seconds. The full report and equity curve are JSON under <home>/backtests/<operation_id>/. Cancel with cancel_training.',
+    "Queue a backtest against buy-and-hold (next-bar-open fills, the strategy's costs); returns an operation id (or waits wait_seconds). Modes: test_segment (default) replays training's out-of-sample bars; data trades a data spec from..to; walk_forward retrains on expanding or rolling windows and trades each next part.",
   input: z.object({
     model_id: modelIdSchema,
-    mode: z
-      .enum(backtestModes)
-      .optional()
-      .describe('Default: walk_forward when walk_forward options are given, data when data is given, else test_segment'),
+    mode: z.enum(backtestModes).optional().describe('Default: walk_forward with walk_forward options, data with data, else test_segment'),
     data: z
       .string()
       .min(1)
@@ -34,27 +31,17 @@ export const runBacktest = defineTool({
           .default('expanding')
           .describe('expanding: train from the first bar; rolling: a fixed-length training part slides'),
         windows: z.number().int().min(1).max(50).optional().describe('Number of test parts (config default 4)'),
-        test_bars: z
-          .number()
-          .int()
-          .min(2)
-          .optional()
-          .describe('Bars per test part (default: the data split evenly into windows + 1 parts)'),
+        test_bars: z.number().int().min(2).optional().describe('Bars per test part (default: an even split)'),
         train_bars: z.number().int().min(30).optional().describe('rolling only: bars per training part'),
-        min_train_bars: z
-          .number()
-          .int()
-          .min(30)
-          .optional()
-          .describe('Training bars each window needs after the purge gap (config default 250)'),
+        min_train_bars: z.number().int().min(30).optional().describe('Least training bars per window (config default 250)'),
         epochs: z.number().int().min(1).max(10000).optional().describe('Override the epochs the model was trained with'),
       })
       .optional()
       .describe('Walk-forward options (implies mode walk_forward)'),
     priority: z.enum(['normal', 'high']).default('normal').describe('high jumps the queue'),
-    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the job to finish (0 = return at once)'),
+    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the end (0: return at once)'),
   }),
-  output: operationSummarySchema,
+  output: operationHandleSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async (input, services, ctx) => {
     const op = await services.backtests.start(

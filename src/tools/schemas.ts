@@ -3,7 +3,7 @@ import { listing } from './json-schema.js';
 import { gateCheckSchema, gateResultSchema, stageSchema } from '../domain/model-version.js';
 import { operationStatusSchema, operationTypeSchema, type Operation } from '../domain/operation.js';
 
-export const operationIdSchema = z.string().min(1).describe('Operation id as returned by start_training, e.g. "op_20261122164027_89d676"');
+export const operationIdSchema = z.string().min(1).describe('e.g. "op_20261122164027_89d676"');
 
 const fullOperationSummarySchema = z.object({
   operation_id: z.string(),
@@ -17,7 +17,7 @@ const fullOperationSummarySchema = z.object({
     .record(z.string(), z.unknown())
     .nullable()
     .describe('When completed: model_id, training_gate_passed; backtest: strategy, buy_and_hold'),
-  error: z.object({ code: z.string(), message: z.string() }).nullable().describe('code, message'),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
@@ -30,6 +30,11 @@ export const operationSummarySchema = listing(fullOperationSummarySchema, {
   omit: ['type', 'phase', 'metrics', 'created_at', 'started_at', 'finished_at', 'eta'],
 });
 export type OperationSummary = z.infer<typeof operationSummarySchema>;
+/** The operation a start or cancel call returns, as listed: its id and state; get_status lists the rest. */
+export const operationHandleSchema = listing(fullOperationSummarySchema, {
+  brief: ['result', 'error'],
+  omit: ['type', 'phase', 'metrics', 'created_at', 'started_at', 'finished_at', 'eta', 'message', 'queue_position'],
+});
 
 export function summarizeOperation(op: Operation, queuePosition: number | null, now: Date): OperationSummary {
   const { phases: _phases, ...metrics } = op.metrics ?? {};

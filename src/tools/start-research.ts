@@ -4,18 +4,18 @@ import { renderRun, researchNextSteps, researchRunSchema, waitForResearch } from
 
 export const startResearch = defineTool({
   name: 'start_research',
-  title: 'Start (or resume) an autonomous research run',
+  title: 'Start research',
   description:
-    'Run research cycles in the background: design a strategy (Claude with an API key, else a seeded offline search), train it, gate it, backtest it out of sample against buy-and-hold, gate and assess it; each cycle learns from the journal. Models that pass the promotion gate go to staging; production needs a person. Every trial deflates the Sharpe of its program. Returns the run id at once (wait_seconds waits with progress); follow with get_research_status, stop with cancel_research; resume continues an interrupted run.',
+    'Run research cycles in the background: design a strategy (Claude with an API key, else a seeded offline search), train, gate, backtest out of sample against buy-and-hold, assess; each cycle learns from the journal. Passing models go to staging; production needs a person. Returns the run id (or waits wait_seconds); resume continues an interrupted run.',
   input: z.object({
-    goal: z.string().max(2000).optional().describe('What to look for, in your words; also names the program unless program is given'),
-    cycles: z.number().int().min(1).max(100).optional().describe('Cycles to run (default from config research.max_cycles)'),
+    goal: z.string().max(2000).optional().describe('What to look for; names the program unless program is given'),
+    cycles: z.number().int().min(1).max(100).optional().describe('Default: config research.max_cycles'),
     designer: z.enum(['auto', 'claude', 'offline']).default('auto').describe('auto: Claude when ANTHROPIC_API_KEY is set'),
-    data: z.string().optional().describe('Data spec to research on (default sample:sp500), e.g. "csv:./prices.csv", "store:"'),
+    data: z.string().optional().describe('Default sample:sp500; e.g. "csv:./prices.csv", "store:"'),
     program: z.string().max(60).optional().describe('Research program name (groups trials for the deflated Sharpe)'),
     seed: z.number().int().min(0).optional().describe('Seed of the offline search (same seed, same strategies)'),
     resume: z.string().optional().describe('Resume this interrupted research run instead of starting a new one'),
-    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the run to finish (0 = return at once)'),
+    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the end (0: return at once)'),
   }),
   output: researchRunSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { operationNextSteps } from './next-steps.js';
-import { operationSummarySchema, summarizeOperation } from './schemas.js';
+import { operationHandleSchema, summarizeOperation } from './schemas.js';
 import { waitForOperation } from './wait-for-operation.js';
 
 export const startTraining = defineTool({
   name: 'start_training',
   title: 'Start a training run',
   description:
-    'Validate a strategy and queue a training job; returns an operation id at once. Poll get_status, or pass wait_seconds to wait here with progress notifications. Cancelling the call stops only the wait; cancel_training stops the job. On success the model is registered as candidate "<strategy name>@<version>" with its training gate.',
+    'Validate a strategy and queue a training job; returns an operation id at once (or waits up to wait_seconds with progress). On success the model is registered as candidate "<strategy>@<version>" with its training gate.',
   input: z.object({
     strategy: z.string().min(1).describe('A strategy name from list_strategies, a path to a YAML file, or inline strategy YAML'),
     data: z
@@ -28,9 +28,9 @@ export const startTraining = defineTool({
       })
       .optional(),
     priority: z.enum(['normal', 'high']).default('normal').describe('high jumps the queue'),
-    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the job to finish (0 = return at once)'),
+    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the end (0: return at once)'),
   }),
-  output: operationSummarySchema,
+  output: operationHandleSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async (input, services, ctx) => {
     const op = services.training.start(

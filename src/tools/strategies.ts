@@ -7,7 +7,7 @@ export const listStrategies = defineTool({
   name: 'list_strategies',
   title: 'List example strategies',
   description:
-    'The strategies under strategies/ that start_training accepts by name, with their description and hypothesis. Read one in full as the resource trainyard://strategies/{name}.',
+    'The strategies start_training accepts by name, with description and hypothesis (each in full: trainyard://strategies/{name}).',
   input: z.object({}),
   output: z.object({ strategies: z.array(z.object({ name: z.string(), description: z.string(), hypothesis: z.string() })) }),
   annotations: READ_ONLY,
@@ -24,8 +24,7 @@ export const validateStrategy = defineTool({
   name: 'validate_strategy',
   title: 'Validate a strategy',
   description:
-    'Check a strategy (name, path or inline YAML) against the schema without training. Returns valid plus every problem by field path with what is allowed. ' +
-    'The full format is the resource trainyard://schema/strategy.',
+    'Check a strategy (name, path or inline YAML) without training: valid, and every problem by field path with what is allowed. Format: resource trainyard://schema/strategy.',
   input: z.object({ strategy: z.string().min(1).describe('Strategy name, path, or inline YAML') }),
   output: z.object({
     valid: z.boolean(),
