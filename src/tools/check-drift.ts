@@ -14,7 +14,9 @@ export const checkDrift = defineTool({
   name: 'check_drift',
   title: 'Check drift',
   description:
-    "Compare recent data with the model's training data: PSI per feature on frozen reference bins (threshold raised for few effective samples), KS on prediction scores, and concept drift (accuracy significantly >15% below validation); the promotion gate's rule. Returns action_required and a recommendation; stored with the model.",
+    "Compare recent data with the model's training data: PSI per feature on frozen reference bins (threshold raised for few effective samples), KS on prediction scores, " +
+    `and concept drift (accuracy significantly >${DEFAULT_DRIFT.accuracy_drop * 100}% below validation); the promotion gate's rule. ` +
+    'Returns action_required and a recommendation; stored with the model.',
   input: z.object({
     model_id: modelIdSchema,
     data: z.string().min(1).describe('Recent data, e.g. "store:" (ingested bars) or "csv:./recent.csv"'),
