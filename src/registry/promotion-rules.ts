@@ -25,6 +25,16 @@ export function checkPromotion(m: ModelVersion, input: PromoteInput): void {
     );
   }
   const gate = input.gate_result;
+  // force overrides the gate's measurements, never the missing approval of a person: an agent
+  // could pass force itself. Approval comes from `trainyard models approve` or, over MCP, from
+  // the person at a client that supports elicitation.
+  if (gate && input.force && gate.checks.some((c) => c.name === 'human_approval' && !c.passed)) {
+    throw new DomainError(
+      'APPROVAL_REQUIRED',
+      `${m.model_id} needs a person's approval for production (config gates.require_human_approval); force does not replace it. A person approves with: trainyard models approve ${m.model_id} --reason "<why>", or through an MCP client that supports elicitation (promote_model then asks).`,
+      { model_id: m.model_id, gate: gate.gate, failing: ['human_approval'] },
+    );
+  }
   if (gate && !gate.passed && !input.force) {
     const failing = gate.checks.filter((c) => !c.passed).map((c) => c.reason);
     throw new DomainError(

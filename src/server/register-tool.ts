@@ -15,6 +15,7 @@ const NEXT_STEP: Record<string, string> = {
   MODEL_NOT_FOUND: 'Call list_models to see model ids.',
   OPERATION_NOT_FOUND: 'Call list_operations to see operation ids.',
   GATE_FAILED: 'Improve the model, or pass force: true with a reason to override.',
+  APPROVAL_REQUIRED: 'Only a person can approve: ask them to run the approve command, or use a client that supports elicitation.',
 };
 
 /**
