@@ -3,19 +3,8 @@ import path from 'node:path';
 import { packageRoot } from '../config/paths.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { parse } from './args.js';
-import { backtestCommand } from './backtest.js';
 import { servicesFor, type CliIo } from './context.js';
-import { dataCommand } from './data.js';
-import { driftCommand } from './drift.js';
-import { ingestCommand } from './ingest.js';
-import { modelsCommand } from './models.js';
-import { researchCommand } from './research.js';
-import { monitorCommand } from './monitor.js';
-import { serveCommand } from './serve.js';
-import { statusCommand } from './status.js';
-import { trainCommand } from './train.js';
 import { USAGE } from './usage.js';
-import { triggersCommand, watchCommand } from './watch.js';
 
 export type { CliIo } from './context.js';
 
@@ -53,22 +42,26 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  train: trainCommand,
-  demo: (a, io) => researchCommand(a, io, true),
-  research: (a, io) => researchCommand(a, io),
-  drift: driftCommand,
-  backtest: backtestCommand,
-  models: modelsCommand,
-  ingest: ingestCommand,
-  data: dataCommand,
-  monitor: monitorCommand,
-  serve: serveCommand,
-  status: statusCommand,
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+// Each command's module loads when it runs: `trainyard serve` answers its client sooner without
+// the other commands' modules (bench/startup.ts).
+const COMMANDS: Record<string, Command> = {
+  train: async (a, io) => (await import('./train.js')).trainCommand(a, io),
+  demo: async (a, io) => (await import('./research.js')).researchCommand(a, io, true),
+  research: async (a, io) => (await import('./research.js')).researchCommand(a, io),
+  drift: async (a, io) => (await import('./drift.js')).driftCommand(a, io),
+  backtest: async (a, io) => (await import('./backtest.js')).backtestCommand(a, io),
+  models: async (a, io) => (await import('./models.js')).modelsCommand(a, io),
+  ingest: async (a, io) => (await import('./ingest.js')).ingestCommand(a, io),
+  data: async (a, io) => (await import('./data.js')).dataCommand(a, io),
+  monitor: async (a, io) => (await import('./monitor.js')).monitorCommand(a, io),
+  serve: async (a, io) => (await import('./serve.js')).serveCommand(a, io),
+  status: async (a, io) => (await import('./status.js')).statusCommand(a, io),
   strategies,
   validate,
-  watch: watchCommand,
-  triggers: triggersCommand,
+  watch: async (a, io) => (await import('./watch.js')).watchCommand(a, io),
+  triggers: async (a, io) => (await import('./watch.js')).triggersCommand(a, io),
 };
 
 /** Runs one CLI invocation and returns its exit code; never throws. */

@@ -1,5 +1,4 @@
 import { DomainError } from '../domain/errors.js';
-import { startHttpServer } from '../server/http.js';
 import { serveStdio } from '../server/stdio.js';
 import { schedulerFor } from '../services/scheduler.js';
 import type { Services } from '../services/index.js';
@@ -52,6 +51,8 @@ async function serve(services: Services, values: ParsedArgs['values'], io: CliIo
   }
   const port = intOption(str(values['port']), 'port') ?? 7777;
   if (port > 65535) throw new DomainError('INVALID_ARGUMENT', `--port must be at most 65535, got ${port}.`);
+  // Loaded only for --http: the Node HTTP adapter is not needed to serve stdio.
+  const { startHttpServer } = await import('../server/http.js');
   const server = await startHttpServer(services, {
     host: str(values['host']) ?? '127.0.0.1',
     port,

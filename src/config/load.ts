@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import { YAML } from './yaml.js';
 import { DomainError } from '../domain/errors.js';
 import { formatIssues } from '../domain/format-issues.js';
 import { packageRoot } from './paths.js';

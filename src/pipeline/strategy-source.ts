@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import YAML, { YAMLError } from 'yaml';
+import { YAML } from '../config/yaml.js';
 import { isWithin, realPathOf, resolveReadPath, type FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { formatIssues } from '../domain/format-issues.js';
@@ -94,8 +94,8 @@ export function parseStrategy(yaml: string, source = 'inline'): ResolvedStrategy
     doc = YAML.parse(yaml, { prettyErrors: true });
   } catch (err) {
     // The position and the parser's code, never the parser's text: it can quote the file.
-    const where = err instanceof YAMLError && err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
-    const problem = `not valid YAML (${err instanceof YAMLError ? err.code : 'parse error'}${where})`;
+    const where = err instanceof YAML.YAMLError && err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
+    const problem = `not valid YAML (${err instanceof YAML.YAMLError ? err.code : 'parse error'}${where})`;
     throw new DomainError('INVALID_STRATEGY', `Strategy ${source} is ${problem}.`, { source, issues: [`(root): ${problem}`] });
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {

@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { Alerts } from '../monitoring/alerts.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer } from '@modelcontextprotocol/server';
 import { mcpAccess } from '../config/access.js';
 import type { Services } from '../services/index.js';
 import { allTools } from '../tools/index.js';

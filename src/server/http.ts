@@ -1,11 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import { isInitializeRequest } from '@modelcontextprotocol/server';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import { createServer } from './create-server.js';
+import { createSessionTable } from './http-sessions.js';
 
 export interface HttpOptions {
   host: string;
@@ -17,16 +18,15 @@ export interface HttpOptions {
   maxBodyBytes?: number;
   /** Sessions idle this long are closed (default 30 min). */
   idleSessionMs?: number;
+  /**
+   * Sessions whose client left without DELETE (its GET stream closed) or that only initialized
+   * are closed after this long (default 15 s): health checks must not hold session slots.
+   */
+  abandonedSessionMs?: number;
   /** Extra Host header values to accept (e.g. a reverse proxy's name). */
   allowedHosts?: string[];
   /** Concurrent sessions; the next initialize is refused with 503 (default config limits.http_sessions). */
   maxSessions?: number;
-}
-
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  close: () => Promise<void>;
-  lastSeen: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -56,6 +56,13 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** The JSON-RPC methods in a POST body (one message or a batch), for the debug log. */
+function rpcMethods(body: unknown): string[] | undefined {
+  if (body === undefined) return undefined;
+  const messages = Array.isArray(body) ? (body as unknown[]) : [body];
+  return messages.map((m) => String((m as { method?: unknown } | null)?.method ?? 'response'));
+}
+
 function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '');
   const want = Buffer.from(token);
@@ -75,9 +82,11 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
     );
   }
   const logger = services.logger.child({ component: 'http' });
-  const sessions = new Map<string, Session>();
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
   const idleMs = opts.idleSessionMs ?? 30 * 60_000;
+  // Clients re-open a dropped GET stream within seconds (the SDK clients retry after 1 s, then 1.5 s).
+  const abandonedMs = opts.abandonedSessionMs ?? 15_000;
+  const sessions = createSessionTable({ idleMs, abandonedMs }, logger);
   const maxSessions = opts.maxSessions ?? services.config.limits.http_sessions;
   /** Initialize requests being answered: their sessions count before they are stored. */
   let opening = 0;
@@ -118,8 +127,10 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
         return rpcError(res, err instanceof DomainError ? 413 : 400, err instanceof DomainError ? err.message : 'Body is not valid JSON');
       }
     }
+    const methods = rpcMethods(body);
+    logger.debug({ method: req.method, session: sessionId, rpc: methods }, 'mcp request');
     if (existing) {
-      existing.lastSeen = Date.now();
+      sessions.track(existing, req, res, methods);
       return existing.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
@@ -150,14 +161,14 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
 
   async function openSession(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): Promise<void> {
     const { server, close } = createServer(services, { readOnly: opts.readOnly });
-    const transport = new StreamableHTTPServerTransport({
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, close, lastSeen: Date.now() });
-      },
+      onsessioninitialized: (id: string) => sessions.add(id, transport, close),
+      // DELETE /mcp: the client says goodbye; the transport closes, and onclose below forgets it.
+      onsessionclosed: (id) => logger.debug({ session: id }, 'session closed by the client'),
     });
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (transport.sessionId) sessions.remove(transport.sessionId);
     };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
@@ -171,19 +182,8 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
     });
   });
   httpServer.requestTimeout = 0; // long waits (start_training with wait_seconds) stream progress
-  const sweeper = setInterval(
-    () => {
-      const now = Date.now();
-      for (const [id, s] of sessions) {
-        if (now - s.lastSeen > idleMs) {
-          sessions.delete(id);
-          void s.close();
-          logger.info({ session: id }, 'closed idle session');
-        }
-      }
-    },
-    Math.min(idleMs, 60_000),
-  );
+  // A third of the shortest timeout: a session outlives its timeout by at most that much.
+  const sweeper = setInterval(() => sessions.sweep(), Math.max(100, Math.min(idleMs, abandonedMs, 60_000) / 3));
   sweeper.unref();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -195,8 +195,7 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
     url: `http://${host}:${port}/mcp`,
     close: async () => {
       clearInterval(sweeper);
-      await Promise.all([...sessions.values()].map((s) => s.close()));
-      sessions.clear();
+      await sessions.closeAll();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections();
       await closed;

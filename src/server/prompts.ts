@@ -1,4 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] });
@@ -10,10 +10,10 @@ export function registerPrompts(server: McpServer): void {
     {
       title: 'Design a strategy',
       description: 'Design, validate and train a strategy for a goal',
-      argsSchema: {
+      argsSchema: z.object({
         goal: z.string().describe('What to predict or exploit'),
         data: z.string().optional().describe('Data spec, default sample:sp500'),
-      },
+      }),
     },
     ({ goal, data }) =>
       user(
@@ -37,7 +37,10 @@ export function registerPrompts(server: McpServer): void {
     {
       title: 'Investigate drift',
       description: 'Check a model for drift on recent data and recommend an action',
-      argsSchema: { model_id: z.string().describe('Model version id'), data: z.string().optional().describe('Data spec of recent data') },
+      argsSchema: z.object({
+        model_id: z.string().describe('Model version id'),
+        data: z.string().optional().describe('Data spec of recent data'),
+      }),
     },
     ({ model_id, data }) =>
       user(

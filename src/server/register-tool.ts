@@ -1,5 +1,4 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
@@ -88,14 +87,14 @@ export function registerTool(
       annotations: listedAnnotations(tool.annotations),
     },
     async (args: unknown, extra): Promise<CallToolResult> => {
-      const token = extra._meta?.progressToken;
+      const token = extra.mcpReq._meta?.progressToken;
       const progress = (value: number, message: string) => {
         if (token === undefined) return;
-        void extra
-          .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: value, total: 100, message } })
+        void extra.mcpReq
+          .notify({ method: 'notifications/progress', params: { progressToken: token, progress: value, total: 100, message } })
           .catch((err: unknown) => logger.debug({ err }, 'progress notification not delivered'));
       };
-      const deadline = requestDeadline(tool.name, limitSeconds, extra.signal);
+      const deadline = requestDeadline(tool.name, limitSeconds, extra.mcpReq.signal);
       try {
         const ctx = {
           actor: client.name(),

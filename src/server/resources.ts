@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { mcpAccess } from '../config/access.js';
 import { DomainError } from '../domain/errors.js';

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { Logger } from 'pino';
 import { packageRoot } from '../../config/paths.js';
 import { DomainError } from '../../domain/errors.js';
 import type { TokenUsage } from '../types.js';
-import { defaultRetryPolicy, withRetries, type RetryPolicy } from './claude-retry.js';
+import type { RetryPolicy } from './claude-retry.js';
 
 /**
  * What both Claude providers take. Core code never reads process.env: src/cli maps
@@ -75,31 +75,44 @@ export function createClaudeCaller(opts: ClaudeProviderOptions): ClaudeCaller {
     throw new DomainError('INVALID_CONFIG', 'The Claude provider needs an API key: set ANTHROPIC_API_KEY, or use the offline designer.');
   }
   const log = opts.logger;
-  const client = new Anthropic({
-    apiKey: opts.apiKey,
-    // Passed explicitly so the SDK does not fall back to reading the environment itself.
-    authToken: null,
-    baseURL: opts.baseURL ?? 'https://api.anthropic.com',
-    maxRetries: 0,
-    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    logLevel: 'warn',
-    logger: {
-      error: (msg: string, ...rest: unknown[]) => log?.error({ sdk: rest }, msg),
-      warn: (msg: string, ...rest: unknown[]) => log?.warn({ sdk: rest }, msg),
-      info: (msg: string, ...rest: unknown[]) => log?.info({ sdk: rest }, msg),
-      debug: (msg: string, ...rest: unknown[]) => log?.debug({ sdk: rest }, msg),
-    },
-  });
+  // The SDK (and claude-retry, which needs its error classes) load on the first request: about
+  // 0.2 s of module loading that a server start or an offline run should not pay.
+  let sdk: Promise<{ client: Anthropic; retry: typeof import('./claude-retry.js') }> | undefined;
+  const load = () =>
+    (sdk ??= Promise.all([import('@anthropic-ai/sdk'), import('./claude-retry.js')]).then(([{ default: AnthropicClient }, retry]) => ({
+      client: createClient(AnthropicClient),
+      retry,
+    })));
+  const createClient = (AnthropicClient: typeof Anthropic) =>
+    new AnthropicClient({
+      apiKey: opts.apiKey,
+      // Passed explicitly so the SDK does not fall back to reading the environment itself.
+      authToken: null,
+      baseURL: opts.baseURL ?? 'https://api.anthropic.com',
+      maxRetries: 0,
+      timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      logLevel: 'warn',
+      logger: {
+        error: (msg: string, ...rest: unknown[]) => log?.error({ sdk: rest }, msg),
+        warn: (msg: string, ...rest: unknown[]) => log?.warn({ sdk: rest }, msg),
+        info: (msg: string, ...rest: unknown[]) => log?.info({ sdk: rest }, msg),
+        debug: (msg: string, ...rest: unknown[]) => log?.debug({ sdk: rest }, msg),
+      },
+    });
   const model = opts.model ?? DEFAULT_CLAUDE_MODEL;
   const maxTokens = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const policy: RetryPolicy = {
-    ...defaultRetryPolicy(),
+  const policy = (defaults: RetryPolicy): RetryPolicy => ({
+    ...defaults,
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     ...(opts.random ? { random: opts.random } : {}),
-  };
+  });
 
-  async function once(params: Anthropic.MessageCreateParamsNonStreaming, signal?: AbortSignal): Promise<Anthropic.Message> {
+  async function once(
+    client: Anthropic,
+    params: Anthropic.MessageCreateParamsNonStreaming,
+    signal?: AbortSignal,
+  ): Promise<Anthropic.Message> {
     if (opts.stream) return client.messages.stream(params, { signal }).finalMessage();
     return client.messages.create(params, { signal });
   }
@@ -109,11 +122,12 @@ export function createClaudeCaller(opts: ClaudeProviderOptions): ClaudeCaller {
     maxTokens,
     async call(params, usage, signal) {
       const body = { ...params, model, max_tokens: maxTokens };
+      const { client, retry } = await load();
       let message: Anthropic.Message;
       try {
-        message = await withRetries(
-          () => once(body, signal),
-          policy,
+        message = await retry.withRetries(
+          () => once(client, body, signal),
+          policy(retry.defaultRetryPolicy()),
           signal,
           () => {
             usage.requests += 1;

@@ -1,6 +1,6 @@
 import { contentHash } from './offline-render.js';
 import type Anthropic from '@anthropic-ai/sdk';
-import YAML from 'yaml';
+import { YAML } from '../../config/yaml.js';
 import { isDomainError } from '../../domain/errors.js';
 import { parseStrategy, type ResolvedStrategy } from '../../pipeline/strategy-source.js';
 import type { DesignRequest } from '../types.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import YAML from 'yaml';
+import { YAML } from '../../config/yaml.js';
 import type { Membership, Strategy } from '../../domain/strategy.js';
 
 /**

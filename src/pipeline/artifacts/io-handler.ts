@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import { pushAll } from '../array-stats.js';
 
 export const MODEL_JSON = 'model.json';
@@ -11,12 +12,12 @@ export const WEIGHTS_BIN = 'weights.bin';
  * one weights.bin) in a folder. The `file://` handler exists only in tfjs-node, which cannot be
  * installed everywhere, so trainyard carries its own. Files written here load in tfjs-node too.
  */
-export function fileSystemHandler(dir: string): tf.io.IOHandler {
+export function fileSystemHandler(dir: string): TF.io.IOHandler {
   return {
-    save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
+    save: async (artifacts: TF.io.ModelArtifacts): Promise<TF.io.SaveResult> => {
       if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('binary model topology is not supported');
       const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const modelJson: tf.io.ModelJSON = {
+      const modelJson: TF.io.ModelJSON = {
         modelTopology: artifacts.modelTopology ?? {},
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
@@ -28,10 +29,10 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       await fs.promises.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
-    load: async (): Promise<tf.io.ModelArtifacts> => {
-      const modelJson = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as tf.io.ModelJSON;
+    load: async (): Promise<TF.io.ModelArtifacts> => {
+      const modelJson = JSON.parse(await fs.promises.readFile(path.join(dir, MODEL_JSON), 'utf8')) as TF.io.ModelJSON;
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const specs: tf.io.WeightsManifestEntry[] = [];
+        const specs: TF.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
           pushAll(specs, group.weights);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Scaler } from '../dataset/scaler.js';
 import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './io-handler.js';
@@ -23,7 +24,7 @@ export interface FeatureSpec {
 }
 
 export interface ArtifactContents {
-  model: tf.LayersModel;
+  model: TF.LayersModel;
   strategyYaml: string;
   features: FeatureSpec;
   reference: ReferenceDistributions;
@@ -67,7 +68,7 @@ export async function saveArtifacts(modelsDir: string, modelId: string, c: Artif
 
 export interface LoadedArtifacts {
   dir: string;
-  model: tf.LayersModel;
+  model: TF.LayersModel;
   strategyYaml: string;
   features: FeatureSpec;
   reference: ReferenceDistributions;

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { tf } from './tf.js';
 import { DomainError } from '../../domain/errors.js';
 
 export const backendNames = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -37,6 +36,8 @@ async function loadNative(pkg: string): Promise<void> {
 }
 
 async function loadWasm(threads: number): Promise<void> {
+  // Imported here, not at the top: it registers the wasm backend and costs ~0.1 s of loading.
+  const { setThreadsCount, setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
   // In Node the .wasm binaries are read from the package folder; point at it explicitly so a
   // bundled or relocated dist still finds them.
   const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
@@ -90,7 +91,7 @@ async function selectBackend(opts: BackendOptions): Promise<BackendInfo> {
       await tf.ready();
       const info: BackendInfo = { name, tf_backend: tf.getBackend(), tfjs_version: tf.version.tfjs, skipped };
       if (name === 'wasm') {
-        info.threads = getThreadsCount();
+        info.threads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
         info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       }
       return info;

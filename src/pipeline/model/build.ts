@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import type { Strategy } from '../../domain/strategy.js';
 
 export const NUM_CLASSES = 3;
@@ -8,7 +9,7 @@ export const NUM_CLASSES = 3;
  * Kernels use seeded Glorot-uniform initialisation (layer i gets seed + i) so the same seed gives
  * the same starting weights on the same backend.
  */
-export function buildModel(spec: Strategy['model'], inputSize: number, seed: number): tf.Sequential {
+export function buildModel(spec: Strategy['model'], inputSize: number, seed: number): TF.Sequential {
   const model = tf.sequential({ name: 'trainyard_mlp' });
   spec.hidden_layers.forEach((units, i) => {
     model.add(
@@ -36,21 +37,21 @@ export function buildModel(spec: Strategy['model'], inputSize: number, seed: num
 
 /** The dense layers' kernel/bias variables in order, shared with the layers model. */
 export interface DenseWeights {
-  kernel: tf.Variable;
-  bias: tf.Variable;
+  kernel: TF.Variable;
+  bias: TF.Variable;
 }
 
-export function denseWeights(model: tf.LayersModel): DenseWeights[] {
+export function denseWeights(model: TF.LayersModel): DenseWeights[] {
   return model.layers
     .filter((l) => l.getClassName() === 'Dense')
     .map((l) => {
-      const [kernel, bias] = l.trainableWeights.map((w) => w.read() as tf.Variable);
+      const [kernel, bias] = l.trainableWeights.map((w) => w.read() as TF.Variable);
       if (!kernel || !bias) throw new Error(`layer ${l.name} has no kernel/bias`);
       return { kernel, bias };
     });
 }
 
-export function parameterCount(model: tf.LayersModel): number {
+export function parameterCount(model: TF.LayersModel): number {
   return model.countParams();
 }
 

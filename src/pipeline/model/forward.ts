@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import type { Strategy } from '../../domain/strategy.js';
 import type { DenseWeights } from './build.js';
 
@@ -12,23 +13,24 @@ type Activation = Strategy['model']['activation'];
  */
 function linearOp(needInputGrad: boolean) {
   return tf.customGrad((...args: unknown[]) => {
-    const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const [x, w, b, save] = args as [TF.Tensor2D, TF.Tensor2D, TF.Tensor1D, TF.GradSaveFunc];
     save([x, w]);
     return {
       value: tf.add(tf.matMul(x, w), b),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const g = dy as tf.Tensor2D;
-        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      gradFunc: (dy: TF.Tensor | TF.Tensor[], saved: TF.Tensor[]) => {
+        const g = dy as TF.Tensor2D;
+        const [sx, sw] = saved as [TF.Tensor2D, TF.Tensor2D];
         const dx = needInputGrad ? tf.matMul(g, tf.transpose(sw)) : tf.zerosLike(sx);
         return [dx, tf.matMul(tf.transpose(sx), g), tf.sum(g, 0)];
       },
     };
   });
 }
-const linearFirst = linearOp(false);
-const linearInner = linearOp(true);
+// Built on first use, not at import: tf.customGrad would load TensorFlow.js (see backend/tf.ts).
+let linears: { first: ReturnType<typeof linearOp>; inner: ReturnType<typeof linearOp> } | undefined;
+const linear = () => (linears ??= { first: linearOp(false), inner: linearOp(true) });
 
-function activate(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
+function activate(z: TF.Tensor2D, activation: Activation): TF.Tensor2D {
   switch (activation) {
     case 'relu':
       return tf.relu(z);
@@ -48,17 +50,17 @@ function activate(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
  * `model.apply` (softmax aside) but without the layers machinery, which costs more than the
  * matmuls themselves at these sizes. `dropoutSeed` set = training mode (seeded dropout masks).
  */
-export function forwardLogits(x: tf.Tensor2D, weights: DenseWeights[], spec: Strategy['model'], dropoutSeed?: number): tf.Tensor2D {
+export function forwardLogits(x: TF.Tensor2D, weights: DenseWeights[], spec: Strategy['model'], dropoutSeed?: number): TF.Tensor2D {
   let h = x;
   const last = weights.length - 1;
   weights.forEach((w, i) => {
-    const z = (i === 0 ? linearFirst : linearInner)(h, w.kernel, w.bias) as tf.Tensor2D;
+    const z = (i === 0 ? linear().first : linear().inner)(h, w.kernel, w.bias) as TF.Tensor2D;
     if (i === last) {
       h = z;
       return;
     }
     h = activate(z, spec.activation);
-    if (dropoutSeed !== undefined && spec.dropout > 0) h = tf.dropout(h, spec.dropout, undefined, dropoutSeed + i) as tf.Tensor2D;
+    if (dropoutSeed !== undefined && spec.dropout > 0) h = tf.dropout(h, spec.dropout, undefined, dropoutSeed + i) as TF.Tensor2D;
   });
   return h;
 }

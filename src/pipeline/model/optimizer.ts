@@ -1,7 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import type { Strategy } from '../../domain/strategy.js';
 
-export function createOptimizer(t: Strategy['training']): tf.Optimizer {
+export function createOptimizer(t: Strategy['training']): TF.Optimizer {
   switch (t.optimizer) {
     case 'adam':
       return tf.train.adam(t.learning_rate);
@@ -19,12 +20,12 @@ export function createOptimizer(t: Strategy['training']): tf.Optimizer {
  * clip_grad_norm_ does. The norm is read back (a cheap copy on CPU backends) so the common case,
  * no clipping needed, costs no extra tensor ops. Call inside a tidy.
  */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+export function clipByGlobalNorm(grads: TF.NamedTensorMap, maxNorm: number): TF.NamedTensorMap {
   const names = Object.keys(grads);
   const norm = Math.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))).dataSync()[0]!);
   if (!(norm > maxNorm)) return grads;
   const scale = maxNorm / (norm + 1e-6);
-  const out: tf.NamedTensorMap = {};
+  const out: TF.NamedTensorMap = {};
   for (const n of names) out[n] = tf.mul(grads[n]!, scale);
   return out;
 }

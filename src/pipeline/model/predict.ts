@@ -1,8 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import { NUM_CLASSES } from './build.js';
 
 /** Class probabilities (rows x 3, row-major) from the layers model in inference mode. */
-export function predictProba(model: tf.LayersModel, x: Float32Array, rows: number, cols: number): Float32Array {
+export function predictProba(model: TF.LayersModel, x: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * NUM_CLASSES);
   const chunk = 8192;
   for (let start = 0; start < rows; start += chunk) {
@@ -12,7 +13,7 @@ export function predictProba(model: tf.LayersModel, x: Float32Array, rows: numbe
     // outside tidy, which would otherwise walk the returned typed array element by element.
     const probs = tf.tidy(() => {
       const input = tf.tensor2d(x.subarray(start * cols, end * cols), [end - start, cols]);
-      return model.predict(input, { batchSize: end - start }) as tf.Tensor;
+      return model.predict(input, { batchSize: end - start }) as TF.Tensor;
     });
     out.set(probs.dataSync(), start * NUM_CLASSES);
     probs.dispose();

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import type { Strategy } from '../../domain/strategy.js';
 import { cancelledError } from '../../domain/errors.js';
 import { createRng, type Rng } from '../random.js';
@@ -123,7 +124,7 @@ function restore(weights: DenseWeights[], values: Float32Array[]): void {
  * gives us per-batch cancellation. Early stopping restores the best validation-loss weights.
  */
 export async function trainModel(
-  model: tf.LayersModel,
+  model: TF.LayersModel,
   train: LabeledMatrix,
   val: LabeledMatrix,
   opts: TrainOptions,
@@ -184,14 +185,14 @@ export async function trainModel(
               const logits = forwardLogits(xb, weights, spec, seed);
               // Mean over the batch of w_y * CE (Keras's sample-weight convention). Written out rather
               // than tf.losses.softmaxCrossEntropy, whose gradient assumes label rows sum to 1.
-              let loss = tf.div(tf.sum(tf.mul(tb, tf.logSoftmax(logits))), -size) as tf.Scalar;
-              if (spec.l2 > 0) loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+              let loss = tf.div(tf.sum(tf.mul(tb, tf.logSoftmax(logits))), -size) as TF.Scalar;
+              if (spec.l2 > 0) loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as TF.Scalar;
               return loss;
             }, vars);
             optimizer.applyGradients(clipByGlobalNorm(grads, cfg.gradient_clip));
             return value;
           });
-          const next = tf.add(lossSum, batchLoss) as tf.Scalar;
+          const next = tf.add(lossSum, batchLoss) as TF.Scalar;
           lossSum.dispose();
           lossSum = next;
           if (opts.onProgress && (b + 1) % every === 0 && b + 1 < batches) {
