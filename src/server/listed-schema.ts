@@ -1,16 +1,20 @@
+import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { JsonSchema } from '../tools/json-schema.js';
 
 /**
- * A copy of a zod object schema that validates exactly like it but lists as `json` in tools/list.
- * SDK 1.x converts a tool's zod schemas itself (zod's toJSONSchema, no options we can pass), and
- * zod asks a schema for its own JSON Schema before converting it; the copy is made from the
- * definition, without a parent, so zod takes the answer as it is. zod then adds the `$schema` of
- * the draft the SDK asks for (draft-07); an undefined one leaves it out (zod's result goes through
- * JSON), and without it the MCP default, draft 2020-12, applies, the draft `$defs` belongs to.
+ * A Standard Schema that validates with `schema` (zod's own `~standard.validate`) and lists as
+ * `json` in tools/list: SDK v2 asks a tool's schemas for `~standard.jsonSchema[io]()`, and this
+ * answers with the compact, portable JSON of tools/json-schema.ts instead of zod's conversion.
  */
-export function listedAs<T extends z.ZodObject>(schema: T, json: JsonSchema): T {
-  const copy = new schema._zod.constr(schema._zod.def) as T;
-  copy._zod.toJSONSchema = () => ({ ...structuredClone(json), $schema: undefined });
-  return copy;
+export function listedAs<T extends z.ZodObject>(schema: T, json: JsonSchema): StandardSchemaWithJSON<z.input<T>, z.output<T>> {
+  const std = schema['~standard'];
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'trainyard',
+      validate: (value) => std.validate(value),
+      jsonSchema: { input: () => structuredClone(json), output: () => structuredClone(json) },
+    },
+  };
 }
