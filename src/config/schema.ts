@@ -233,6 +233,13 @@ export const configSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('Production needs a recorded approval by a person (trainyard models approve) before promotion'),
+      approval_timeout_seconds: z
+        .number()
+        .int()
+        .min(10)
+        .max(3600)
+        .default(300)
+        .describe('How long promote_model waits for the person to answer its approval request (MCP elicitation)'),
     })
     .default(() => ({
       training_preset: 'calibrated' as const,
@@ -241,6 +248,7 @@ export const configSchema = z.strictObject({
       promotion: promotionGateSchema.parse({}),
       strategy_overrides: 'tighten_only' as const,
       require_human_approval: false,
+      approval_timeout_seconds: 300,
     }))
     // The training thresholds a gate uses: the preset, then what config sets over it.
     .transform((g) => ({ ...g, training: { ...TRAINING_GATE_PRESETS[g.training_preset], ...g.training } }))

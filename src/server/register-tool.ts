@@ -1,9 +1,9 @@
-import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
+import type { CallToolResult, ElicitRequestFormParams, ElicitResult, McpServer } from '@modelcontextprotocol/server';
 import type { Logger } from 'pino';
 import type { FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
-import type { ToolDefinition } from '../tools/index.js';
+import type { AskAnswer, AskRequest, ToolDefinition } from '../tools/index.js';
 import { listedAnnotations, listedSchemas, toolOutputSchema, toolResult } from '../tools/result.js';
 import { listedAs } from './listed-schema.js';
 
@@ -61,6 +61,35 @@ function errorResult(text: string): CallToolResult {
 }
 
 /**
+ * The person at the client, through MCP elicitation (form mode): the answer, or cancel when the
+ * request failed or timed out (the client may not show forms after all, or nobody answered).
+ */
+function askThrough(
+  req: { elicitInput: (params: ElicitRequestFormParams, options?: { timeout?: number; signal?: AbortSignal }) => Promise<ElicitResult> },
+  signal: AbortSignal,
+  logger: Logger,
+): (request: AskRequest) => Promise<AskAnswer> {
+  return async (r) => {
+    try {
+      const answer = await req.elicitInput(
+        {
+          mode: 'form',
+          message: r.message,
+          requestedSchema: { type: 'object', properties: r.fields, required: r.required },
+        },
+        { timeout: r.timeoutMs, signal },
+      );
+      if (answer.action === 'accept') return { action: 'accept', content: answer.content ?? {} };
+      return { action: answer.action };
+    } catch (err) {
+      logger.info({ err }, 'elicitation got no answer');
+      const timedOut = /time(d)? ?out/i.test((err as Error)?.message ?? '');
+      return { action: 'cancel', reason: timedOut ? `no answer within ${Math.round(r.timeoutMs / 1000)} s` : 'the client could not ask' };
+    }
+  };
+}
+
+/**
  * Turns a tool definition into an MCP tool: input and output schemas, annotations, structured
  * content plus a short text rendering, progress notifications when the client sent a progress
  * token, cancellation through the request's abort signal, and the one error boundary: domain
@@ -103,6 +132,7 @@ export function registerTool(
           progress,
           maxWaitSeconds: deadline.maxWaitSeconds,
           access,
+          ask: server.server.getClientCapabilities()?.elicitation ? askThrough(extra.mcpReq, deadline.signal, logger) : undefined,
         };
         const output = await Promise.race([tool.handler(args as never, services, ctx), deadline.expired]);
         const { text, structured } = toolResult(tool, output as Record<string, unknown>);

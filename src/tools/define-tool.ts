@@ -23,7 +23,27 @@ export interface ToolContext {
   progress: (progress: number, message: string) => void;
   /** Which files the caller may read (strategies, csv: data): pass it to every service call that takes a user-given path or spec. */
   access: FileAccess;
+  /**
+   * Asks the person at the client (MCP elicitation, form mode) and waits up to `timeoutMs` for the
+   * answer; present only when the client declared the elicitation capability. What comes back is
+   * the person's, not the agent's: the client shows the form to its user.
+   */
+  ask?: ((request: AskRequest) => Promise<AskAnswer>) | undefined;
 }
+
+/** A form for the person: a message and flat fields (MCP elicitation's restricted JSON Schema). */
+export interface AskRequest {
+  message: string;
+  fields: Record<
+    string,
+    { type: 'boolean'; title: string; description?: string } | { type: 'string'; title: string; description?: string; minLength?: number }
+  >;
+  required: string[];
+  timeoutMs: number;
+}
+
+/** accept (with the fields), decline, or cancel (dismissed, timed out, or the client could not ask). */
+export type AskAnswer = { action: 'accept'; content: Record<string, unknown> } | { action: 'decline' | 'cancel'; reason?: string };
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   name: string;

@@ -20,7 +20,7 @@ import { runBacktest } from './run-backtest.js';
 import { startTraining } from './start-training.js';
 import { listStrategies, validateStrategy } from './strategies.js';
 
-export type { ToolContext, ToolDefinition } from './define-tool.js';
+export type { AskAnswer, AskRequest, ToolContext, ToolDefinition } from './define-tool.js';
 
 /** Every tool, in the order agents see them. */
 export const allTools: ToolDefinition[] = [

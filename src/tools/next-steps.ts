@@ -75,7 +75,9 @@ export function gateNextSteps(gate: string, passed: boolean, modelId: string, fa
   }
   const steps: string[] = [];
   if (failing.includes('human_approval'))
-    steps.push(`a person approves it: trainyard models approve ${modelId} --reason "<why>" (an agent cannot)`);
+    steps.push(
+      `a person approves it: trainyard models approve ${modelId} --reason "<why>", or promote_model from a client that supports elicitation (it asks the person); an agent cannot, and force does not replace it`,
+    );
   if (failing.includes('feature_drift'))
     steps.push(nextStep('check_drift', { ...m, data: 'store:' }, 'which features drifted on recent data'));
   if (gate === 'backtest' || gate === 'promotion')
@@ -87,8 +89,9 @@ export function gateNextSteps(gate: string, passed: boolean, modelId: string, fa
       'revise features, labels or model (validate_strategy checks it), or train on more data',
     ),
   );
-  steps.push(
-    nextStep('promote_model', { ...m, force: true, reason: '<why the failing checks are acceptable>' }, 'only as a recorded override'),
-  );
+  if (failing.some((name) => name !== 'human_approval'))
+    steps.push(
+      nextStep('promote_model', { ...m, force: true, reason: '<why the failing checks are acceptable>' }, 'only as a recorded override'),
+    );
   return steps;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelIdSchema, promotionRecordSchema } from '../domain/model-version.js';
+import { askForApproval } from './approval.js';
 import { defineTool } from './define-tool.js';
 import { nextStep } from './next-steps.js';
 import { summarizeModel } from './model-summary.js';
@@ -28,6 +29,8 @@ export const promoteModel = defineTool({
   ),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: async (input, services, ctx) => {
+    // Production may need a person's approval: asked at the client when it supports elicitation.
+    await askForApproval(services, input, ctx);
     const out = await services.gates.promote(input, ctx.actor);
     services.mirror.touch();
     return { model: summarizeModel(out.model), retired: out.retired ? summarizeModel(out.retired) : null, record: out.record };
