@@ -10,6 +10,7 @@ import { driftCommand } from './drift.js';
 import { ingestCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
 import { researchCommand } from './research.js';
+import { chartCommand, reportCommand } from './report.js';
 import { monitorCommand } from './monitor.js';
 import { serveCommand } from './serve.js';
 import { statusCommand } from './status.js';
@@ -60,6 +61,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   drift: driftCommand,
   backtest: backtestCommand,
   models: modelsCommand,
+  report: reportCommand,
+  chart: chartCommand,
   ingest: ingestCommand,
   data: dataCommand,
   monitor: monitorCommand,

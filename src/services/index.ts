@@ -29,6 +29,7 @@ import { isBacktestRun } from '../monitoring/backtest/request.js';
 import { createBacktestStore } from './backtest-store.js';
 import { createBacktests } from './backtests.js';
 import { createChartService } from './charts.js';
+import { createReportService } from './reports.js';
 import { createDataService } from './data.js';
 import { clientOf } from '../config/limits.js';
 import { createLimitChecks } from './limits.js';
@@ -293,6 +294,13 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     backtests: backtestStore,
     performanceHistory: (id) => monitoring.performance.history(id),
   });
+  const reports = createReportService({
+    registry,
+    charts,
+    performanceReport: (id) => monitoring.performance.report({ model_id: id })[0]!,
+    codeVersion: version,
+    clock,
+  });
 
   const research = createResearchService({
     config,
@@ -334,6 +342,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     backtests,
     /** Charts of a model version (list / spec / render to SVG or PNG) and of a research program (src/charts). */
     charts,
+    /** modelHtml: one self-contained HTML report of a model version (`trainyard report`). */
+    reports,
     research,
     /** describe: what a data spec loads to (describe_data, `trainyard data show`). */
     data: createDataService({ config, cwd, storeFile: registry.file, limits, tasks }),
