@@ -5,6 +5,7 @@ import { cycleSummary } from '../agents/summary.js';
 import { programPbo } from '../agents/program-pbo.js';
 import type { Config } from '../config/schema.js';
 import { DomainError } from '../domain/errors.js';
+import { deflatedSharpe } from '../monitoring/deflated-sharpe.js';
 import type { ModelVersion } from '../domain/model-version.js';
 import { LABEL_CLASSES } from '../domain/strategy.js';
 import type { BacktestRun } from '../monitoring/backtest/request.js';
@@ -86,26 +87,54 @@ export function createChartService({ config, registry, backtests, performanceHis
     return own?.time?.length ? { equity: own, source: 'test segment at training' } : null;
   }
 
+  /** The out-of-sample figures a registered model recorded at training (its test-segment backtest). */
+  function backtestFigures(modelId: string): Record<string, number | undefined> | null {
+    try {
+      const b = registry.models.get(modelId).metrics.backtest as { strategy?: Record<string, number> } | undefined;
+      return b?.strategy ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   function research(program: string): ChartSpec {
     const cycles = registry.research.list({ program, limit: 10_000 });
     if (cycles.length === 0)
       throw new DomainError('OPERATION_NOT_FOUND', `No research program "${program}". list_experiments shows the programs.`, { program });
     const pbo = programPbo(registry, cycles);
+    // Each trial's deflated Sharpe over the program's trials up to it (the promotion gate's formula,
+    // Bailey & López de Prado 2014): the bar a trial must clear rises as the program tries more.
+    const seen: number[] = [];
+    const trials = [...cycles]
+      .sort((a, b) => a.cycle_index - b.cycle_index)
+      .map((c) => {
+        const s = cycleSummary(c);
+        const oos = c.model_id ? backtestFigures(c.model_id) : null;
+        let dsr: number | null = null;
+        if (oos && Number.isFinite(oos.sharpe_per_period)) {
+          seen.push(oos.sharpe_per_period!);
+          dsr = deflatedSharpe({
+            sharpe: oos.sharpe_per_period!,
+            observations: oos.bars ?? 0,
+            skew: oos.skew ?? 0,
+            kurtosis: oos.kurtosis ?? 3,
+            trialSharpes: seen,
+          }).dsr;
+        }
+        return {
+          cycle_index: s.cycle_index,
+          strategy_name: s.strategy_name,
+          sharpe: s.backtest?.sharpe ?? null,
+          deflated_sharpe: dsr ?? s.deflated_sharpe,
+          passed: s.gates.length > 0 && s.gates.every((g) => g.passed),
+        };
+      });
     return chartSpec('research', {
       program,
       min_deflated_sharpe: config.gates.promotion.min_deflated_sharpe,
       pbo: pbo.pbo,
       pbo_note: pbo.note,
-      trials: cycles.map((c) => {
-        const s = cycleSummary(c);
-        return {
-          cycle_index: s.cycle_index,
-          strategy_name: s.strategy_name,
-          sharpe: s.backtest?.sharpe ?? null,
-          deflated_sharpe: s.deflated_sharpe,
-          passed: s.gates.length > 0 && s.gates.every((g) => g.passed),
-        };
-      }),
+      trials,
     });
   }
 

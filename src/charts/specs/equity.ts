@@ -129,7 +129,7 @@ export function equityChart(d: EquityData): ChartSpec {
   const title = `Equity · ${d.model_id}`;
   const log = wideRange(d.strategy, d.buy_and_hold, f.n);
   const spec = {
-    title: { text: title, subtitle: [`${d.source}: ${s.returns}`, s.drawdown] },
+    title: { text: title, subtitle: [d.source, s.returns, s.drawdown] },
     vconcat: [
       {
         width: WIDTH,
@@ -161,7 +161,7 @@ export function drawdownChart(d: EquityData): ChartSpec {
   const s = summary(d, f);
   const title = `Drawdown · ${d.model_id}`;
   const spec = {
-    title: { text: title, subtitle: [`${d.source}: ${s.returns}`, s.drawdown] },
+    title: { text: title, subtitle: [d.source, s.returns, s.drawdown] },
     ...drawdownPanel(d, f, HEIGHT),
     config: CONFIG,
   } as TopLevelSpec;

@@ -10,6 +10,7 @@ export interface ResearchData {
     strategy_name: string | null;
     /** Out-of-sample Sharpe of the test segment; null when the cycle did not get that far. */
     sharpe: number | null;
+    /** Deflated Sharpe (a probability) over the program's trials up to this one; null without a backtest. */
     deflated_sharpe: number | null;
     /** Every gate the cycle reached passed. */
     passed: boolean;
@@ -51,7 +52,7 @@ export function researchChart(d: ResearchData): ChartSpec {
   const parts = [
     `${trials.length} trials`,
     `best OOS Sharpe ${bestTrial ? `${num(best)} (trial ${bestTrial.cycle_index})` : 'n/a'}`,
-    `best deflated Sharpe ${Number.isFinite(bestDsr) ? num(bestDsr) : 'n/a'} (bar ${d.min_deflated_sharpe})`,
+    `best deflated Sharpe ${Number.isFinite(bestDsr) ? num(bestDsr) : 'n/a'} over the trials so far (bar ${d.min_deflated_sharpe})`,
     pbo,
   ];
   const summary = parts.join('; ');

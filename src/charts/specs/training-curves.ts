@@ -72,7 +72,13 @@ export function trainingCurvesChart(d: TrainingCurvesData): ChartSpec {
     ],
   });
   const spec = {
-    title: { text: title, subtitle: `best epoch ${d.best_epoch} of ${d.history.length} (weights restored there)` },
+    title: {
+      text: title,
+      subtitle: [
+        `kept epoch ${d.best_epoch} of ${d.history.length}: lowest validation objective (class-weighted loss), weights restored there`,
+        'train loss: the training objective (class-weighted, with dropout), averaged over the epoch',
+      ],
+    },
     data: { values: rows },
     vconcat: [panel('loss', 'Cross-entropy loss', '.3f'), panel('accuracy', 'Accuracy', '.0%')],
     config: CONFIG,
