@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { renderAsync } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
+import type { compile as Compile } from 'vega-lite';
 import { packageRoot } from '../config/paths.js';
 import { DomainError } from '../domain/errors.js';
 import type { ChartSpec, RenderedChart, RenderOptions } from './types.js';
@@ -16,9 +14,16 @@ export const MAX_CHART_ROWS = 20_000;
 // vega-util's log levels: 0 none, 1 error, 2 warn. Warnings (a sort Vega-Lite simplified) would go
 // to stderr on every render; a spec that cannot render throws either way.
 const VEGA_ERROR = 1;
-type VlLogger = NonNullable<NonNullable<Parameters<typeof compile>[1]>['logger']>;
-// vega re-exports vega-util's logger at runtime; its typings leave it out.
-const quietLogger = (): VlLogger => (vega as unknown as { logger: (level: number) => VlLogger }).logger(VEGA_ERROR);
+type VlLogger = NonNullable<NonNullable<Parameters<typeof Compile>[1]>['logger']>;
+
+// Vega, Vega-Lite and resvg load on the first chart (about 230 ms), not with every CLI command or
+// server start; Node's module cache makes later imports free.
+const libraries = async () => {
+  const [vega, vegaLite, resvg] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+  // vega re-exports vega-util's logger at runtime; its typings leave it out.
+  const quietLogger = (): VlLogger => (vega as unknown as { logger: (level: number) => VlLogger }).logger(VEGA_ERROR);
+  return { vega, compile: vegaLite.compile, renderAsync: resvg.renderAsync, quietLogger };
+};
 
 /** The fonts bundled under assets/fonts: a clean machine with no system fonts still renders text in PNGs. */
 export function fontFiles(root = packageRoot()): string[] {
@@ -48,6 +53,7 @@ export async function chartSvg(chart: ChartSpec): Promise<{ svg: string; width: 
       'INVALID_ARGUMENT',
       `Chart ${chart.name} carries ${rows} data rows (at most ${MAX_CHART_ROWS}); downsample it first.`,
     );
+  const { vega, compile, quietLogger } = await libraries();
   const view = new vega.View(vega.parse(compile(chart.spec, { logger: quietLogger() }).spec), { renderer: 'none', logLevel: VEGA_ERROR });
   try {
     const svg = await view.toSVG();
@@ -60,6 +66,7 @@ export async function chartSvg(chart: ChartSpec): Promise<{ svg: string; width: 
 
 /** PNG bytes of an SVG, rasterised by resvg on the libuv pool with the bundled fonts only (no system font scan). */
 export async function svgToPng(svg: string, scale = 1): Promise<{ png: Buffer; width: number; height: number }> {
+  const { renderAsync } = await libraries();
   const image = await renderAsync(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
