@@ -19,6 +19,10 @@ Usage:
   trainyard models rollback <name> --reason "<why>"   previous production version back
   trainyard models approve <model_id> --reason "<why>"   a person's approval for production (when config requires one)
   trainyard models history <name>        every stage change (who, when, why)
+  trainyard report <model_id> [--out report.html]   one self-contained HTML page: model card, gates, charts, backtest, drift, performance
+  trainyard chart <model_id>             the charts a model has (training_curves, equity, drift, ...)
+  trainyard chart <model_id> <name> [--png] [--scale N] [--out f]   one chart as SVG (default) or PNG ("--out -": stdout)
+  trainyard chart --program P [--png]    a research program's progress: trials, best and deflated Sharpe, PBO
   trainyard drift <model_id> --data <spec> [--from D] [--to D]   feature, prediction and concept drift on recent data
   trainyard data show <spec> [--rows N]   what a data spec loads to: bars, span, timeframe, close range, notes, first rows
   trainyard ingest --data <spec> [--symbols A,B] [--replace]   append new bars; production models score them

@@ -31,7 +31,8 @@ export type ErrorCode =
   | 'MODEL_SERVICE_ERROR'
   | 'SEARCH_EXHAUSTED'
   | 'LIMIT_EXCEEDED'
-  | 'TIME_LIMIT';
+  | 'TIME_LIMIT'
+  | 'CHART_NOT_AVAILABLE';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

@@ -7,7 +7,7 @@ import { buildFeaturesMulti, buildLabels } from '../pipeline/features/index.js';
 import { argmaxRows, predictProba } from '../pipeline/model/predict.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import { rangeBound } from './backtest/request.js';
-import { effectiveSampleSize, psiDriftThreshold, psiMatrix, psiStatus } from './drift.js';
+import { effectiveSampleSize, psiDriftThreshold, psiStatus, psiWithShares } from './drift.js';
 import { conceptDriftTest, predictionDriftTest, referenceSize, type ConceptDrift, type PredictionDrift } from './drift-tests.js';
 import { loadModelData, trainedSelection, type DataSelection } from './model-data.js';
 
@@ -51,7 +51,24 @@ export interface DriftReport {
   concept_drift: ConceptDrift | null;
   action_required: boolean;
   recommendation: string;
+  /**
+   * Reference against current share per reference bin of the features with the highest PSI (at
+   * most HISTOGRAM_FEATURES), for charts. Stored with the report; not part of check_drift's output.
+   */
+  histograms?: FeatureHistogram[];
 }
+
+export interface FeatureHistogram {
+  name: string;
+  psi: number | null;
+  /** Inner bin edges: bins are (-inf, e0], (e0, e1], ..., (e_last, inf). */
+  edges: number[];
+  reference: number[];
+  current: number[];
+}
+
+// A chart shows a handful of histograms side by side; eight keeps the stored report small.
+export const HISTOGRAM_FEATURES = 8;
 
 export interface DriftOptions {
   dataDir: string;
@@ -131,7 +148,7 @@ export async function driftReport(modelDir: string, spec: string, opts: DriftOpt
       (art.result as { artifacts?: { feature_importance?: { feature: string }[] } } | null)?.artifacts?.feature_importance ?? []
     ).map((f) => f.feature);
     const rank = new Map(importance.map((f, i) => [f, i]));
-    const psis = psiMatrix(art.reference.features, rows.x, rows.rows, rows.cols);
+    const { psi: psis, shares } = psiWithShares(art.reference.features, rows.x, rows.rows, rows.cols);
     const features = art.reference.features.map((ref, j) => {
       const value = psis[j]!;
       const threshold = psiDriftThreshold(
@@ -183,6 +200,19 @@ export async function driftReport(modelDir: string, spec: string, opts: DriftOpt
       );
     }
     const drifted = features.filter((f) => f.status === 'drift').map((f) => f.name);
+    const round = (v: number) => +v.toFixed(4);
+    const histograms: FeatureHistogram[] = art.reference.features
+      .map((ref, j) => ({ ref, j, psi: psis[j]! }))
+      .filter((h) => Number.isFinite(h.psi))
+      .sort((a, b) => b.psi - a.psi)
+      .slice(0, HISTOGRAM_FEATURES)
+      .map(({ ref, j, psi }) => ({
+        name: ref.name,
+        psi: round(psi),
+        edges: ref.edges.map((e) => +e.toPrecision(6)),
+        reference: ref.proportions.map(round),
+        current: shares[j]!.map(round),
+      }));
     const reasons = [
       drifted.length ? `${drifted.length} of ${features.length} features drifted (${drifted.slice(0, 5).join(', ')})` : '',
       predictionDrift.drift
@@ -207,6 +237,7 @@ export async function driftReport(modelDir: string, spec: string, opts: DriftOpt
         : rows.rows === 0
           ? 'No bar of the window has every feature defined: nothing to judge. Widen the window or add recent bars.'
           : 'Inputs, predictions and accuracy look like they did at training time. No action needed.',
+      histograms,
     };
   } finally {
     art.model.dispose();

@@ -70,16 +70,13 @@ function binTable(edges: readonly number[]): BinTable {
   return { lo, hi, scale, cell, edges: e };
 }
 
-/**
- * PSI of every feature of a row-major matrix in one sequential pass (no column copies), binning
- * through a lookup table: the same values as `psi` per column. Non-finite values are skipped.
- */
-export function psiMatrix(
+/** Counts per bin of every feature of a row-major matrix, in one sequential pass; non-finite values skipped. */
+function binCounts(
   refs: readonly { edges: readonly number[]; proportions: readonly number[] }[],
   x: ArrayLike<number>,
   rows: number,
   cols: number,
-): Float64Array {
+): { counts: Float64Array; offsets: Int32Array; finite: Float64Array } {
   const tables = refs.map((r) => binTable(r.edges));
   const offsets = new Int32Array(cols + 1);
   for (let j = 0; j < cols; j++) offsets[j + 1] = offsets[j]! + refs[j]!.proportions.length;
@@ -104,9 +101,37 @@ export function psiMatrix(
       finite[j]! += 1;
     }
   }
-  return Float64Array.from({ length: cols }, (_, j) =>
+  return { counts, offsets, finite };
+}
+
+/**
+ * PSI of every feature of a row-major matrix in one sequential pass (no column copies), binning
+ * through a lookup table: the same values as `psi` per column. Non-finite values are skipped.
+ */
+export function psiMatrix(
+  refs: readonly { edges: readonly number[]; proportions: readonly number[] }[],
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): Float64Array {
+  return psiWithShares(refs, x, rows, cols).psi;
+}
+
+/** psiMatrix plus each feature's current share per reference bin (empty arrays for a feature with no finite value). */
+export function psiWithShares(
+  refs: readonly { edges: readonly number[]; proportions: readonly number[] }[],
+  x: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): { psi: Float64Array; shares: number[][] } {
+  const { counts, offsets, finite } = binCounts(refs, x, rows, cols);
+  const psi = Float64Array.from({ length: cols }, (_, j) =>
     psiFromCounts(counts.subarray(offsets[j]!, offsets[j + 1]!), finite[j]!, refs[j]!.proportions),
   );
+  const shares = Array.from({ length: cols }, (_, j) =>
+    finite[j]! > 0 ? Array.from(counts.subarray(offsets[j]!, offsets[j + 1]!), (c) => c / finite[j]!) : [],
+  );
+  return { psi, shares };
 }
 
 export function psiStatus(value: number, warn: number, drift: number): 'stable' | 'warn' | 'drift' | 'unknown' {

@@ -162,6 +162,8 @@ export function createMonitoringServices(deps: PerformanceDeps) {
       const m = registry.models.production(name);
       return m ? report(m) : null;
     },
+    /** Stored evaluations of one version, newest first (the live performance chart). */
+    history: (modelId: string, limit = 400) => predictions.evaluations(registry.models.get(modelId).model_id, limit),
     flush: () => writing,
   };
 

@@ -105,6 +105,13 @@ export function createOperationStore(db: Db, clock: () => Date, pid: number) {
       return (db.prepare(sql).all(...where.args, Math.min(1000, filter.limit ?? 50)) as Row[]).map(parseRow);
     },
 
+    /** Completed backtests of one model version, newest first (charts and reports read their stored reports). */
+    completedBacktests(modelId: string, limit = 20): Operation[] {
+      const sql = `SELECT * FROM operations WHERE type = 'backtest' AND status = 'completed' AND json_extract(params, '$.model_id') = ?
+        ORDER BY finished_at DESC, rowid DESC LIMIT ?`;
+      return (db.prepare(sql).all(modelId, Math.min(1000, limit)) as Row[]).map(parseRow);
+    },
+
     /**
      * Who owns the pending and running top-level jobs (training, backtests, research runs; a research
      * run's own training and backtests count as the run), for the queue limits.

@@ -13,7 +13,8 @@ export interface DriftCheckInput {
   to?: string | undefined;
 }
 
-export type DriftCheck = DriftReport & { model_id: string; data: string };
+/** What check_drift returns: the report without its histograms (those are stored, for charts). */
+export type DriftCheck = Omit<DriftReport, 'histograms'> & { model_id: string; data: string };
 
 /** check_drift and `trainyard drift`: the report against the model's frozen reference, stored with the model. */
 export function createDriftService(o: { config: Config; registry: Registry; cwd: string; tasks: TaskRunner }) {
@@ -39,7 +40,8 @@ export function createDriftService(o: { config: Config; registry: Registry; cwd:
         backend: { preference: o.config.backend, wasmThreads: o.config.wasm_threads },
       });
       o.registry.evaluations.recordDrift(model.model_id, input.data, { ...report }, actor);
-      return { model_id: model.model_id, data: input.data, ...report };
+      const { histograms: _histograms, ...summary } = report;
+      return { model_id: model.model_id, data: input.data, ...summary };
     },
   };
 }

@@ -28,6 +28,8 @@ import { createGateService, type GateService } from './gates.js';
 import { isBacktestRun } from '../monitoring/backtest/request.js';
 import { createBacktestStore } from './backtest-store.js';
 import { createBacktests } from './backtests.js';
+import { createChartService } from './charts.js';
+import { createReportService } from './reports.js';
 import { createDataService } from './data.js';
 import { clientOf } from '../config/limits.js';
 import { createLimitChecks } from './limits.js';
@@ -286,6 +288,19 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       tasks.run({ kind: 'ingest', store_file: registry.file, input, options, actor, at: clock().toISOString(), gate: writeGate }),
   });
   const backtests = createBacktests({ config, registry, jobs, store: backtestStore, cwd, limits });
+  const charts = createChartService({
+    config,
+    registry,
+    backtests: backtestStore,
+    performanceHistory: (id) => monitoring.performance.history(id),
+  });
+  const reports = createReportService({
+    registry,
+    charts,
+    performanceReport: (id) => monitoring.performance.report({ model_id: id })[0]!,
+    codeVersion: version,
+    clock,
+  });
 
   const research = createResearchService({
     config,
@@ -325,6 +340,10 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     /** Escalations (retraining outcomes, drift, degradation) that the MCP server forwards to clients. */
     alerts,
     backtests,
+    /** Charts of a model version (list / spec / render to SVG or PNG) and of a research program (src/charts). */
+    charts,
+    /** modelHtml: one self-contained HTML report of a model version (`trainyard report`). */
+    reports,
     research,
     /** describe: what a data spec loads to (describe_data, `trainyard data show`). */
     data: createDataService({ config, cwd, storeFile: registry.file, limits, tasks }),

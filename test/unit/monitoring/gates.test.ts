@@ -163,7 +163,7 @@ describe('per-strategy thresholds', () => {
   });
 });
 
-import { effectiveSampleSize, ksTwoSample, psi, psiDriftThreshold, psiMatrix } from '../../../src/monitoring/drift.js';
+import { effectiveSampleSize, ksTwoSample, psi, psiDriftThreshold, psiMatrix, psiWithShares } from '../../../src/monitoring/drift.js';
 import { createRng } from '../../../src/pipeline/random.js';
 
 describe('drift statistics', () => {
@@ -205,6 +205,15 @@ describe('drift statistics', () => {
       const col = Float64Array.from({ length: rows }, (_, r) => x[r * cols + j]!);
       expect(all[j]).toBeCloseTo(psi(ref.edges, ref.proportions, col), 12);
     });
+    // The current histogram behind each PSI: one share per reference bin, summing to 1.
+    const { psi: same, shares } = psiWithShares(refs, x, rows, cols);
+    expect(Array.from(same)).toEqual(Array.from(all));
+    refs.forEach((ref, j) => {
+      expect(shares[j]).toHaveLength(ref.proportions.length);
+      expect(shares[j]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    });
+    const col1 = Array.from({ length: rows }, (_, r) => x[r * cols + 1]!).filter(Number.isFinite);
+    expect(shares[1]![0]).toBeCloseTo(col1.filter((v) => v <= 0).length / col1.length, 12);
   });
 
   it('effective sample size: about n for independent values, n(1-phi)/(1+phi) for an AR(1) series', () => {

@@ -1,0 +1,273 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chartSpec, renderSpec, type ChartKind, type ChartSpec, type RenderedChart, type RenderOptions } from '../charts/index.js';
+import { cycleSummary } from '../agents/summary.js';
+import { programPbo } from '../agents/program-pbo.js';
+import type { Config } from '../config/schema.js';
+import { DomainError } from '../domain/errors.js';
+import { deflatedSharpe } from '../monitoring/deflated-sharpe.js';
+import type { ModelVersion } from '../domain/model-version.js';
+import { LABEL_CLASSES } from '../domain/strategy.js';
+import type { BacktestRun } from '../monitoring/backtest/request.js';
+import type { DriftReport } from '../monitoring/drift-report.js';
+import type { TrainingResult } from '../pipeline/result.js';
+import type { EvaluationRow } from '../registry/predictions.js';
+import type { Registry } from '../registry/index.js';
+import type { BacktestStore } from './backtest-store.js';
+
+/** Charts a model version can have; `list` says which it has. */
+export const MODEL_CHARTS = [
+  'training_curves',
+  'confusion_matrix',
+  'feature_importance',
+  'equity',
+  'drawdown',
+  'walk_forward',
+  'drift',
+  'drift_histograms',
+  'performance',
+  'research',
+] as const satisfies readonly ChartKind[];
+export type ModelChartName = (typeof MODEL_CHARTS)[number];
+
+export interface ChartInfo {
+  name: ModelChartName;
+  title: string;
+  /** Where the data comes from, e.g. "result.json", "backtest op_...", "drift report 2024-03-01". */
+  source: string;
+}
+
+interface Deps {
+  config: Config;
+  registry: Registry;
+  backtests: BacktestStore;
+  /** Stored performance evaluations of a version, newest first. */
+  performanceHistory: (modelId: string) => EvaluationRow[];
+}
+
+type Equity = BacktestRun['equity_curve'];
+type Backtest = BacktestRun & { operation_id: string };
+
+const readJson = <T>(file: string): T | null => {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null; // archived (folder removed by retention) or written by an older trainyard
+  }
+};
+
+/**
+ * Charts of a model version from what trainyard already stores: its result.json (training curves,
+ * confusion matrix, importance, the test-segment equity), its latest completed backtest, its
+ * latest drift report, its live-performance evaluations and its research program. No MCP, no
+ * HTTP: tools, the CLI report and a dashboard all call this.
+ */
+export function createChartService({ config, registry, backtests, performanceHistory }: Deps) {
+  const result = (m: ModelVersion) => readJson<TrainingResult>(path.join(m.artifact_path, 'result.json'));
+
+  /** The newest completed backtest of a version (its walk-forward one with `walkForward`), full report; null when none. */
+  function latestBacktest(modelId: string, walkForward = false): Backtest | null {
+    for (const op of registry.operations.completedBacktests(modelId, 50)) {
+      if (walkForward && op.params['mode'] !== 'walk_forward') continue;
+      try {
+        return backtests.read(op.id);
+      } catch {
+        continue; // report folder removed by hand: try an older one
+      }
+    }
+    return null;
+  }
+
+  /** Equity to chart: the newest backtest's, else the test-segment curve recorded at training. */
+  function equitySource(m: ModelVersion): { equity: Equity; source: string } | null {
+    const bt = latestBacktest(m.model_id);
+    if (bt?.equity_curve?.time?.length)
+      return { equity: bt.equity_curve, source: `${bt.mode.replace('_', ' ')} backtest ${bt.operation_id} on ${bt.data.source}` };
+    const own = readJson<Equity>(path.join(m.artifact_path, 'equity.json'));
+    return own?.time?.length ? { equity: own, source: 'test segment at training' } : null;
+  }
+
+  /** The out-of-sample figures a registered model recorded at training (its test-segment backtest). */
+  function backtestFigures(modelId: string): Record<string, number | undefined> | null {
+    try {
+      const b = registry.models.get(modelId).metrics.backtest as { strategy?: Record<string, number> } | undefined;
+      return b?.strategy ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  function research(program: string): ChartSpec {
+    const cycles = registry.research.list({ program, limit: 10_000 });
+    if (cycles.length === 0)
+      throw new DomainError('OPERATION_NOT_FOUND', `No research program "${program}". list_experiments shows the programs.`, { program });
+    const pbo = programPbo(registry, cycles);
+    // Each trial's deflated Sharpe over the program's trials up to it (the promotion gate's formula,
+    // Bailey & López de Prado 2014): the bar a trial must clear rises as the program tries more.
+    const seen: number[] = [];
+    const trials = [...cycles]
+      .sort((a, b) => a.cycle_index - b.cycle_index)
+      .map((c) => {
+        const s = cycleSummary(c);
+        const oos = c.model_id ? backtestFigures(c.model_id) : null;
+        let dsr: number | null = null;
+        if (oos && Number.isFinite(oos.sharpe_per_period)) {
+          seen.push(oos.sharpe_per_period!);
+          dsr = deflatedSharpe({
+            sharpe: oos.sharpe_per_period!,
+            observations: oos.bars ?? 0,
+            skew: oos.skew ?? 0,
+            kurtosis: oos.kurtosis ?? 3,
+            trialSharpes: seen,
+          }).dsr;
+        }
+        return {
+          cycle_index: s.cycle_index,
+          strategy_name: s.strategy_name,
+          sharpe: s.backtest?.sharpe ?? null,
+          deflated_sharpe: dsr ?? s.deflated_sharpe,
+          passed: s.gates.length > 0 && s.gates.every((g) => g.passed),
+        };
+      });
+    return chartSpec('research', {
+      program,
+      min_deflated_sharpe: config.gates.promotion.min_deflated_sharpe,
+      pbo: pbo.pbo,
+      pbo_note: pbo.note,
+      trials,
+    });
+  }
+
+  /** Every chart of the version with its data, built lazily (only `spec` of a listed chart reads its data in full). */
+  function sources(m: ModelVersion): Partial<Record<ModelChartName, { source: string; build: () => ChartSpec }>> {
+    const out: Partial<Record<ModelChartName, { source: string; build: () => ChartSpec }>> = {};
+    const r = result(m);
+    if (r) {
+      const tm = r.training_metrics;
+      if (tm?.history?.length)
+        out.training_curves = {
+          source: 'result.json',
+          build: () => chartSpec('training_curves', { model_id: m.model_id, history: tm.history, best_epoch: tm.best_epoch }),
+        };
+      const t = r.test_metrics;
+      if (t?.confusion_matrix?.length)
+        out.confusion_matrix = {
+          source: 'result.json',
+          build: () =>
+            chartSpec('confusion_matrix', {
+              model_id: m.model_id,
+              confusion_matrix: t.confusion_matrix,
+              classes: LABEL_CLASSES,
+              accuracy: t.accuracy,
+              baseline_accuracy: t.baseline_accuracy,
+            }),
+        };
+      const fi = r.artifacts?.feature_importance;
+      if (fi?.length)
+        out.feature_importance = {
+          source: 'result.json',
+          build: () => chartSpec('feature_importance', { model_id: m.model_id, features: fi }),
+        };
+    }
+    const eq = equitySource(m);
+    if (eq) {
+      const data = { model_id: m.model_id, source: eq.source, ...eq.equity };
+      out.equity = { source: eq.source, build: () => chartSpec('equity', data) };
+      out.drawdown = { source: eq.source, build: () => chartSpec('drawdown', data) };
+    }
+    const wf = latestBacktest(m.model_id, true);
+    if (wf?.walk_forward?.windows.length) {
+      const w = wf.walk_forward;
+      out.walk_forward = {
+        source: `walk-forward backtest ${wf.operation_id}`,
+        build: () => chartSpec('walk_forward', { model_id: m.model_id, scheme: w.scheme, windows: w.windows }),
+      };
+    }
+    const drift = registry.evaluations.driftReports(m.model_id, 1)[0];
+    if (drift) {
+      const report = drift.report as Partial<Pick<DriftReport, 'features' | 'histograms'>>;
+      const data = {
+        model_id: m.model_id,
+        at: drift.at,
+        data: drift.data,
+        psi_warn: config.drift.psi_warn,
+        features: report.features ?? [],
+        histograms: report.histograms,
+      };
+      const source = `drift report ${drift.at.slice(0, 10)} on ${drift.data}`;
+      out.drift = { source, build: () => chartSpec('drift', data) };
+      if (report.histograms?.length) out.drift_histograms = { source, build: () => chartSpec('drift_histograms', data) };
+    }
+    const evaluations = performanceHistory(m.model_id);
+    if (evaluations.length)
+      out.performance = {
+        source: `${evaluations.length} performance evaluations`,
+        build: () => chartSpec('performance', { model_id: m.model_id, evaluations }),
+      };
+    const program = registry.research.programOf(m.model_id);
+    if (program) out.research = { source: `research program ${program}`, build: () => research(program) };
+    return out;
+  }
+
+  const TITLES: Record<ModelChartName, string> = {
+    training_curves: 'Training and validation loss and accuracy per epoch',
+    confusion_matrix: 'Test confusion matrix',
+    feature_importance: 'Permutation feature importance',
+    equity: 'Equity against buy-and-hold, drawdown underneath',
+    drawdown: 'Drawdown against buy-and-hold',
+    walk_forward: 'Walk-forward windows',
+    drift: 'PSI per feature against its threshold',
+    drift_histograms: 'Reference against current histograms of the most shifted features',
+    performance: 'Live performance over time',
+    research: "The research program's trials, best and deflated Sharpe, PBO",
+  };
+
+  function spec(modelId: string, name: string): ChartSpec {
+    const m = registry.models.get(modelId);
+    if (!(MODEL_CHARTS as readonly string[]).includes(name))
+      throw new DomainError('INVALID_ARGUMENT', `No chart "${name}"; charts are ${MODEL_CHARTS.join(', ')}.`, { name });
+    const src = sources(m)[name as ModelChartName];
+    if (!src) {
+      const have = Object.keys(sources(m));
+      throw new DomainError(
+        'CHART_NOT_AVAILABLE',
+        `${m.model_id} has no ${name} chart yet (${WHY[name as ModelChartName]}). It has: ${have.length ? have.join(', ') : 'none'}.`,
+        { model_id: m.model_id, name },
+      );
+    }
+    return src.build();
+  }
+
+  return {
+    /** The charts this version has now, in display order. */
+    list(modelId: string): ChartInfo[] {
+      const m = registry.models.get(modelId);
+      const s = sources(m);
+      return MODEL_CHARTS.filter((n) => s[n]).map((name) => ({ name, title: TITLES[name], source: s[name]!.source }));
+    },
+    /** One chart's Vega-Lite spec with title and alt text. */
+    spec,
+    /** One chart rendered to SVG (default) or PNG. */
+    render: async (modelId: string, name: string, opts: RenderOptions = {}): Promise<RenderedChart> =>
+      renderSpec(spec(modelId, name), opts),
+    /** A research program's progress chart. */
+    renderResearch: async (program: string, opts: RenderOptions = {}): Promise<RenderedChart> => renderSpec(research(program), opts),
+    /** The newest completed backtest report of a version (`walkForward`: the newest walk-forward one); null when none. */
+    latestBacktest,
+  };
+}
+
+const WHY: Record<ModelChartName, string> = {
+  training_curves: 'its result.json has no per-epoch history, or its folder was archived',
+  confusion_matrix: 'its result.json has no test metrics, or its folder was archived',
+  feature_importance: 'its result.json has no feature importance, or its folder was archived',
+  equity: 'no backtest and no equity.json recorded at training',
+  drawdown: 'no backtest and no equity.json recorded at training',
+  walk_forward: 'run a walk-forward backtest: run_backtest with mode "walk_forward"',
+  drift: 'run check_drift first',
+  drift_histograms: 'run check_drift first (reports before histograms were stored have none)',
+  performance: 'it has no live performance evaluation: ingest newer bars while it is in production',
+  research: 'it was not trained by a research program',
+};
+
+export type ChartService = ReturnType<typeof createChartService>;
