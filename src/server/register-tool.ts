@@ -4,6 +4,7 @@ import type { FileAccess } from '../config/access.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import type { AskAnswer, AskRequest, ToolDefinition } from '../tools/index.js';
+import { chartImages } from '../tools/chart-images.js';
 import { listedAnnotations, listedSchemas, toolOutputSchema, toolResult } from '../tools/result.js';
 import { listedAs } from './listed-schema.js';
 
@@ -135,8 +136,13 @@ export function registerTool(
           ask: server.server.getClientCapabilities()?.elicitation ? askThrough(extra.mcpReq, deadline.signal, logger) : undefined,
         };
         const output = await Promise.race([tool.handler(args as never, services, ctx), deadline.expired]);
-        const { text, structured } = toolResult(tool, output as Record<string, unknown>);
-        return { content: [{ type: 'text', text }], structuredContent: structured };
+        // charts: true -> the result's charts as PNG images (services.charts), listed in the structured result too.
+        const charts =
+          tool.charts && (args as { charts?: unknown }).charts === true
+            ? await Promise.race([chartImages(services, tool.charts(args as never, output as never)), deadline.expired])
+            : undefined;
+        const { text, structured } = toolResult(tool, output as Record<string, unknown>, charts);
+        return { content: [{ type: 'text', text }, ...(charts?.images ?? [])], structuredContent: structured };
       } catch (err) {
         if (isDomainError(err)) {
           const next = NEXT_STEP[err.code];

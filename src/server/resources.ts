@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { mcpAccess } from '../config/access.js';
 import { DomainError } from '../domain/errors.js';
 import { strategySchema } from '../domain/strategy.js';
+import { MODEL_CHARTS } from '../services/charts.js';
 import type { Services } from '../services/index.js';
 
 const json = (uri: string, value: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
@@ -32,6 +33,35 @@ export function registerResources(server: McpServer, services: Services): void {
     (uri, { model_id }) => {
       const m = models.get(String(model_id));
       return json(uri.href, { ...m, history: models.history(m.name) });
+    },
+  );
+  server.registerResource(
+    'model_chart',
+    new ResourceTemplate('trainyard://models/{model_id}/charts/{name}.png', {
+      // Listing every chart of every model would render nothing but read every model's files: the
+      // model card's get_model {charts: true} lists a model's charts with these URIs.
+      list: undefined,
+      complete: {
+        model_id: (value) =>
+          startsWith(
+            models.list({ limit: 1000 }).map((m) => m.model_id),
+            value,
+          ),
+        name: (value, context) => {
+          const id = context?.arguments?.['model_id'];
+          const names = id ? services.charts.list(String(id)).map((c) => c.name) : [...MODEL_CHARTS];
+          return startsWith(names, value);
+        },
+      },
+    }),
+    {
+      title: 'Model chart',
+      description: `A chart of a model version as PNG: ${MODEL_CHARTS.join(', ')}`,
+      mimeType: 'image/png',
+    },
+    async (uri, { model_id, name }) => {
+      const chart = await services.charts.render(String(model_id), String(name), { format: 'png' });
+      return { contents: [{ uri: uri.href, mimeType: 'image/png', blob: chart.png!.toString('base64') }] };
     },
   );
   server.registerResource(

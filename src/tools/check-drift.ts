@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
 import { DEFAULT_DRIFT } from '../monitoring/drift-report.js';
+import { chartsFlag } from './schemas.js';
 import { defineTool } from './define-tool.js';
 import { listing } from './json-schema.js';
 import { nextStep } from './next-steps.js';
@@ -22,6 +23,7 @@ export const checkDrift = defineTool({
     data: z.string().min(1).describe('Recent data, e.g. "store:" (ingested bars) or "csv:./recent.csv"'),
     from: z.string().optional().describe('First bar judged, ISO date (earlier bars still warm the indicators up)'),
     to: z.string().optional(),
+    charts: chartsFlag,
   }),
   output: listing(
     z.object({
@@ -77,6 +79,10 @@ export const checkDrift = defineTool({
   // Writes one drift report row per call; nothing else changes.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: (input, services, ctx) => services.drift.check(input, ctx.actor, ctx.access),
+  charts: (_input, o) => [
+    { model_id: o.model_id, name: 'drift' },
+    { model_id: o.model_id, name: 'drift_histograms' },
+  ],
   next: (o) =>
     o.action_required
       ? [

@@ -57,7 +57,12 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   render?: (output: z.infer<O>) => string;
   /** What to call next given this result (see next-steps.ts); both the structured result and the text carry them. */
   next?: (output: z.infer<O>) => string[];
+  /** The charts this result has: returned as PNG images when the call passes `charts: true` (chart-images.ts). */
+  charts?: (input: z.infer<I>, output: z.infer<O>) => ChartRef[];
 }
+
+/** A chart a result can show: one of a model version's (services.charts) or a research program's progress. */
+export type ChartRef = { model_id: string; name: string } | { program: string };
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
   return def;

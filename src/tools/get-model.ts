@@ -3,14 +3,17 @@ import { modelIdSchema, modelVersionSchema, promotionRecordSchema } from '../dom
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { listing } from './json-schema.js';
 import { nextStep } from './next-steps.js';
-import { gateResultSchema } from './schemas.js';
+import { chartsFlag, gateResultSchema } from './schemas.js';
+
+/** The model card's charts, when the version has them. */
+const MODEL_CARD_CHARTS = ['training_curves', 'equity', 'confusion_matrix', 'feature_importance'];
 
 export const getModel = defineTool({
   name: 'get_model',
   title: 'Get a model card',
   description:
     "A model card: stage, lineage (strategy, data, code version, seed, backend), metrics, the latest result of each gate, approval, latest drift summary and its name's promotion history.",
-  input: z.object({ model_id: modelIdSchema }),
+  input: z.object({ model_id: modelIdSchema, charts: chartsFlag }),
   output: listing(
     modelVersionSchema
       .pick({
@@ -63,6 +66,7 @@ export const getModel = defineTool({
       history: services.registry.models.history(m.name),
     };
   },
+  charts: (_input, o) => MODEL_CARD_CHARTS.map((name) => ({ model_id: o.model_id, name })),
   next: (o) => {
     const m = { model_id: o.model_id };
     if (o.stage === 'candidate') return [nextStep('evaluate_gate', { gate: 'promotion', ...m }, 'what promotion would check')];

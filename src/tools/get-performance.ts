@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
 import { performanceReportSchema } from '../monitoring/performance-report.js';
+import { chartsFlag } from './schemas.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { listing } from './json-schema.js';
 import { nextStep } from './next-steps.js';
@@ -13,6 +14,7 @@ export const getPerformance = defineTool({
   input: z.object({
     model_id: modelIdSchema.optional().describe('One model version (any stage)'),
     name: z.string().min(1).optional().describe("A model name: its production version's report"),
+    charts: chartsFlag,
   }),
   output: z.object({
     models: z.array(
@@ -28,6 +30,7 @@ export const getPerformance = defineTool({
   }),
   annotations: READ_ONLY,
   handler: (input, services) => ({ models: services.performance.report(input) }),
+  charts: (_input, o) => o.models.map((m) => ({ model_id: m.model_id, name: 'performance' })),
   next: (o) =>
     o.models.length === 0
       ? [nextStep('list_models', { stage: 'staging' }, 'no production model: promote one with promote_model')]

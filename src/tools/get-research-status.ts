@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chartsFlag } from './schemas.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { listing } from './json-schema.js';
 import { renderRun, researchNextSteps, researchRun, researchRunSchema, waitForResearch } from './research-schemas.js';
@@ -11,6 +12,7 @@ export const getResearchStatus = defineTool({
   input: z.object({
     run_id: z.string().optional().describe('Research run id from start_research'),
     wait_seconds: z.number().min(0).max(3600).default(0),
+    charts: chartsFlag,
   }),
   output: listing(
     z.object({
@@ -30,6 +32,7 @@ export const getResearchStatus = defineTool({
     });
     return { run: null, recent };
   },
+  charts: (_input, o) => (o.run ? [{ program: o.run.program }] : []),
   next: (o) => (o.run ? researchNextSteps(o.run) : []),
   render: (o) =>
     o.run

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ChartImages } from './chart-images.js';
 import type { ToolDefinition } from './define-tool.js';
 import { toolJsonSchema, type JsonSchema } from './json-schema.js';
 
@@ -19,12 +20,25 @@ export function listedSchemas(tool: ToolDefinition): { input: JsonSchema; output
   return { input: toolJsonSchema(tool.input, 'input'), output: toolJsonSchema(tool.output, 'output') };
 }
 
-/** A handler's output as the client gets it: structured content with next_steps, and a text rendering that ends with the same steps. */
-export function toolResult(tool: ToolDefinition, output: Record<string, unknown>): { text: string; structured: Record<string, unknown> } {
+/**
+ * A handler's output as the client gets it: structured content with next_steps (and, when charts
+ * were asked for, `charts`: each one's title, alt text and resource), and a text rendering that
+ * ends with the same steps and the charts' alt texts.
+ */
+export function toolResult(
+  tool: ToolDefinition,
+  output: Record<string, unknown>,
+  charts?: Pick<ChartImages, 'charts' | 'missing'>,
+): { text: string; structured: Record<string, unknown> } {
   const next_steps = tool.next?.(output) ?? [];
-  const structured = { ...output, next_steps };
-  const text = tool.render ? tool.render(output) : JSON.stringify(structured);
-  return { text: tool.render && next_steps.length ? `${text}\n${next_steps.map((s) => `Next: ${s}`).join('\n')}` : text, structured };
+  const structured = { ...output, next_steps, ...(charts ? { charts: charts.charts, charts_missing: charts.missing } : {}) };
+  let text = tool.render ? tool.render(output) : JSON.stringify(structured);
+  if (tool.render && next_steps.length) text += `\n${next_steps.map((s) => `Next: ${s}`).join('\n')}`;
+  if (tool.render && charts) {
+    for (const c of charts.charts) text += `\nChart ${c.name}: ${c.alt}`;
+    for (const m of charts.missing) text += `\nNo chart: ${m}`;
+  }
+  return { text, structured };
 }
 
 /**

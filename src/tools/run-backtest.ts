@@ -3,7 +3,7 @@ import { modelIdSchema } from '../domain/model-version.js';
 import { backtestModes } from '../monitoring/backtest/request.js';
 import { defineTool } from './define-tool.js';
 import { operationNextSteps } from './next-steps.js';
-import { operationHandleSchema, summarizeOperation } from './schemas.js';
+import { chartsFlag, operationHandleSchema, summarizeOperation } from './schemas.js';
 import { waitForOperation } from './wait-for-operation.js';
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : 'n/a');
@@ -40,6 +40,7 @@ export const runBacktest = defineTool({
       .describe('Walk-forward options (implies mode walk_forward)'),
     priority: z.enum(['normal', 'high']).default('normal').describe('high jumps the queue'),
     wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the end (0: return at once)'),
+    charts: chartsFlag,
   }),
   output: operationHandleSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -51,6 +52,15 @@ export const runBacktest = defineTool({
     const current = input.wait_seconds > 0 ? await waitForOperation(services, op.id, input.wait_seconds, ctx) : op;
     return summarizeOperation(current, services.jobs.queuePosition(op.id), services.clock());
   },
+  charts: (input, o) =>
+    o.status !== 'completed'
+      ? []
+      : (input.mode ?? (input.walk_forward ? 'walk_forward' : input.data ? 'data' : 'test_segment')) === 'walk_forward'
+        ? [
+            { model_id: input.model_id, name: 'walk_forward' },
+            { model_id: input.model_id, name: 'equity' },
+          ]
+        : [{ model_id: input.model_id, name: 'equity' }],
   next: operationNextSteps,
   render: (o) => {
     if (o.status !== 'completed')
