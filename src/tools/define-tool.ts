@@ -57,6 +57,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   render?: (output: z.infer<O>) => string;
   /** What to call next given this result (see next-steps.ts); both the structured result and the text carry them. */
   next?: (output: z.infer<O>) => string[];
+  /**
+   * An MCP Apps view that shows the result in hosts that render them (src/server/apps/): the
+   * model whose card and charts it draws. Other clients get the same result as without it.
+   */
+  view?: { modelId: (output: z.infer<O>) => string | null | undefined };
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {

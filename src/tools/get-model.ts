@@ -63,6 +63,7 @@ export const getModel = defineTool({
       history: services.registry.models.history(m.name),
     };
   },
+  view: { modelId: (o) => o.model_id },
   next: (o) => {
     const m = { model_id: o.model_id };
     if (o.stage === 'candidate') return [nextStep('evaluate_gate', { gate: 'promotion', ...m }, 'what promotion would check')];
