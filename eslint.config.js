@@ -33,6 +33,8 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/**', 'src/cli.ts', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  // MCP Apps views and the test host run in a browser (bundled by scripts/build-views.ts and the view test).
+  { files: ['src/server/apps/view/**', 'test/helpers/apps-host/**'], languageOptions: { globals: { ...globals.browser } } },
   {
     // An argument spread passes every element on the stack: Math.max(...xs) throws "Maximum call
     // stack size exceeded" near 10^5-10^6 elements (issue 11). Use src/pipeline/array-stats.ts.

@@ -4,6 +4,7 @@ import { mcpAccess } from '../config/access.js';
 import type { Services } from '../services/index.js';
 import { allTools } from '../tools/index.js';
 import { forwardAlerts } from './alerts.js';
+import { registerModelCardView } from './apps/model-card.js';
 import { registerPrompts } from './prompts.js';
 import { registerTool } from './register-tool.js';
 import { registerResources } from './resources.js';
@@ -40,6 +41,7 @@ export function createServer(services: Services, opts: ServerOptions = {}): { se
     registerTool(server, tool, services, logger, client, access);
   }
   registerResources(server, services);
+  registerModelCardView(server);
   registerPrompts(server);
   const stopAlerts = forwardAlerts(server, services.alerts, logger);
   return {

@@ -6,6 +6,7 @@ import type { Services } from '../services/index.js';
 import type { AskAnswer, AskRequest, ToolDefinition } from '../tools/index.js';
 import { chartImages } from '../tools/chart-images.js';
 import { listedAnnotations, listedSchemas, toolOutputSchema, toolResult } from '../tools/result.js';
+import { MODEL_CARD_URI, VIEW_META_KEY, rendersApps, viewData, viewToolMeta } from './apps/model-card.js';
 import { listedAs } from './listed-schema.js';
 
 /** What an agent should do next, per error code, appended to the error text. */
@@ -115,6 +116,7 @@ export function registerTool(
       inputSchema: listedAs(tool.input, listed.input),
       outputSchema: listedAs(toolOutputSchema(tool), listed.output),
       annotations: listedAnnotations(tool.annotations),
+      ...(tool.view ? { _meta: viewToolMeta(MODEL_CARD_URI) } : {}),
     },
     async (args: unknown, extra): Promise<CallToolResult> => {
       const token = extra.mcpReq._meta?.progressToken;
@@ -142,7 +144,11 @@ export function registerTool(
             ? await Promise.race([chartImages(services, tool.charts(args as never, output as never)), deadline.expired])
             : undefined;
         const { text, structured } = toolResult(tool, output as Record<string, unknown>, charts);
-        return { content: [{ type: 'text', text }, ...(charts?.images ?? [])], structuredContent: structured };
+        const result: CallToolResult = { content: [{ type: 'text', text }, ...(charts?.images ?? [])], structuredContent: structured };
+        // The view's charts go only to clients that render MCP Apps, in _meta (hosts pass it to the view, not the model).
+        if (tool.view && rendersApps(server.server.getClientCapabilities()))
+          result._meta = { [VIEW_META_KEY]: await viewData(services, tool.view.modelId(output as never), logger) };
+        return result;
       } catch (err) {
         if (isDomainError(err)) {
           const next = NEXT_STEP[err.code];

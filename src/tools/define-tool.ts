@@ -59,6 +59,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   next?: (output: z.infer<O>) => string[];
   /** The charts this result has: returned as PNG images when the call passes `charts: true` (chart-images.ts). */
   charts?: (input: z.infer<I>, output: z.infer<O>) => ChartRef[];
+  /**
+   * An MCP Apps view that shows the result in hosts that render them (src/server/apps/): the
+   * model whose card and charts it draws. Other clients get the same result as without it.
+   */
+  view?: { modelId: (output: z.infer<O>) => string | null | undefined };
 }
 
 /** A chart a result can show: one of a model version's (services.charts) or a research program's progress. */

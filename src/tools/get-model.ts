@@ -67,6 +67,7 @@ export const getModel = defineTool({
     };
   },
   charts: (_input, o) => MODEL_CARD_CHARTS.map((name) => ({ model_id: o.model_id, name })),
+  view: { modelId: (o) => o.model_id },
   next: (o) => {
     const m = { model_id: o.model_id };
     if (o.stage === 'candidate') return [nextStep('evaluate_gate', { gate: 'promotion', ...m }, 'what promotion would check')];

@@ -61,6 +61,7 @@ export const runBacktest = defineTool({
             { model_id: input.model_id, name: 'equity' },
           ]
         : [{ model_id: input.model_id, name: 'equity' }],
+  view: { modelId: (o) => (typeof o.result?.['model_id'] === 'string' ? o.result['model_id'] : null) },
   next: operationNextSteps,
   render: (o) => {
     if (o.status !== 'completed')

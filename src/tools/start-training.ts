@@ -40,6 +40,7 @@ export const startTraining = defineTool({
     const current = input.wait_seconds > 0 ? await waitForOperation(services, op.id, input.wait_seconds, ctx) : op;
     return summarizeOperation(current, services.jobs.queuePosition(op.id), services.clock());
   },
+  view: { modelId: (o) => (typeof o.result?.['model_id'] === 'string' ? o.result['model_id'] : null) },
   next: operationNextSteps,
   render: (o) =>
     o.status === 'completed'
