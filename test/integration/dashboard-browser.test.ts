@@ -116,6 +116,11 @@ describe.skipIf(skip !== null)('the web dashboard in headless Chromium', () => {
       arguments: { model_id: modelId, to_stage: 'staging', reason: `dashboard test ${HOSTILE}`, force: true },
     })) as CallToolResult;
     expect(promoted.isError).toBeFalsy();
+    const drift = (await client.callTool({
+      name: 'check_drift',
+      arguments: { model_id: modelId, data: 'synthetic:seed=4,bars=1500,signal=0.3' },
+    })) as CallToolResult;
+    expect(drift.isError).toBeFalsy();
     await client.close();
 
     await Promise.all([page.waitForURL(`${base}/models/momentum_test%401`), row.locator('[data-field=model] a').click()]);
@@ -135,6 +140,7 @@ describe.skipIf(skip !== null)('the web dashboard in headless Chromium', () => {
     ] as const) {
       await page.goto(`${base}${pathname}`);
       expect(await page.textContent('h1')).toBe(heading);
+      if (name !== 'performance' && name !== 'research') expect(await page.textContent('main')).toContain(modelId);
       await shot(page, name);
     }
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
