@@ -104,7 +104,8 @@ export function createDashboard(services: Services, opts: DashboardOptions) {
         allow: 'GET',
       });
     }
-    if (url.pathname === '/events') return streamEvents(services, req, res);
+    if (url.pathname === '/events')
+      return method === 'GET' ? streamEvents(services, req, res) : void res.writeHead(200, SECURITY_HEADERS).end();
     const render = PAGES[url.pathname];
     if (render) {
       const p = render(services, url.searchParams);
