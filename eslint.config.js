@@ -35,6 +35,8 @@ export default tseslint.config(
   { files: ['src/cli/**', 'src/cli.ts', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
   // MCP Apps views and the test host run in a browser (bundled by scripts/build-views.ts and the view test).
   { files: ['src/server/apps/view/**', 'test/helpers/apps-host/**'], languageOptions: { globals: { ...globals.browser } } },
+  // The dashboard's one script runs in the browser (served as is from /assets/dashboard.js).
+  { files: ['assets/**/*.js'], languageOptions: { globals: { ...globals.browser }, sourceType: 'script' } },
   {
     // An argument spread passes every element on the stack: Math.max(...xs) throws "Maximum call
     // stack size exceeded" near 10^5-10^6 elements (issue 11). Use src/pipeline/array-stats.ts.

@@ -32,10 +32,10 @@ export interface ModelReportData {
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const pct = (v: unknown, d = 1) => (isNum(v) ? `${(v * 100).toFixed(d)}%` : 'n/a');
-const num = (v: unknown, d = 2) => (isNum(v) ? v.toFixed(d) : v === null || v === undefined ? 'n/a' : String(v));
-const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : 'n/a');
-const badge = (passed: boolean, yes = 'passed', no = 'failed') =>
+export const pct = (v: unknown, d = 1) => (isNum(v) ? `${(v * 100).toFixed(d)}%` : 'n/a');
+export const num = (v: unknown, d = 2) => (isNum(v) ? v.toFixed(d) : v === null || v === undefined ? 'n/a' : String(v));
+export const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : 'n/a');
+export const badge = (passed: boolean, yes = 'passed', no = 'failed') =>
   html`<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? yes : no}</span>`;
 
 function chart(charts: RenderedChart[], name: string): Html | null {
@@ -351,12 +351,25 @@ function training(d: ModelReportData): Html {
     : html``;
 }
 
+/** The report's sections (card, gates, training, backtest, drift, performance, research): the dashboard's model card shows the same. */
+export function modelReportSections(d: ModelReportData): Html {
+  const research = chart(d.charts, 'research');
+  return html`${card(d)} ${gates(d)} ${training(d)} ${backtest(d)} ${drift(d)} ${performance(d)}
+  ${
+    research
+      ? html`<section id="research">
+          <h2>Research program</h2>
+          ${research}
+        </section>`
+      : ''
+  }`;
+}
+
 /**
  * One self-contained HTML page about a model version: inline CSS and SVG, no script, no request
  * to anywhere. Every stored string (names, symbols, reasons, data specs) is escaped.
  */
 export function modelReportHtml(d: ModelReportData): string {
-  const research = chart(d.charts, 'research');
   const page = html`<!doctype html>
     <html lang="en">
       <head>
@@ -374,15 +387,7 @@ export function modelReportHtml(d: ModelReportData): string {
             <h1>${d.model.model_id}</h1>
             <p>trainyard model report · generated ${when(d.generated_at)} UTC · trainyard ${d.code_version}</p>
           </header>
-          ${card(d)} ${gates(d)} ${training(d)} ${backtest(d)} ${drift(d)} ${performance(d)}
-          ${
-            research
-              ? html`<section id="research">
-                  <h2>Research program</h2>
-                  ${research}
-                </section>`
-              : ''
-          }
+          ${modelReportSections(d)}
         </main>
       </body>
     </html> `;

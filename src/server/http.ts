@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
@@ -6,7 +6,9 @@ import { isInitializeRequest } from '@modelcontextprotocol/server';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import { createServer } from './create-server.js';
+import type { Dashboard } from './dashboard/index.js';
 import { createSessionTable } from './http-sessions.js';
+import { bearerToken, secretMatches } from './secret.js';
 
 export interface HttpOptions {
   host: string;
@@ -63,16 +65,16 @@ function rpcMethods(body: unknown): string[] | undefined {
   return messages.map((m) => String((m as { method?: unknown } | null)?.method ?? 'response'));
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
+const tokenMatches = (header: string | undefined, token: string): boolean => secretMatches(bearerToken(header), token);
+
+/** A browser asks for a page; a health check (curl, fetch, a load balancer) does not list text/html. */
+const wantsHtml = (req: http.IncomingMessage): boolean => /\btext\/html\b/.test(req.headers.accept ?? '');
 
 /**
  * MCP over Streamable HTTP at /mcp: one session (and one McpServer over the shared services) per
  * client, bearer-token auth, Host/Origin checks against DNS rebinding, a body size limit, idle
- * session eviction, and a health answer on "/".
+ * session eviction, a health answer on "/health" (and on "/" for anything but a browser), and the
+ * read-only web dashboard on every other path (src/server/dashboard, loaded on its first request).
  */
 export async function startHttpServer(services: Services, opts: HttpOptions): Promise<{ url: string; close: () => Promise<void> }> {
   if (!LOOPBACK.has(opts.host) && !opts.token) {
@@ -94,6 +96,12 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
   const allowedHosts = () =>
     new Set([...['localhost', '127.0.0.1', '[::1]', opts.host].map((h) => `${h}:${port}`), ...(opts.allowedHosts ?? [])]);
   const allowedOrigins = () => new Set(['localhost', '127.0.0.1', '[::1]', opts.host].map((h) => `http://${h}:${port}`));
+  let dashboardModule: Promise<Dashboard> | undefined;
+  // Loaded on the first page request: serving MCP alone never loads the dashboard's HTML modules.
+  const dashboard = () =>
+    (dashboardModule ??= import('./dashboard/index.js').then((m) =>
+      m.createDashboard(services, { token: opts.token, originAllowed: (o) => allowedOrigins().has(o) }),
+    ));
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://internal');
@@ -102,7 +110,7 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
     if (!allowedHosts().has(req.headers.host ?? '')) return rpcError(res, 403, `Host "${req.headers.host ?? ''}" not allowed`);
     const origin = req.headers.origin;
     if (origin && !allowedOrigins().has(origin)) return rpcError(res, 403, `Origin "${origin}" not allowed`);
-    if (url.pathname === '/' && req.method === 'GET') {
+    if (url.pathname === '/health' || (url.pathname === '/' && req.method === 'GET' && !wantsHtml(req))) {
       return send(res, 200, {
         status: 'ok',
         name: 'trainyard',
@@ -111,7 +119,7 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
         jobs: services.jobs.stats(),
       });
     }
-    if (url.pathname !== '/mcp') return send(res, 404, { error: 'not found; the MCP endpoint is /mcp' });
+    if (url.pathname !== '/mcp') return (await dashboard()).handle(req, res, url);
     if (opts.token && !tokenMatches(req.headers.authorization, opts.token)) {
       return rpcError(res, 401, 'Missing or wrong bearer token', { 'www-authenticate': 'Bearer realm="trainyard"' });
     }
