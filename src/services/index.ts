@@ -293,6 +293,11 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     registry,
     backtests: backtestStore,
     performanceHistory: (id) => monitoring.performance.history(id),
+    renderer: async (chart, options) => {
+      const r = await tasks.run({ kind: 'render_chart', chart, options });
+      // PNG bytes arrive as a Uint8Array (a Buffer does not survive the thread boundary as one).
+      return r.png ? { ...r, png: Buffer.from(r.png.buffer, r.png.byteOffset, r.png.byteLength) } : r;
+    },
   });
   const reports = createReportService({
     registry,

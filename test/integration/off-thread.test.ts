@@ -40,6 +40,17 @@ describe('data-sized work off the main thread', () => {
     expect(checked.features.length).toBe(off.features.length);
   }, 120_000);
 
+  it('a chart renders the same in the task worker as on this thread (SVG and PNG)', async () => {
+    const { renderSpec } = await import('../../src/charts/render.js');
+    const chart = trained.charts.spec('momentum_test@1', 'training_curves');
+    const off = await trained.tasks.run({ kind: 'render_chart', chart, options: { format: 'svg' } });
+    expect(off.svg).toBe((await renderSpec(chart, { format: 'svg' })).svg);
+    // What services.charts hands out (through the worker): a Buffer, PNG bytes.
+    const png = await trained.charts.render('momentum_test@1', 'training_curves', { format: 'png' });
+    expect(Buffer.isBuffer(png.png)).toBe(true);
+    expect(png.png!.subarray(1, 4).toString()).toBe('PNG');
+  }, 60_000);
+
   it('a DomainError from the worker keeps its code', async () => {
     await expect(
       trained.tasks.run({ kind: 'describe_data', spec: 'csv:/nowhere/at/all.csv', load: { cwd: trained.cwd } }),

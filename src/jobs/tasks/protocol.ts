@@ -10,6 +10,7 @@ import type { PerformanceRules } from '../../monitoring/performance-evaluate.js'
 import type { ModelUpdate } from '../../monitoring/performance-update.js';
 import type { BackendPreference } from '../../pipeline/backend/index.js';
 import type { LoadOptions } from '../../pipeline/data/types.js';
+import type { ChartSpec, RenderedChart, RenderOptions } from '../../charts/types.js';
 import type { CheckpointResult } from '../../registry/db.js';
 import type { WriteGate } from '../../registry/write-gate.js';
 
@@ -38,6 +39,8 @@ export type Task =
       gate?: WriteGate | undefined;
     }
   | { kind: 'checkpoint'; store_file: string }
+  /** A chart to SVG or PNG (Vega, resvg): a dashboard page or a tool call draws several. */
+  | { kind: 'render_chart'; chart: ChartSpec; options: RenderOptions }
   /** One production model's scoring, outcomes and evaluation; `now` is the injected clock's time. */
   | { kind: 'performance_update'; store_file: string; model: ModelVersion; rules: PerformanceRules; now: string; backend: TaskBackend }
   | { kind: 'describe_data'; spec: string; load: LoadOptions; rows?: number | undefined }
@@ -49,6 +52,7 @@ export interface TaskResults {
   observe_model: Observed;
   ingest: IngestSummary;
   checkpoint: CheckpointResult;
+  render_chart: RenderedChart;
   performance_update: ModelUpdate | null;
   describe_data: DataDescription;
   summarize_data: DataSummary;

@@ -69,6 +69,10 @@ async function dispatch(task: Task): Promise<TaskResult<Task>> {
         db.close();
       }
     }
+    case 'render_chart': {
+      const { renderSpec } = await import('../../charts/render.js');
+      return renderSpec(task.chart, task.options);
+    }
     case 'checkpoint': {
       const { checkpointWal } = await import('../../registry/db.js');
       return checkpointWal(task.store_file);
