@@ -6,7 +6,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/server';
 import { DomainError } from '../domain/errors.js';
 import type { Services } from '../services/index.js';
 import { createServer } from './create-server.js';
-import type { Dashboard } from './dashboard/index.js';
+import type { Dashboard } from '../web/index.js';
 import { createSessionTable } from './http-sessions.js';
 import { bearerToken, secretMatches } from './secret.js';
 
@@ -74,7 +74,7 @@ const wantsHtml = (req: http.IncomingMessage): boolean => /\btext\/html\b/.test(
  * MCP over Streamable HTTP at /mcp: one session (and one McpServer over the shared services) per
  * client, bearer-token auth, Host/Origin checks against DNS rebinding, a body size limit, idle
  * session eviction, a health answer on "/health" (and on "/" for anything but a browser), and the
- * read-only web dashboard on every other path (src/server/dashboard, loaded on its first request).
+ * read-only web dashboard on every other path (src/web, loaded on its first request).
  */
 export async function startHttpServer(services: Services, opts: HttpOptions): Promise<{ url: string; close: () => Promise<void> }> {
   if (!LOOPBACK.has(opts.host) && !opts.token) {
@@ -99,7 +99,7 @@ export async function startHttpServer(services: Services, opts: HttpOptions): Pr
   let dashboardModule: Promise<Dashboard> | undefined;
   // Loaded on the first page request: serving MCP alone never loads the dashboard's HTML modules.
   const dashboard = () =>
-    (dashboardModule ??= import('./dashboard/index.js').then((m) =>
+    (dashboardModule ??= import('../web/index.js').then((m) =>
       m.createDashboard(services, { token: opts.token, originAllowed: (o) => allowedOrigins().has(o) }),
     ));
 

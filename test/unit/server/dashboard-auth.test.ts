@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createDashboardAuth } from '../../../src/server/dashboard/auth.js';
+import { createDashboardAuth } from '../../../src/web/auth.js';
 import { secretMatches } from '../../../src/server/secret.js';
 
 const request = (headers: http.IncomingHttpHeaders) => ({ headers }) as http.IncomingMessage;

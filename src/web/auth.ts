@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import { bearerToken, secretMatches } from '../secret.js';
+import { bearerToken, secretMatches } from '../server/secret.js';
 
 export const SESSION_COOKIE = 'trainyard_session';
 /** A browser login lasts a working day; the server forgets every session when it restarts. */

@@ -1,6 +1,6 @@
-import { html, type Html } from '../../../report/html.js';
-import { modelReportSections } from '../../../report/model-report.js';
-import type { Services } from '../../../services/index.js';
+import { html, type Html } from '../../report/html.js';
+import { modelReportSections } from '../../report/model-report.js';
+import type { Services } from '../../services/index.js';
 
 /**
  * One model version: the same sections as `trainyard report` (card with lineage, gate checks with

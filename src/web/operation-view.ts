@@ -1,5 +1,5 @@
-import type { Operation } from '../../domain/operation.js';
-import type { PipelineProgress } from '../../pipeline/result.js';
+import type { Operation } from '../domain/operation.js';
+import type { PipelineProgress } from '../pipeline/result.js';
 
 /** One operation as the operations page shows it; the page renders it and the events feed sends it. */
 export interface OperationView {

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { Services } from '../../services/index.js';
+import type { Services } from '../services/index.js';
 import { operationView, progressView, type OperationView } from './operation-view.js';
 import { SECURITY_HEADERS } from './respond.js';
 

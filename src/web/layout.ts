@@ -1,4 +1,4 @@
-import { html, type Html } from '../../report/html.js';
+import { html, type Html } from '../report/html.js';
 
 const NAV: [string, string][] = [
   ['/', 'Models'],

@@ -1,6 +1,6 @@
-import { html, type Html } from '../../../report/html.js';
-import { when } from '../../../report/model-report.js';
-import type { Services } from '../../../services/index.js';
+import { html, type Html } from '../../report/html.js';
+import { when } from '../../report/model-report.js';
+import type { Services } from '../../services/index.js';
 import { operationView, type OperationView } from '../operation-view.js';
 import { modelHref } from './models.js';
 

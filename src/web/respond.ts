@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { Html } from '../../report/html.js';
+import type { Html } from '../report/html.js';
 
 /**
  * Every dashboard answer: scripts, styles and connections from this server only (no inline script

@@ -1,7 +1,7 @@
-import { cycleSummary } from '../../../agents/summary.js';
-import { html, type Html } from '../../../report/html.js';
-import { badge, num, when } from '../../../report/model-report.js';
-import type { Services } from '../../../services/index.js';
+import { cycleSummary } from '../../agents/summary.js';
+import { html, type Html } from '../../report/html.js';
+import { badge, num, when } from '../../report/model-report.js';
+import type { Services } from '../../services/index.js';
 import { modelHref } from './models.js';
 
 /** The research journal (list_experiments' data): runs, then every cycle newest first; `?program=` narrows. */

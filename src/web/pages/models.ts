@@ -1,7 +1,7 @@
-import { stageSchema, type ModelVersion } from '../../../domain/model-version.js';
-import { html, type Html } from '../../../report/html.js';
-import { pct, when } from '../../../report/model-report.js';
-import type { Services } from '../../../services/index.js';
+import { stageSchema, type ModelVersion } from '../../domain/model-version.js';
+import { html, type Html } from '../../report/html.js';
+import { pct, when } from '../../report/model-report.js';
+import type { Services } from '../../services/index.js';
 
 export const modelHref = (id: string) => `/models/${encodeURIComponent(id)}`;
 

@@ -1,4 +1,4 @@
-import { html, type Html } from '../../../report/html.js';
+import { html, type Html } from '../../report/html.js';
 
 /** The login form: the browser cannot send the bearer header, so it posts the token once for a session cookie. */
 export function loginPage(error?: string): Html {

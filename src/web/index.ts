@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { packageRoot } from '../../config/paths.js';
-import { DomainError } from '../../domain/errors.js';
-import { html, type Html } from '../../report/html.js';
-import { REPORT_CSS } from '../../report/style.js';
-import type { Services } from '../../services/index.js';
+import { packageRoot } from '../config/paths.js';
+import { DomainError } from '../domain/errors.js';
+import { html, type Html } from '../report/html.js';
+import { REPORT_CSS } from '../report/style.js';
+import type { Services } from '../services/index.js';
 import { createDashboardAuth } from './auth.js';
 import { streamEvents } from './events.js';
 import { page } from './layout.js';

@@ -1,6 +1,6 @@
-import { html, type Html } from '../../../report/html.js';
-import { badge, num, when } from '../../../report/model-report.js';
-import type { Services } from '../../../services/index.js';
+import { html, type Html } from '../../report/html.js';
+import { badge, num, when } from '../../report/model-report.js';
+import type { Services } from '../../services/index.js';
 import { modelHref } from './models.js';
 
 interface DriftSummary {
