@@ -47,8 +47,8 @@ export async function httpWithTraining(o: { strategy?: string } = {}) {
  * get_status over HTTP from a separate process (bench/_status-poller.ts) until `stop()`; returns
  * each call's wall time (ms since the epoch, performance.timeOrigin-based) and latency.
  */
-export async function pollStatus(url: string, token: string, operationId: string) {
-  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), '_status-poller.ts'), [url, token, operationId], {
+export async function pollStatus(url: string, token: string, operationId: string, hz = 0) {
+  const child = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), '_status-poller.ts'), [url, token, operationId, String(hz)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -18,7 +18,10 @@ const perSymbol = Number(process.env['BENCH_INGEST_BARS'] ?? 250_000);
 const env = await httpWithTraining({
   strategy: fs.readFileSync(STRATEGY, 'utf8').replace(/early_stopping_patience: \d+/, 'early_stopping_patience: 0'),
 });
-const poller = await pollStatus(env.url, env.token, env.op.id);
+// BENCH_POLL_HZ: get_status calls per second (default 0: back to back, ~400/s here, which alone keeps
+// the main thread ~40% busy; an agent polls about once a second).
+const pollHz = Number(process.env['BENCH_POLL_HZ'] ?? 0);
+const poller = await pollStatus(env.url, env.token, env.op.id, pollHz);
 const windowOf = (r: { at: number[]; ms: number[] }, from: number, to: number) => r.ms.filter((_, i) => r.at[i]! >= from && r.at[i]! < to);
 const now = () => performance.timeOrigin + performance.now();
 
@@ -81,6 +84,7 @@ emit({
   bench: 'main_thread_load',
   transport: 'streamable-http',
   client: 'separate process',
+  poll_hz: pollHz || 'back to back',
   while_training: env.services.registry.operations.get(env.op.id).status === 'running',
   ingest_bars: summary.received,
   ingest_added: summary.added,
