@@ -8,7 +8,7 @@ export const evaluateGate = defineTool({
   name: 'evaluate_gate',
   title: 'Evaluate a gate',
   description:
-    'Check a model against a gate, changing nothing: passed, and per check the value, threshold and reason. training: directional edge over the majority direction and log-loss gain over the label prior, each significant on an effective sample size. backtest: win rate, drawdown, Sharpe, trades. promotion (what promote_model to production runs): backtest gate, Sharpe vs production, deflated Sharpe, drift, approval.',
+    'Check a model against a gate, changing nothing: passed, and per check the value, threshold and reason. training: directional edge and log-loss gain over the label prior, each significant on an effective sample size. backtest: win rate, drawdown, Sharpe, trades. promotion (what promote_model to production runs): backtest gate, Sharpe vs production, deflated Sharpe, drift, approval.',
   input: z.object({
     gate: z.enum(['training', 'backtest', 'promotion']),
     model_id: modelIdSchema,

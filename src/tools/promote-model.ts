@@ -11,7 +11,7 @@ export const promoteModel = defineTool({
   name: 'promote_model',
   title: 'Promote a model',
   description:
-    "Move a model to staging (training gate runs) or production (promotion gate: backtest gate, non-inferiority to production, deflated Sharpe, no drift, a person's approval if config requires it). A failed gate refuses with its failing checks unless force (recorded). candidate -> production needs skip_staging. The previous production version is retired.",
+    "Move a model to staging (training gate) or production (promotion gate: backtest gate, non-inferiority, deflated Sharpe, no drift, a person's approval if config requires it). A failed gate refuses unless force (recorded). candidate -> production needs skip_staging. The previous production version is retired.",
   input: z.object({
     model_id: modelIdSchema,
     to_stage: z.enum(['staging', 'production']),

@@ -17,12 +17,8 @@ export const runBacktest = defineTool({
   input: z.object({
     model_id: modelIdSchema,
     mode: z.enum(backtestModes).optional().describe('Default: walk_forward with walk_forward options, data with data, else test_segment'),
-    data: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Data spec for mode data / walk_forward: "sample:sp500", "csv:<path>", "synthetic:seed=1,bars=5000[,symbols=3]"'),
-    from: z.string().optional().describe('First bar to trade (data) or to use (walk_forward), ISO date'),
+    data: z.string().min(1).optional().describe('Data spec (modes data, walk_forward), e.g. "csv:<path>"'),
+    from: z.string().optional().describe('First bar, ISO date'),
     to: z.string().optional().describe('Last bar, ISO date (inclusive)'),
     walk_forward: z
       .object({
@@ -34,7 +30,7 @@ export const runBacktest = defineTool({
         test_bars: z.number().int().min(2).optional().describe('Bars per test part (default: an even split)'),
         train_bars: z.number().int().min(30).optional().describe('rolling only: bars per training part'),
         min_train_bars: z.number().int().min(30).optional().describe('Least training bars per window (config default 250)'),
-        epochs: z.number().int().min(1).max(10000).optional().describe('Override the epochs the model was trained with'),
+        epochs: z.number().int().min(1).max(10000).optional().describe('Epochs (default: as trained)'),
       })
       .optional()
       .describe('Walk-forward options (implies mode walk_forward)'),

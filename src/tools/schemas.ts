@@ -4,7 +4,7 @@ import { gateCheckSchema, gateResultSchema, stageSchema } from '../domain/model-
 import { operationStatusSchema, operationTypeSchema, type Operation } from '../domain/operation.js';
 
 /** Asks a tool for its result's charts as PNG images (and lists them with their resources). */
-export const chartsFlag = z.boolean().default(false).describe('Also return its charts as PNG images');
+export const chartsFlag = z.boolean().default(false).describe('Also return charts as PNG images');
 
 export const operationIdSchema = z.string().min(1).describe('e.g. "op_20261122164027_89d676"');
 

@@ -6,7 +6,7 @@ export const startResearch = defineTool({
   name: 'start_research',
   title: 'Start research',
   description:
-    'Run research cycles in the background: design a strategy (Claude with an API key, else a seeded offline search), train, gate, backtest out of sample against buy-and-hold, assess; each cycle learns from the journal. Passing models go to staging; production needs a person. Returns the run id (or waits wait_seconds); resume continues an interrupted run.',
+    'Research cycles in the background: design a strategy (Claude with an API key, else an offline search), train, gate, backtest against buy-and-hold, assess, learning from the journal. Passing models go to staging; production needs a person. Returns the run id (or waits wait_seconds); resume continues an interrupted run.',
   input: z.object({
     goal: z.string().max(2000).optional().describe('What to look for; names the program unless program is given'),
     cycles: z.number().int().min(1).max(100).optional().describe('Default: config research.max_cycles'),
