@@ -304,38 +304,41 @@ function drift(d: ModelReportData): Html {
   </section>`;
 }
 
+/** A performance report's metrics: value, threshold, status and samples per metric (report and dashboard). */
+export function performanceTable(metrics: PerformanceReport['metrics']): Html {
+  return html`<table>
+    <thead>
+      <tr>
+        <th>Metric</th>
+        <th>Value</th>
+        <th>Threshold</th>
+        <th>Status</th>
+        <th>Samples</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${Object.entries(metrics).map(
+        ([k, m]) =>
+          html`<tr>
+            <td>${k}</td>
+            <td class="num">${num(m.value, 3)}</td>
+            <td class="num">${num(m.threshold, 3)}</td>
+            <td>${m.status}</td>
+            <td class="num">${m.samples}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
 function performance(d: ModelReportData): Html {
   const p = d.performance;
-  const rows = p ? Object.entries(p.metrics) : [];
   return html`<section id="performance">
     <h2>Live performance</h2>
     ${
       p && p.evaluated_at
         ? html`<p>${badge(!p.retraining_recommended, 'healthy', 'retraining recommended')} ${p.recommendation}</p>
-            <table>
-              <thead>
-                <tr>
-                  <th>Metric</th>
-                  <th>Value</th>
-                  <th>Threshold</th>
-                  <th>Status</th>
-                  <th>Samples</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows.map(
-                  ([k, m]) =>
-                    html`<tr>
-                      <td>${k}</td>
-                      <td class="num">${num(m.value, 3)}</td>
-                      <td class="num">${num(m.threshold, 3)}</td>
-                      <td>${m.status}</td>
-                      <td class="num">${m.samples}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-            ${chart(d.charts, 'performance')}`
+            ${performanceTable(p.metrics)} ${chart(d.charts, 'performance')}`
         : html`<p class="muted">${p?.recommendation ?? 'No live performance evaluated.'}</p>`
     }
   </section>`;

@@ -1,5 +1,5 @@
 import { html, type Html } from '../../report/html.js';
-import { badge, num, when } from '../../report/model-report.js';
+import { badge, num, performanceTable, when } from '../../report/model-report.js';
 import type { Services } from '../../services/index.js';
 import { modelHref } from './models.js';
 
@@ -66,29 +66,7 @@ export function performancePage(services: Services): Html {
         <p class="muted">
           window ends ${when(p.window_end)} · ${p.scored_bars} bars scored, ${p.resolved_bars} resolved · evaluated ${when(p.evaluated_at)}
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th>Metric</th>
-              <th>Value</th>
-              <th>Threshold</th>
-              <th>Status</th>
-              <th>Samples</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${Object.entries(p.metrics).map(
-              ([k, m]) =>
-                html`<tr>
-                  <td>${k}</td>
-                  <td class="num">${num(m.value, 3)}</td>
-                  <td class="num">${num(m.threshold, 3)}</td>
-                  <td>${m.status}</td>
-                  <td class="num">${m.samples}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${performanceTable(p.metrics)}
       </section>`,
   )}`;
 }
