@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { runCli as runCliInProcess } from '../../src/cli/main.js';
 
 export const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 
@@ -31,4 +33,25 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** The CLI in this process (no start-up per call), quiet logs, one wasm thread; exit code and both streams. */
+export async function cliInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        add(chunk.toString());
+        done();
+      },
+    });
+  const io = {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)) as unknown as NodeJS.WriteStream,
+    env: { TRAINYARD_LOG_LEVEL: 'silent', TRAINYARD_WASM_THREADS: '1' },
+    cwd: process.cwd(),
+  };
+  const code = await runCliInProcess(args, io);
+  return { code, stdout, stderr };
 }

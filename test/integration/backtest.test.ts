@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { cliInProcess } from '../helpers/cli.js';
 import { connectClient, text } from '../helpers/mcp.js';
 import { MOMENTUM, modelFolders, tempServices } from '../helpers/services.js';
 
@@ -23,23 +22,7 @@ interface Summary {
 
 /** Runs the CLI in-process on the test's state directory; returns the exit code and both streams. */
 async function cli(args: string[], home: string) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        add(chunk.toString());
-        done();
-      },
-    });
-  const io = {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)) as unknown as NodeJS.WriteStream,
-    env: { TRAINYARD_LOG_LEVEL: 'silent', TRAINYARD_WASM_THREADS: '1' },
-    cwd: process.cwd(),
-  };
-  const code = await runCli([...args, '--home', home], io);
-  return { code, stdout, stderr };
+  return cliInProcess([...args, '--home', home]);
 }
 
 /** Every file under a folder with its content, to prove a model folder never changes. */

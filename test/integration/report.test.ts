@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
-import { runCli as runCliInProcess } from '../../src/cli/main.js';
-import { runCli } from '../helpers/cli.js';
+import { cliInProcess, runCli } from '../helpers/cli.js';
 import { MOMENTUM, tempServices } from '../helpers/services.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -30,23 +28,7 @@ function hostileCsv(dir: string): string {
 
 /** The CLI in-process (no process start-up per call), output collected. */
 async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        add(chunk.toString());
-        done();
-      },
-    });
-  const io = {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)) as unknown as NodeJS.WriteStream,
-    env: { TRAINYARD_LOG_LEVEL: 'silent', TRAINYARD_WASM_THREADS: '1' },
-    cwd: process.cwd(),
-  };
-  const code = await runCliInProcess(args, io);
-  return { code, stdout, stderr };
+  return cliInProcess(args);
 }
 
 describe('charts service and trainyard report on a trained, backtested, drift-checked model', () => {
