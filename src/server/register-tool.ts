@@ -91,6 +91,38 @@ function askThrough(
   };
 }
 
+type ToolConfig = {
+  title: string;
+  description: string;
+  inputSchema: ReturnType<typeof listedAs>;
+  outputSchema: ReturnType<typeof listedAs>;
+  annotations: ReturnType<typeof listedAnnotations>;
+  _meta?: ReturnType<typeof viewToolMeta>;
+};
+const configs = new WeakMap<ToolDefinition, ToolConfig>();
+
+/**
+ * A tool's listing (title, description, compact schemas, annotations, view), built once per tool:
+ * the JSON Schema conversion of all tools costs ~25 ms, and every HTTP session registers them on
+ * its own McpServer.
+ */
+function toolConfig(tool: ToolDefinition): ToolConfig {
+  let config = configs.get(tool);
+  if (!config) {
+    const listed = listedSchemas(tool);
+    config = {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: listedAs(tool.input, listed.input),
+      outputSchema: listedAs(toolOutputSchema(tool), listed.output),
+      annotations: listedAnnotations(tool.annotations),
+      ...(tool.view ? { _meta: viewToolMeta(MODEL_CARD_URI) } : {}),
+    };
+    configs.set(tool, config);
+  }
+  return config;
+}
+
 /**
  * Turns a tool definition into an MCP tool: input and output schemas, annotations, structured
  * content plus a short text rendering, progress notifications when the client sent a progress
@@ -107,60 +139,48 @@ export function registerTool(
   access: FileAccess,
 ): void {
   const limitSeconds = services.config.limits.request_seconds;
-  const listed = listedSchemas(tool);
-  server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: listedAs(tool.input, listed.input),
-      outputSchema: listedAs(toolOutputSchema(tool), listed.output),
-      annotations: listedAnnotations(tool.annotations),
-      ...(tool.view ? { _meta: viewToolMeta(MODEL_CARD_URI) } : {}),
-    },
-    async (args: unknown, extra): Promise<CallToolResult> => {
-      const token = extra.mcpReq._meta?.progressToken;
-      const progress = (value: number, message: string) => {
-        if (token === undefined) return;
-        void extra.mcpReq
-          .notify({ method: 'notifications/progress', params: { progressToken: token, progress: value, total: 100, message } })
-          .catch((err: unknown) => logger.debug({ err }, 'progress notification not delivered'));
+  server.registerTool(tool.name, toolConfig(tool), async (args: unknown, extra): Promise<CallToolResult> => {
+    const token = extra.mcpReq._meta?.progressToken;
+    const progress = (value: number, message: string) => {
+      if (token === undefined) return;
+      void extra.mcpReq
+        .notify({ method: 'notifications/progress', params: { progressToken: token, progress: value, total: 100, message } })
+        .catch((err: unknown) => logger.debug({ err }, 'progress notification not delivered'));
+    };
+    const deadline = requestDeadline(tool.name, limitSeconds, extra.mcpReq.signal);
+    try {
+      const ctx = {
+        actor: client.name(),
+        client: client.id,
+        signal: deadline.signal,
+        progress,
+        maxWaitSeconds: deadline.maxWaitSeconds,
+        access,
+        ask: server.server.getClientCapabilities()?.elicitation ? askThrough(extra.mcpReq, deadline.signal, logger) : undefined,
       };
-      const deadline = requestDeadline(tool.name, limitSeconds, extra.mcpReq.signal);
-      try {
-        const ctx = {
-          actor: client.name(),
-          client: client.id,
-          signal: deadline.signal,
-          progress,
-          maxWaitSeconds: deadline.maxWaitSeconds,
-          access,
-          ask: server.server.getClientCapabilities()?.elicitation ? askThrough(extra.mcpReq, deadline.signal, logger) : undefined,
-        };
-        const output = await Promise.race([tool.handler(args as never, services, ctx), deadline.expired]);
-        // charts: true -> the result's charts as PNG images (services.charts), listed in the structured result too.
-        const charts =
-          tool.charts && (args as { charts?: unknown }).charts === true
-            ? await Promise.race([chartImages(services, tool.charts(args as never, output as never)), deadline.expired])
-            : undefined;
-        const { text, structured } = toolResult(tool, output as Record<string, unknown>, charts);
-        const result: CallToolResult = { content: [{ type: 'text', text }, ...(charts?.images ?? [])], structuredContent: structured };
-        // The view's charts go only to clients that render MCP Apps, in _meta (hosts pass it to the view, not the model).
-        if (tool.view && rendersApps(server.server.getClientCapabilities()))
-          result._meta = { [VIEW_META_KEY]: await viewData(services, tool.view.modelId(output as never), logger) };
-        return result;
-      } catch (err) {
-        if (isDomainError(err)) {
-          const next = NEXT_STEP[err.code];
-          return errorResult(`${err.code}: ${err.message}${next && !err.message.includes(next) ? ` ${next}` : ''}`);
-        }
-        logger.error({ err, tool: tool.name }, 'tool failed unexpectedly');
-        return errorResult(
-          `${tool.name} failed unexpectedly (${(err as Error)?.message ?? 'unknown error'}). The server logged the details; the registry is unchanged by this call.`,
-        );
-      } finally {
-        deadline.clear();
+      const output = await Promise.race([tool.handler(args as never, services, ctx), deadline.expired]);
+      // charts: true -> the result's charts as PNG images (services.charts), listed in the structured result too.
+      const charts =
+        tool.charts && (args as { charts?: unknown }).charts === true
+          ? await Promise.race([chartImages(services, tool.charts(args as never, output as never)), deadline.expired])
+          : undefined;
+      const { text, structured } = toolResult(tool, output as Record<string, unknown>, charts);
+      const result: CallToolResult = { content: [{ type: 'text', text }, ...(charts?.images ?? [])], structuredContent: structured };
+      // The view's charts go only to clients that render MCP Apps, in _meta (hosts pass it to the view, not the model).
+      if (tool.view && rendersApps(server.server.getClientCapabilities()))
+        result._meta = { [VIEW_META_KEY]: await viewData(services, tool.view.modelId(output as never), logger) };
+      return result;
+    } catch (err) {
+      if (isDomainError(err)) {
+        const next = NEXT_STEP[err.code];
+        return errorResult(`${err.code}: ${err.message}${next && !err.message.includes(next) ? ` ${next}` : ''}`);
       }
-    },
-  );
+      logger.error({ err, tool: tool.name }, 'tool failed unexpectedly');
+      return errorResult(
+        `${tool.name} failed unexpectedly (${(err as Error)?.message ?? 'unknown error'}). The server logged the details; the registry is unchanged by this call.`,
+      );
+    } finally {
+      deadline.clear();
+    }
+  });
 }

@@ -144,75 +144,122 @@ export function createChartService({ config, registry, backtests, performanceHis
     });
   }
 
-  /** Every chart of the version with its data, built lazily (only `spec` of a listed chart reads its data in full). */
-  function sources(m: ModelVersion): Partial<Record<ModelChartName, { source: string; build: () => ChartSpec }>> {
-    const out: Partial<Record<ModelChartName, { source: string; build: () => ChartSpec }>> = {};
-    const r = result(m);
-    if (r) {
-      const tm = r.training_metrics;
-      if (tm?.history?.length)
-        out.training_curves = {
-          source: 'result.json',
-          build: () => chartSpec('training_curves', { model_id: m.model_id, history: tm.history, best_epoch: tm.best_epoch }),
-        };
-      const t = r.test_metrics;
-      if (t?.confusion_matrix?.length)
-        out.confusion_matrix = {
-          source: 'result.json',
-          build: () =>
-            chartSpec('confusion_matrix', {
-              model_id: m.model_id,
-              confusion_matrix: t.confusion_matrix,
-              classes: LABEL_CLASSES,
-              accuracy: t.accuracy,
-              baseline_accuracy: t.baseline_accuracy,
-            }),
-        };
-      const fi = r.artifacts?.feature_importance;
-      if (fi?.length)
-        out.feature_importance = {
-          source: 'result.json',
-          build: () => chartSpec('feature_importance', { model_id: m.model_id, features: fi }),
-        };
-    }
-    const eq = equitySource(m);
-    if (eq) {
-      const data = { model_id: m.model_id, source: eq.source, ...eq.equity };
-      out.equity = { source: eq.source, build: () => chartSpec('equity', data) };
-      out.drawdown = { source: eq.source, build: () => chartSpec('drawdown', data) };
-    }
-    const wf = latestBacktest(m.model_id, true);
-    if (wf?.walk_forward?.windows.length) {
-      const w = wf.walk_forward;
-      out.walk_forward = {
-        source: `walk-forward backtest ${wf.operation_id}`,
-        build: () => chartSpec('walk_forward', { model_id: m.model_id, scheme: w.scheme, windows: w.windows }),
-      };
-    }
-    const drift = registry.evaluations.driftReports(m.model_id, 1)[0];
-    if (drift) {
-      const report = drift.report as Partial<Pick<DriftReport, 'features' | 'histograms'>>;
-      const data = {
-        model_id: m.model_id,
-        at: drift.at,
-        data: drift.data,
-        psi_warn: config.drift.psi_warn,
-        features: report.features ?? [],
-        histograms: report.histograms,
-      };
-      const source = `drift report ${drift.at.slice(0, 10)} on ${drift.data}`;
-      out.drift = { source, build: () => chartSpec('drift', data) };
-      if (report.histograms?.length) out.drift_histograms = { source, build: () => chartSpec('drift_histograms', data) };
-    }
-    const evaluations = performanceHistory(m.model_id);
-    if (evaluations.length)
-      out.performance = {
-        source: `${evaluations.length} performance evaluations`,
-        build: () => chartSpec('performance', { model_id: m.model_id, evaluations }),
-      };
-    const program = registry.research.programOf(m.model_id);
-    if (program) out.research = { source: `research program ${program}`, build: () => research(program) };
-    return out;
+  type Source = { source: string; build: () => ChartSpec };
+
+  /**
+   * What a version's charts are drawn from, each read at most once and only when a chart asks
+   * for it: one chart reads only its own data (an equity chart never parses result.json, a
+   * training chart never reads a backtest report, which can hold a long equity curve).
+   */
+  function stored(m: ModelVersion) {
+    const once = <T>(read: () => T): (() => T) => {
+      let value: { v: T } | undefined;
+      return () => (value ??= { v: read() }).v;
+    };
+    return {
+      result: once(() => result(m)),
+      equity: once(() => equitySource(m)),
+      walkForward: once(() => latestBacktest(m.model_id, true)),
+      drift: once(() => registry.evaluations.driftReports(m.model_id, 1)[0]),
+      evaluations: once(() => performanceHistory(m.model_id)),
+      program: once(() => registry.research.programOf(m.model_id)),
+    };
+  }
+  type Stored = ReturnType<typeof stored>;
+
+  function driftSource(m: ModelVersion, d: Stored, histograms: boolean): Source | null {
+    const drift = d.drift();
+    if (!drift) return null;
+    const report = drift.report as Partial<Pick<DriftReport, 'features' | 'histograms'>>;
+    if (histograms && !report.histograms?.length) return null;
+    const data = {
+      model_id: m.model_id,
+      at: drift.at,
+      data: drift.data,
+      psi_warn: config.drift.psi_warn,
+      features: report.features ?? [],
+      histograms: report.histograms,
+    };
+    return {
+      source: `drift report ${drift.at.slice(0, 10)} on ${drift.data}`,
+      build: () => chartSpec(histograms ? 'drift_histograms' : 'drift', data),
+    };
+  }
+
+  function equityChart(m: ModelVersion, d: Stored, kind: 'equity' | 'drawdown'): Source | null {
+    const eq = d.equity();
+    return eq ? { source: eq.source, build: () => chartSpec(kind, { model_id: m.model_id, source: eq.source, ...eq.equity }) } : null;
+  }
+
+  /** Each chart of a version: where its data comes from and how it is built, or null when the version has none. */
+  const SOURCES: Record<ModelChartName, (m: ModelVersion, d: Stored) => Source | null> = {
+    training_curves: (m, d) => {
+      const tm = d.result()?.training_metrics;
+      return tm?.history?.length
+        ? {
+            source: 'result.json',
+            build: () => chartSpec('training_curves', { model_id: m.model_id, history: tm.history, best_epoch: tm.best_epoch }),
+          }
+        : null;
+    },
+    confusion_matrix: (m, d) => {
+      const t = d.result()?.test_metrics;
+      return t?.confusion_matrix?.length
+        ? {
+            source: 'result.json',
+            build: () =>
+              chartSpec('confusion_matrix', {
+                model_id: m.model_id,
+                confusion_matrix: t.confusion_matrix,
+                classes: LABEL_CLASSES,
+                accuracy: t.accuracy,
+                baseline_accuracy: t.baseline_accuracy,
+              }),
+          }
+        : null;
+    },
+    feature_importance: (m, d) => {
+      const fi = d.result()?.artifacts?.feature_importance;
+      return fi?.length
+        ? { source: 'result.json', build: () => chartSpec('feature_importance', { model_id: m.model_id, features: fi }) }
+        : null;
+    },
+    equity: (m, d) => equityChart(m, d, 'equity'),
+    drawdown: (m, d) => equityChart(m, d, 'drawdown'),
+    walk_forward: (m, d) => {
+      const wf = d.walkForward();
+      const w = wf?.walk_forward;
+      return wf && w?.windows.length
+        ? {
+            source: `walk-forward backtest ${wf.operation_id}`,
+            build: () => chartSpec('walk_forward', { model_id: m.model_id, scheme: w.scheme, windows: w.windows }),
+          }
+        : null;
+    },
+    drift: (m, d) => driftSource(m, d, false),
+    drift_histograms: (m, d) => driftSource(m, d, true),
+    performance: (m, d) => {
+      const evaluations = d.evaluations();
+      return evaluations.length
+        ? {
+            source: `${evaluations.length} performance evaluations`,
+            build: () => chartSpec('performance', { model_id: m.model_id, evaluations }),
+          }
+        : null;
+    },
+    research: (_m, d) => {
+      const program = d.program();
+      return program ? { source: `research program ${program}`, build: () => research(program) } : null;
+    },
+  };
+
+  /** The charts a version has, with their sources, in display order. */
+  function available(m: ModelVersion): { name: ModelChartName; source: Source }[] {
+    const d = stored(m);
+    return MODEL_CHARTS.flatMap((name) => {
+      const source = SOURCES[name](m, d);
+      return source ? [{ name, source }] : [];
+    });
   }
 
   const TITLES: Record<ModelChartName, string> = {
@@ -232,9 +279,9 @@ export function createChartService({ config, registry, backtests, performanceHis
     const m = registry.models.get(modelId);
     if (!(MODEL_CHARTS as readonly string[]).includes(name))
       throw new DomainError('INVALID_ARGUMENT', `No chart "${name}"; charts are ${MODEL_CHARTS.join(', ')}.`, { name });
-    const src = sources(m)[name as ModelChartName];
+    const src = SOURCES[name as ModelChartName](m, stored(m));
     if (!src) {
-      const have = Object.keys(sources(m));
+      const have = available(m).map((c) => c.name);
       throw new DomainError(
         'CHART_NOT_AVAILABLE',
         `${m.model_id} has no ${name} chart yet (${WHY[name as ModelChartName]}). It has: ${have.length ? have.join(', ') : 'none'}.`,
@@ -247,9 +294,7 @@ export function createChartService({ config, registry, backtests, performanceHis
   return {
     /** The charts this version has now, in display order. */
     list(modelId: string): ChartInfo[] {
-      const m = registry.models.get(modelId);
-      const s = sources(m);
-      return MODEL_CHARTS.filter((n) => s[n]).map((name) => ({ name, title: TITLES[name], source: s[name]!.source }));
+      return available(registry.models.get(modelId)).map(({ name, source }) => ({ name, title: TITLES[name], source: source.source }));
     },
     /** One chart's Vega-Lite spec with title and alt text. */
     spec,
