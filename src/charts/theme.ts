@@ -18,6 +18,19 @@ export const PALETTE = {
 export const CATEGORY = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.vermillion, PALETTE.purple, PALETTE.sky, PALETTE.grey];
 
 /** The font bundled under assets/fonts (resvg renders PNG text with it; SVG viewers fall back to any sans-serif). */
+/** The colours of a strategy against buy-and-hold (equity, drawdown, walk-forward). */
+export const VERSUS_BUY_AND_HOLD = { strategy: PALETTE.blue, 'buy & hold': PALETTE.orange };
+
+/** A colour encoding of the `series` field: each named series in its colour, no legend title. */
+export function seriesColor(series: Record<string, string>) {
+  return {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: Object.keys(series), range: Object.values(series) },
+  } as const;
+}
+
 export const FONT = 'DejaVu Sans, sans-serif';
 
 /** Panel size in SVG units: wide enough for a year of daily bars, small enough for a chat image. */

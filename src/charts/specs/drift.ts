@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { day, num, wrap } from '../format.js';
-import { CONFIG, PALETTE, WIDTH } from '../theme.js';
+import { CONFIG, PALETTE, seriesColor, WIDTH } from '../theme.js';
 import type { ChartSpec } from '../types.js';
 
 export interface DriftData {
@@ -128,7 +128,7 @@ export function driftHistogramsChart(d: DriftData): ChartSpec {
         x: { field: 'label', type: 'ordinal', sort: { field: 'bin', op: 'min' }, title: null, axis: { labelAngle: -40, labelFontSize: 8 } },
         xOffset: { field: 'series', sort: Object.keys(SERIES) },
         y: { field: 'share', type: 'quantitative', title: 'Share', axis: { format: '.0%' } },
-        color: { field: 'series', type: 'nominal', title: null, scale: { domain: Object.keys(SERIES), range: Object.values(SERIES) } },
+        color: seriesColor(SERIES),
       },
     },
     resolve: { scale: { x: 'independent', xOffset: 'independent' } },

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { extremaIndices } from '../downsample.js';
 import { day, pct, signedPct } from '../format.js';
-import { CONFIG, HEIGHT, PALETTE, WIDTH } from '../theme.js';
+import { CONFIG, HEIGHT, PALETTE, seriesColor, VERSUS_BUY_AND_HOLD, WIDTH } from '../theme.js';
 import type { ChartSpec } from '../types.js';
 
 /** An equity curve as backtests store it (equity.json): ISO times and equity multiples from 1. */
@@ -41,13 +41,7 @@ function figures(d: EquityData) {
   return { n, ddS, ddB, worst, worstB, idx };
 }
 
-const SERIES = { strategy: PALETTE.blue, 'buy & hold': PALETTE.orange };
-const color = {
-  field: 'series',
-  type: 'nominal',
-  title: null,
-  scale: { domain: Object.keys(SERIES), range: Object.values(SERIES) },
-} as const;
+const color = seriesColor(VERSUS_BUY_AND_HOLD);
 
 function summary(d: EquityData, f: ReturnType<typeof figures>) {
   const last = f.n - 1;

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { day, num, signedPct, wrap } from '../format.js';
-import { CONFIG, HEIGHT, PALETTE, WIDTH } from '../theme.js';
+import { CONFIG, HEIGHT, seriesColor, VERSUS_BUY_AND_HOLD, WIDTH } from '../theme.js';
 import type { ChartSpec } from '../types.js';
 
 export interface WalkForwardData {
@@ -14,7 +14,7 @@ export interface WalkForwardData {
   }[];
 }
 
-const SERIES = { strategy: PALETTE.blue, 'buy & hold': PALETTE.orange };
+const SERIES = VERSUS_BUY_AND_HOLD;
 
 /** Walk-forward windows: each test part's return and Sharpe, strategy against buy-and-hold. */
 export function walkForwardChart(d: WalkForwardData): ChartSpec {
@@ -38,12 +38,7 @@ export function walkForwardChart(d: WalkForwardData): ChartSpec {
   const summary = `strategy beat buy & hold in ${beat} of ${d.windows.length} ${d.scheme} windows; mean Sharpe ${num(mean)} (min ${num(lo)}, max ${num(hi)})`;
   const total = d.windows.reduce((acc, w) => acc * (1 + w.strategy.total_return), 1) - 1;
   const alt = `Walk-forward of ${d.model_id}: ${summary}; compounded strategy return ${signedPct(total)}.`;
-  const color = {
-    field: 'series',
-    type: 'nominal',
-    title: null,
-    scale: { domain: Object.keys(SERIES), range: Object.values(SERIES) },
-  } as const;
+  const color = seriesColor(SERIES);
   const x = {
     field: 'window',
     type: 'ordinal',
