@@ -8,7 +8,7 @@ import { chronologicalSplit, type Split } from './dataset/split.js';
 import { assertDataFits, buildFeaturesMulti, buildLabels } from './features/index.js';
 import { buildModel } from './model/build.js';
 import type { LabeledMatrix } from './model/dataset.js';
-import { trainModel, type TrainOutcome, type TrainProgress } from './model/train.js';
+import { trainModel, type TrainOptions, type TrainOutcome, type TrainProgress } from './model/train.js';
 import { predictProba } from './model/predict.js';
 import { crossEntropy } from './evaluate/metrics.js';
 
@@ -75,6 +75,7 @@ export interface FitDeps {
   onProgress?: ((p: TrainProgress) => void) | undefined;
   progressEveryBatches?: number | undefined;
   now?: (() => number) | undefined;
+  onEpochEnd?: TrainOptions['onEpochEnd'];
 }
 
 /** A model trained on a split's training part, with the matrices scaled by the training part's scaler. */
@@ -120,6 +121,7 @@ export async function fitModel(strategy: Strategy, split: Split, deps: FitDeps =
       progressEveryBatches: deps.progressEveryBatches,
       now: deps.now,
       onProgress: deps.onProgress,
+      onEpochEnd: deps.onEpochEnd,
     });
     if (deps.signal?.aborted) throw cancelledError(deps.signal.reason);
     return { model, scaler, outcome, train_loss: { initial, final: trainLoss() }, train, val, test };

@@ -34,6 +34,8 @@ export interface EpochStats {
 
 export interface TrainOutcome {
   history: EpochStats[];
+  /** The epoch after which `onEpochEnd` stopped the run (a pruned tuning trial); null when it ran its course. */
+  stopped_at: number | null;
   best_epoch: number;
   epochs_run: number;
   stopped_early: boolean;
@@ -56,6 +58,11 @@ export interface TrainOptions {
    * handler, a timer or a worker message is seen at the next batch. Default 20 ms.
    */
   yieldEveryMs?: number | undefined;
+  /**
+   * Told each epoch's figures once they are recorded (before early stopping decides); returning
+   * true stops the run there (a tuning pruner's verdict). The best weights so far are restored.
+   */
+  onEpochEnd?: ((stats: EpochStats, monitored: number) => boolean | Promise<boolean>) | undefined;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -172,6 +179,7 @@ export async function trainModel(
   let stale = 0;
   let step = 0;
   let stoppedEarly = false;
+  let stoppedAt: number | null = null;
   const yieldEvery = opts.yieldEveryMs ?? 20;
   let lastYield = now();
 
@@ -254,8 +262,12 @@ export async function trainModel(
         // is balanced): the unweighted loss of a balanced-weight model rises as it learns the rare
         // classes, and stopped most small models after their first epoch, before they learnt anything.
         const monitored = Number.isFinite(v.weighted_loss) ? v.weighted_loss : Number.isFinite(v.loss) ? v.loss : loss;
-        if (monitored < best.loss) {
-          best = { loss: monitored, epoch, values: snapshot(weights) };
+        if (monitored < best.loss) best = { loss: monitored, epoch, values: snapshot(weights) };
+        if (opts.onEpochEnd && (await opts.onEpochEnd(stats, monitored))) {
+          stoppedAt = epoch;
+          break;
+        }
+        if (best.epoch === epoch) {
           stale = 0;
         } else if (cfg.early_stopping_patience > 0 && ++stale >= cfg.early_stopping_patience) {
           stoppedEarly = epoch < cfg.epochs;
@@ -272,6 +284,7 @@ export async function trainModel(
   const seconds = (now() - t0) / 1000;
   return {
     history,
+    stopped_at: stoppedAt,
     best_epoch: best.epoch,
     epochs_run: history.length,
     stopped_early: stoppedEarly,
