@@ -31,26 +31,21 @@ export const PBO_MIN_TRIALS = 4;
 export const PBO_MIN_PERIODS = 64;
 const MAX_TRIALS = 200;
 
-function readReturns(modelDir: string): OosReturnsFile | null {
+/** A returns file (a model's test segment, a tuning trial's validation part), or null when absent or unreadable. */
+export function readReturns(file: string): OosReturnsFile | null {
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(modelDir, OOS_RETURNS_FILE), 'utf8')) as OosReturnsFile;
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as OosReturnsFile;
     return Array.isArray(r.time) && Array.isArray(r.strategy) && r.time.length === r.strategy.length ? r : null;
   } catch {
     return null; // trained before trainyard kept the returns, or archived (folder removed)
   }
 }
 
+function empty(note: string, trials = 0): ProgramPbo {
+  return { pbo: null, trials, periods: 0, blocks: 0, combinations: 0, median_logit: null, prob_oos_loss: null, note };
+}
+
 export function programPbo(registry: Registry, cycles: ResearchCycle[]): ProgramPbo {
-  const empty = (note: string, trials = 0): ProgramPbo => ({
-    pbo: null,
-    trials,
-    periods: 0,
-    blocks: 0,
-    combinations: 0,
-    median_logit: null,
-    prob_oos_loss: null,
-    note,
-  });
   const series: OosReturnsFile[] = [];
   const withModels = cycles.filter((c) => c.model_id).sort((a, b) => b.cycle_index - a.cycle_index);
   for (const c of withModels.slice(0, MAX_TRIALS)) {
@@ -60,14 +55,20 @@ export function programPbo(registry: Registry, cycles: ResearchCycle[]): Program
     } catch {
       continue;
     }
-    const r = readReturns(dir);
+    const r = readReturns(path.join(dir, OOS_RETURNS_FILE));
     if (r && r.time.length > 0) series.push(r);
   }
+  return pboOfReturns(series, 'a test-segment backtest', 'program');
+}
+
+/**
+ * PBO over trials' per-bar returns (a research program's test segments, a tuning study's
+ * validation parts), aligned bar by bar over the span they all cover. `what` names what each trial
+ * needs, `whole` what they belong to, in the note when there are too few.
+ */
+export function pboOfReturns(series: OosReturnsFile[], what: string, whole: string): ProgramPbo {
   if (series.length < PBO_MIN_TRIALS)
-    return empty(
-      `PBO needs at least ${PBO_MIN_TRIALS} trials with a test-segment backtest; the program has ${series.length}`,
-      series.length,
-    );
+    return empty(`PBO needs at least ${PBO_MIN_TRIALS} trials with ${what}; the ${whole} has ${series.length}`, series.length);
   // The span every trial covers, and every bar time inside it.
   let lo = Number.NEGATIVE_INFINITY;
   let hi = Number.POSITIVE_INFINITY;
@@ -80,7 +81,7 @@ export function programPbo(registry: Registry, cycles: ResearchCycle[]): Program
   const sorted = Float64Array.from(times).sort();
   if (sorted.length < PBO_MIN_PERIODS)
     return empty(
-      `PBO needs at least ${PBO_MIN_PERIODS} bars that every trial's test segment covers; ${series.length} trials share ${sorted.length}`,
+      `PBO needs at least ${PBO_MIN_PERIODS} bars that all trials cover; ${series.length} trials share ${sorted.length}`,
       series.length,
     );
   const index = new Map<number, number>();

@@ -191,6 +191,18 @@ export type TriggersConfig = z.infer<typeof triggersSchema>;
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting in one schema. Precedence: command-line flags > environment > config file > defaults. */
+const tuningSchema = z.strictObject({
+  trials: z.number().int().min(1).max(10_000).default(20).describe('Trials per tuning run unless --trials says otherwise'),
+  sampler: z.enum(['tpe', 'random']).default('tpe').describe('tpe (Bergstra et al. 2011, as Optuna) or random'),
+  pruner: z
+    .enum(['hyperband', 'successive_halving', 'none'])
+    .default('hyperband')
+    .describe('Stops trials whose validation loss falls behind at an epoch rung (asynchronous, as Optuna)'),
+  reduction_factor: z.number().int().min(2).max(10).default(3).describe('Pruner: 1/reduction_factor of trials go on at each rung'),
+  min_epochs: z.number().int().min(1).default(1).describe('Pruner: epochs every trial runs before it can be pruned'),
+  max_trials: z.number().int().min(1).default(1000).describe('Most trials one tuning study may run (a limit for clients)'),
+});
+
 export const configSchema = z.strictObject({
   home: z.string().min(1).describe('State directory (registry, models, training status); TRAINYARD_HOME'),
   strategies_dir: z.string().min(1).describe('Folder of strategy YAML files'),
@@ -255,6 +267,7 @@ export const configSchema = z.strictObject({
     .describe('Gate thresholds; the training gate is calibrated to what the labels allow unless training_preset says otherwise'),
   drift: driftSchema.default(() => driftSchema.parse({})).describe('Drift thresholds (check_drift and the promotion gate)'),
   research: researchSchema.default(() => researchSchema.parse({})).describe('Research loop: designer, budgets, prices'),
+  tuning: tuningSchema.default(() => tuningSchema.parse({})).describe('Hyperparameter tuning defaults (trainyard tune, start_tuning)'),
   performance: performanceSchema.default(performanceSchema.parse({})).describe('Production performance monitoring windows and thresholds'),
   triggers: triggersSchema.default(triggersSchema.parse({})).describe('Retraining triggers and the scheduler'),
   backtest: backtestSchema.default(backtestSchema.parse({})).describe('Backtest jobs: walk-forward defaults'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const operationTypes = ['training', 'backtest', 'research', 'drift_check', 'retraining'] as const;
+export const operationTypes = ['training', 'backtest', 'research', 'drift_check', 'retraining', 'tuning', 'trial'] as const;
 export const operationStatuses = ['pending', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export const TERMINAL_STATUSES = new Set<OperationStatus>(['completed', 'failed', 'cancelled', 'interrupted']);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { strictObject } from './strict-object.js';
 import { gateOverridesSchema } from './gates.js';
+import { searchSchema } from './search-space.js';
 import { indicatorCatalog, indicatorTypes, type IndicatorType } from './indicators.js';
 
 const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and underscores, starting with a letter');
@@ -201,6 +202,7 @@ export const strategySchema = z
     training: trainingSchema.default(trainingSchema.parse({})),
     decisions: decisionsSchema.default(decisionsSchema.parse({})).describe('How predictions become positions in backtests'),
     gates: gateOverridesSchema.optional(),
+    search: searchSchema.optional(),
   })
   .superRefine((s, ctx) => {
     const ids = new Set<string>();

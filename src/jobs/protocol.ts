@@ -4,6 +4,7 @@ import type { BacktestRequest, BacktestRun } from '../monitoring/backtest/reques
 import type { BackendPreference } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
+import type { TrialOutcome } from '../pipeline/trial.js';
 
 /** Where a worker finds data and how it computes, whatever the job; plain data (it crosses the thread boundary). */
 export interface WorkerSettings {
@@ -34,15 +35,34 @@ export interface BacktestJobSpec extends BacktestRequest, WorkerSettings {
   kind: 'backtest';
 }
 
+/** A tuning trial (operation type `trial`): trains on the training part, scores the validation part, saves nothing. */
+export interface TrialJobSpec extends WorkerSettings {
+  kind: 'trial';
+  strategy_yaml: string;
+  strategy_source: string;
+  data?: string | undefined;
+  overrides?: TrainingOverrides | undefined;
+  /** Report the objective at every epoch end and wait for the pruner's verdict. */
+  prune: boolean;
+  /** Where the worker writes the validation part's every-bar returns (PBO over the study reads them). */
+  returns_file?: string | undefined;
+}
+
 /** The jobs a worker runs, told apart by `kind` (absent = training). */
-export type JobSpec = TrainingJobSpec | BacktestJobSpec;
+export type JobSpec = TrainingJobSpec | BacktestJobSpec | TrialJobSpec;
 
-/** What a worker hands back: a staged training result, or a backtest report (`kind: 'backtest'`). */
-export type JobResult = TrainingResult | BacktestRun;
+/** What a worker hands back: a staged training result, a backtest report (`kind: 'backtest'`) or a trial's outcome (`kind: 'trial'`). */
+export type JobResult = TrainingResult | BacktestRun | TrialOutcome;
 
-export type ToWorker = { type: 'start'; job: JobSpec; staging_dir: string; model_id: string } | { type: 'cancel'; reason: string };
+export type ToWorker =
+  | { type: 'start'; job: JobSpec; staging_dir: string; model_id: string }
+  | { type: 'cancel'; reason: string }
+  /** The pruner's answer to a `report`: stop the trial at that step or go on. */
+  | { type: 'verdict'; step: number; prune: boolean };
 
 export type FromWorker =
   | { type: 'progress'; progress: PipelineProgress }
+  /** A trial's objective so far at an epoch end; the worker waits for the verdict. */
+  | { type: 'report'; step: number; value: number }
   | { type: 'result'; result: JobResult }
   | { type: 'error'; error: { code: string; message: string; stack?: string | undefined } };

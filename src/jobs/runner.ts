@@ -40,6 +40,8 @@ export function createJobRunner(opts: JobRunnerOptions) {
   const events = createJobEvents(logger);
   const queue = createJobQueue<{ id: string; spec: JobSpec }>();
   const active = new Map<string, Active>();
+  /** Trials' pruners, by operation id (set at submit, dropped when the job ends). */
+  const reporters = new Map<string, NonNullable<SubmitOptions['onReport']>>();
   /** Jobs whose worker finished and whose result is being stored (onCompleted: a model registered, a report written). */
   const completing = new Map<string, Promise<void>>();
   let accepting = true;
@@ -60,6 +62,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
 
   function settle(id: string, a: Active, outcome: WorkerOutcome): void {
     active.delete(id);
+    reporters.delete(id);
     clearInterval(a.heartbeat);
     clearTimeout(a.graceTimer);
     clearTimeout(a.timeLimit?.timer);
@@ -82,11 +85,14 @@ export function createJobRunner(opts: JobRunnerOptions) {
   }
 
   function complete(id: string, a: Active, result: JobResult): void {
-    const backtest = 'kind' in result && result.kind === 'backtest';
+    const kind = 'kind' in result ? result.kind : 'training';
+    const backtest = kind === 'backtest';
     a.recorder.record(
       backtest
         ? { phase: 'saving', progress_pct: 99, message: 'writing the backtest report' }
-        : { phase: 'deployment_decision', progress_pct: 99, message: 'registering the model' },
+        : kind === 'trial'
+          ? { phase: 'saving', progress_pct: 99, message: 'recording the trial' }
+          : { phase: 'deployment_decision', progress_pct: 99, message: 'registering the model' },
     );
     const done = (async () => {
       try {
@@ -146,6 +152,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
         recorder.record(progress);
         events.emit({ type: 'progress', operation_id: id, progress });
       },
+      onReport: reporters.get(id),
       onEnd: (outcome) => settle(id, a, outcome),
     });
   }
@@ -175,8 +182,9 @@ export function createJobRunner(opts: JobRunnerOptions) {
     submit(spec: JobSpec, o: SubmitOptions = {}): Operation {
       runner.assertAccepting();
       const priority = o.priority ?? 'normal';
-      const type = spec.kind === 'backtest' ? 'backtest' : 'training';
+      const type = spec.kind === 'backtest' ? 'backtest' : spec.kind === 'trial' ? 'trial' : 'training';
       const op = operations.create({ type, parent_id: o.parent_id ?? null, params: o.params ?? {}, priority });
+      if (o.onReport) reporters.set(op.id, o.onReport);
       queue.push(priority, { id: op.id, spec });
       events.emit({ type: 'status', operation: op });
       setImmediate(pump);
@@ -211,7 +219,10 @@ export function createJobRunner(opts: JobRunnerOptions) {
           id,
           status: op.status,
         });
-      if (queue.remove(id)) return finish(id, cancelledRow(reason, `cancelled before it started: ${reason}`));
+      if (queue.remove(id)) {
+        reporters.delete(id);
+        return finish(id, cancelledRow(reason, `cancelled before it started: ${reason}`));
+      }
       const a = active.get(id);
       if (!a) {
         const why = completing.has(id)
@@ -248,7 +259,10 @@ export function createJobRunner(opts: JobRunnerOptions) {
     shutdown(o: { mode: 'cancel' | 'finish'; timeoutMs?: number }): Promise<void> {
       closing ??= (async () => {
         accepting = false;
-        for (const q of queue.drain()) finish(q.id, cancelledRow('shutdown', 'cancelled: trainyard shut down'));
+        for (const q of queue.drain()) {
+          reporters.delete(q.id);
+          finish(q.id, cancelledRow('shutdown', 'cancelled: trainyard shut down'));
+        }
         const ids = [...active.keys()];
         if (o.mode === 'cancel') for (const [id, a] of active) requestCancel(id, a, 'shutdown');
         await Promise.all(ids.map((id) => runner.waitFor(id, { timeoutMs: o.timeoutMs ?? 30_000 })));

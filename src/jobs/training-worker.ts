@@ -1,11 +1,14 @@
 // Worker-thread entry: runs one job (a training pipeline, or a backtest of a registered model) and
 // reports back. Each worker thread has its own TensorFlow.js engine, so training never touches the
 // main thread's event loop.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { isDomainError } from '../domain/errors.js';
 import { initBackend } from '../pipeline/backend/index.js';
 import { parseStrategy } from '../pipeline/strategy-source.js';
 import { runTrainingPipeline } from '../pipeline/train-pipeline.js';
+import { runTrial } from '../pipeline/trial.js';
 import { runBacktest } from '../monitoring/backtest/run.js';
 import { backtestSegmentWithReturns, oosReturnsFile, OOS_RETURNS_FILE } from '../monitoring/backtest/segment.js';
 import { validationStats } from '../monitoring/drift-reference.js';
@@ -34,15 +37,48 @@ const budgetCheck =
       ? checkMemory(limits, size.bars, featureCount(strategy))
       : checkTrainingBudget(limits, strategy, size.train_rows, size.fits);
 
+/** Temp file and rename: a reader never sees half a file. */
+function writeJsonAtomic(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value));
+  fs.renameSync(tmp, file);
+}
+
 const port = parentPort;
 if (!port) throw new Error('training-worker must run in a worker thread');
 const controller = new AbortController();
 const send = (msg: FromWorker) => port.postMessage(msg);
 
+/** Verdicts the trial waits for, by step. */
+const verdicts = new Map<number, (prune: boolean) => void>();
+
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'cancel') controller.abort(msg.reason);
+  if (msg.type === 'cancel') {
+    controller.abort(msg.reason);
+    for (const resolve of verdicts.values()) resolve(false);
+  } else if (msg.type === 'verdict') verdicts.get(msg.step)?.(msg.prune);
   else void run(msg);
 });
+
+/** Posts a trial's objective at an epoch end and waits for the pruner (a cancel answers "go on": the next batch sees it). */
+function report(step: number, value: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    verdicts.set(step, (prune) => {
+      verdicts.delete(step);
+      resolve(prune);
+    });
+    send({ type: 'report', step, value });
+  });
+}
+
+/** A trial's validation predictions backtested like a test segment: its Sharpe and every bar's return (for the deflated Sharpe and PBO). */
+const validationHook: EvaluationHook = (series, predictions, strategy) => {
+  const report = backtestSegmentWithReturns(series, predictions, strategy.decisions, strategy.data.timeframe);
+  if (!report) return null;
+  const { equity_curve: _curve, returns, per_symbol: _per, ...summary } = report;
+  return { summary: summary as unknown as Record<string, unknown>, files: { returns: oosReturnsFile(returns) } };
+};
 
 async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const { job } = msg;
@@ -61,6 +97,25 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
       return;
     }
     const strategy = parseStrategy(job.strategy_yaml, job.strategy_source);
+    if (job.kind === 'trial') {
+      const outcome = await runTrial(
+        { strategy, data: job.data, overrides: job.overrides, dataDir: job.data_dir, cwd: job.cwd, storeFile: job.store_file, access: job.access },
+        {
+          backend,
+          signal: controller.signal,
+          progressEveryBatches: job.progress_every_batches,
+          checkBudget: job.limits ? budgetCheck(job.limits) : undefined,
+          onProgress: (progress) => send({ type: 'progress', progress }),
+          report: job.prune ? report : undefined,
+          evaluateValidation: validationHook,
+        },
+      );
+      if (job.returns_file && outcome.returns) {
+        writeJsonAtomic(job.returns_file, outcome.returns);
+        send({ type: 'result', result: { ...outcome, returns: null, returns_file: job.returns_file } });
+      } else send({ type: 'result', result: outcome });
+      return;
+    }
     const result = await runTrainingPipeline(
       {
         strategy,

@@ -34,4 +34,6 @@ export interface SubmitOptions {
   parent_id?: string | null | undefined;
   /** Recorded on the operation row (what was asked for). */
   params?: Record<string, unknown> | undefined;
+  /** A trial's pruner: told the objective at each epoch end, true stops the trial there. */
+  onReport?: ((step: number, value: number) => boolean) | undefined;
 }

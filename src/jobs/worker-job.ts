@@ -23,6 +23,8 @@ export interface WorkerJobOptions {
   resourceLimits?: ResourceLimits | undefined;
   logger: Logger;
   onProgress: (progress: PipelineProgress) => void;
+  /** A trial's objective at an epoch end: true prunes it there (answered at once; without it, never). */
+  onReport?: ((step: number, value: number) => boolean) | undefined;
   /** Called exactly once. */
   onEnd: (outcome: WorkerOutcome) => void;
 }
@@ -56,7 +58,15 @@ export function startWorkerJob(o: WorkerJobOptions): WorkerJob {
   worker.on('message', (msg: FromWorker) => {
     if (ended) return;
     if (msg.type === 'progress') o.onProgress(msg.progress);
-    else if (msg.type === 'result') end({ type: 'result', result: msg.result });
+    else if (msg.type === 'report') {
+      let prune = false;
+      try {
+        prune = o.onReport?.(msg.step, msg.value) ?? false;
+      } catch (err) {
+        log.warn({ err }, 'the pruner failed; the trial goes on');
+      }
+      worker.postMessage({ type: 'verdict', step: msg.step, prune } satisfies ToWorker);
+    } else if (msg.type === 'result') end({ type: 'result', result: msg.result });
     else {
       if (msg.error.stack) log.warn({ stack: msg.error.stack }, `training failed: ${msg.error.message}`);
       end({ type: 'error', code: msg.error.code, message: msg.error.message });

@@ -252,6 +252,8 @@ export function promotionGate(
     production: ModelVersion | null;
     /** Every trial that counts for this name or research program (gate-rejected ones included). */
     trials: ModelVersion[];
+    /** Validation Sharpe ratios (per bar) of tuning trials that count against this model (every configuration tried). */
+    tuningSharpes?: readonly number[] | undefined;
     backtest: BacktestGateThresholds;
     promotion: PromotionGateThresholds;
     drift: DriftEvidence;
@@ -276,6 +278,7 @@ export function promotionGate(
     checks.push(atLeast('non_inferiority', b['sharpe'], bar, (v) => v.toFixed(2), `worse_than_production_${ctx.production!.model_id}`));
   }
   const trialSharpes = ctx.trials.map((m) => oos(m)['sharpe_per_period']).filter((v): v is number => v !== undefined && Number.isFinite(v));
+  for (const s of ctx.tuningSharpes ?? []) if (Number.isFinite(s)) trialSharpes.push(s);
   if (b['sharpe_per_period'] === undefined) {
     checks.push({
       name: 'deflated_sharpe',

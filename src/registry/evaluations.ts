@@ -5,7 +5,7 @@ import { fromJson } from './json-columns.js';
 import type { Actor } from './types.js';
 
 /** Where a stored gate result came from. */
-export const gateContexts = ['registration', 'evaluation', 'promotion', 'research', 'trigger'] as const;
+export const gateContexts = ['registration', 'evaluation', 'promotion', 'research', 'trigger', 'tuning'] as const;
 export type GateContext = (typeof gateContexts)[number];
 
 export const storedGateSchema = z.object({

@@ -8,6 +8,7 @@ import { createModelStore } from './models.js';
 import { createOperationStore } from './operations.js';
 import { createResearchCycleStore } from './research-cycles.js';
 import { createTriggerStore } from './triggers.js';
+import { createTuningTrialStore } from './tuning-trials.js';
 import type { Actor, ListModelsFilter, PromoteInput, RegisterInput } from './types.js';
 
 export interface RegistryOptions {
@@ -70,6 +71,7 @@ export function openRegistry(opts: RegistryOptions) {
     triggers: createTriggerStore(db, clock),
     audit,
     research: createResearchCycleStore(db, clock),
+    tuning: createTuningTrialStore(db, clock),
     evaluations: {
       ...evaluations,
       /** A person's approval of a version for production (config gates.require_human_approval). */

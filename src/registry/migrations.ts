@@ -1,10 +1,20 @@
 import type Database from 'better-sqlite3';
 
 /**
+ * A migration that rebuilds a table other tables point at (SQLite cannot change a CHECK in place):
+ * it runs with foreign keys off, as SQLite's "making other kinds of table schema changes" procedure
+ * says, and the references are checked before it commits.
+ */
+export interface RebuildMigration {
+  sql: string;
+  foreignKeysOff: true;
+}
+
+/**
  * Forward-only migrations; `PRAGMA user_version` records how many have run. Never edit a shipped
  * migration: append a new one. Each runs in its own transaction.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly (string | RebuildMigration)[] = [
   // 1: operations, model versions, promotion history, audit log.
   `
   CREATE TABLE operations (
@@ -242,6 +252,57 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE research_cycles ADD COLUMN lockbox TEXT;
   `,
+  // 7: tuning runs and their trials (operation types 'tuning' and 'trial'; the trial store).
+  {
+    foreignKeysOff: true,
+    sql: `
+  CREATE TABLE operations_v7 (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('training','backtest','research','drift_check','retraining','tuning','trial')),
+    parent_id TEXT REFERENCES operations(id) ON DELETE RESTRICT,
+    status TEXT NOT NULL CHECK (status IN ('pending','running','completed','failed','cancelled','interrupted')),
+    phase TEXT,
+    progress_pct REAL NOT NULL DEFAULT 0,
+    message TEXT,
+    params TEXT NOT NULL DEFAULT '{}',
+    result TEXT,
+    error TEXT,
+    metrics TEXT,
+    priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal','high')),
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    heartbeat_at TEXT,
+    owner_pid INTEGER
+  );
+  INSERT INTO operations_v7 SELECT * FROM operations;
+  DROP TABLE operations;
+  ALTER TABLE operations_v7 RENAME TO operations;
+  CREATE INDEX operations_status ON operations(status, created_at);
+  CREATE INDEX operations_parent ON operations(parent_id);
+
+  CREATE TABLE tuning_trials (
+    study_id TEXT NOT NULL REFERENCES operations(id),
+    number INTEGER NOT NULL CHECK (number >= 0),
+    run_id TEXT NOT NULL REFERENCES operations(id),
+    operation_id TEXT REFERENCES operations(id),
+    name TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('running','complete','pruned','failed')),
+    params TEXT NOT NULL,
+    value REAL,
+    intermediate TEXT NOT NULL DEFAULT '[]',
+    sharpe REAL,
+    metrics TEXT,
+    error TEXT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    duration_s REAL,
+    PRIMARY KEY (study_id, number)
+  );
+  CREATE INDEX tuning_trials_name ON tuning_trials(name);
+  CREATE INDEX tuning_trials_run ON tuning_trials(run_id);
+  `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
@@ -249,16 +310,29 @@ export function schemaVersion(db: Database.Database): number {
 }
 
 /** Runs every migration after the file's recorded version; returns the number applied. */
-export function migrate(db: Database.Database, migrations: readonly string[] = MIGRATIONS): number {
+export function migrate(db: Database.Database, migrations: readonly (string | RebuildMigration)[] = MIGRATIONS): number {
   const from = schemaVersion(db);
   if (from > migrations.length) {
     throw new Error(`database schema version ${from} is newer than this trainyard (${migrations.length}); upgrade trainyard`);
   }
   for (let v = from; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
+    const m = migrations[v]!;
+    const rebuild = typeof m !== 'string';
+    const fkOn = db.pragma('foreign_keys', { simple: true }) === 1;
+    // foreign_keys cannot change inside a transaction: off before, back on after.
+    if (rebuild && fkOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(rebuild ? m.sql : m);
+        if (rebuild) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`migration ${v + 1} would break ${broken.length} foreign key reference(s); nothing was changed`);
+        }
+        db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    } finally {
+      if (rebuild && fkOn) db.pragma('foreign_keys = ON');
+    }
   }
   return migrations.length - from;
 }

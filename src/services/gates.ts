@@ -25,6 +25,8 @@ export interface GateServiceOptions {
   tasks: TaskRunner;
   /** Every trial that counts toward a model's deflated Sharpe (its name's versions by default; the research loop adds its program's). */
   trials?: (model: ModelVersion) => ModelVersion[];
+  /** Tuning trials' validation Sharpe ratios that count toward a model's deflated Sharpe (its name's studies). */
+  tuningSharpes?: (model: ModelVersion) => number[];
 }
 
 /**
@@ -155,6 +157,7 @@ export function createGateService(o: GateServiceOptions) {
         {
           production: registry.models.production(model.name),
           trials: trialsOf(model),
+          tuningSharpes: o.tuningSharpes?.(model),
           backtest: eff.thresholds.backtest,
           promotion: eff.thresholds.promotion,
           drift: await recentDrift(model, options.recentData),

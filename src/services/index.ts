@@ -8,7 +8,9 @@ import type { Config } from '../config/schema.js';
 import { cancelledError, DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
 import { createJobRunner, type JobEvent, type JobRunner } from '../jobs/runner.js';
-import type { TrainingJobSpec } from '../jobs/protocol.js';
+import type { TrainingJobSpec, TrialJobSpec } from '../jobs/protocol.js';
+import { isTrialOutcome, type TrialOutcome } from '../pipeline/trial.js';
+import { createTuningService, trialReturnsFile } from '../tuning/service.js';
 import { createAlerts, type Alerts } from '../monitoring/alerts.js';
 import { initBackend, type BackendInfo } from '../pipeline/backend/index.js';
 import { createTaskRunner, type TaskRunner } from '../jobs/tasks/task-runner.js';
@@ -114,6 +116,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     tasks,
     // Every trial counts toward the deflated Sharpe: the name's versions, and for a research model
     // every model its program trained (gate-rejected ones included), so more tries set a higher bar.
+    tuningSharpes: (m) => registry.tuning.sharpesFor(m.name),
     trials: (m) => {
       const own = registry.models.list({ name: m.name, limit: 10_000 });
       const program = registry.research.programOf(m.model_id);
@@ -134,6 +137,23 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
   };
 
   const limits = createLimitChecks(config.limits, registry.operations);
+  const tuningDir = path.join(config.home, 'tuning');
+  /** A trial's outcome is its operation's result (its worker wrote the every-bar validation returns to `returns_file`). */
+  const recordTrialReturns = (_op: Operation, r: TrialOutcome): Record<string, unknown> => {
+    const { returns: _returns, ...rest } = r;
+    return rest as unknown as Record<string, unknown>;
+  };
+  /** Where a job's worker finds data and how it computes (every kind of job). */
+  const workerSettings = (access: FileAccess | undefined) => ({
+    store_file: registry.file,
+    data_dir: config.data_dir,
+    cwd,
+    access,
+    backend: config.backend,
+    wasm_threads: config.wasm_threads,
+    progress_every_batches: config.progress_every_batches,
+    limits: config.limits,
+  });
   const backtestStore = createBacktestStore(path.join(config.home, 'backtests'));
   const jobs: JobRunner = createJobRunner({
     operations: registry.operations,
@@ -145,6 +165,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     timeLimit: { ms: config.limits.job_wall_seconds * 1000, key: 'limits.job_wall_seconds' },
     onCompleted: (op, result, stagedPath) => {
       if (isBacktestRun(result)) return backtestStore.write(op.id, result);
+      if (isTrialOutcome(result)) return recordTrialReturns(op, result);
       const actor = (op.params['actor'] as string | undefined) ?? 'system';
       // The version and its training and backtest gates commit together: a crash or a gate that
       // cannot be stored leaves neither (the job fails and the staged folder is removed).
@@ -191,18 +212,11 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       // A research run's own jobs count as the run (admitted when it started).
       if (!o.parent_id) limits.admit(client);
       const spec: TrainingJobSpec = {
+        ...workerSettings(o.access),
         strategy_yaml: strategy.yaml,
         strategy_source: strategy.source,
         data: input.data,
-        store_file: registry.file,
         overrides: input.overrides,
-        data_dir: config.data_dir,
-        cwd,
-        access: o.access,
-        backend: config.backend,
-        wasm_threads: config.wasm_threads,
-        progress_every_batches: config.progress_every_batches,
-        limits: config.limits,
       };
       const params = {
         strategy: strategy.strategy.name,
@@ -322,6 +336,36 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     limits,
   });
 
+  const tuning = createTuningService({
+    config,
+    registry,
+    gates,
+    logger: logger.child({ component: 'tuning' }),
+    clock,
+    cwd,
+    dir: tuningDir,
+    resolveStrategy: strategies.resolve,
+    limits,
+    submitTrial: (job, o) => {
+      jobs.assertAccepting();
+      const study = o.params['study_id'] as string;
+      const trial = o.params['trial'] as number;
+      const spec: TrialJobSpec = {
+        ...workerSettings(o.access),
+        kind: 'trial',
+        ...job,
+        returns_file: trialReturnsFile(tuningDir, study, trial),
+      };
+      return jobs.submit(spec, { parent_id: o.parent_id, params: o.params, onReport: o.onReport });
+    },
+    waitFor: (id) => jobs.waitFor(id),
+    cancelJob: (id, reason) => void jobs.cancel(id, reason),
+    retrain: async (input, ctx) => {
+      const r = await training.train(input, { ...ctx, trigger: 'tuning' });
+      return { model_id: r.model_id, operation_id: r.operation_id };
+    },
+  });
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -350,6 +394,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     /** modelHtml: one self-contained HTML report of a model version (`trainyard report`). */
     reports,
     research,
+    /** Hyperparameter tuning runs (src/tuning): start, resume, cancel, status. */
+    tuning,
     /** describe: what a data spec loads to (describe_data, `trainyard data show`). */
     data: createDataService({ config, cwd, storeFile: registry.file, limits, tasks }),
     /** The task worker that runs data-sized work off the main thread. */
@@ -359,6 +405,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       closing ??= (async () => {
         // Research runs first: they end interrupted (resumable) rather than failing on cancelled jobs.
         await research.shutdown();
+        await tuning.shutdown();
         await jobs.shutdown({ mode, timeoutMs: config.shutdown_timeout_ms });
         await mirror.close();
         await monitoring.performance.flush();

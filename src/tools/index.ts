@@ -3,6 +3,9 @@ import { cancelTraining } from './cancel-training.js';
 import { getResearchStatus } from './get-research-status.js';
 import { listExperiments } from './list-experiments.js';
 import { startResearch } from './start-research.js';
+import { startTuning } from './start-tuning.js';
+import { getTuningStatus } from './get-tuning-status.js';
+import { cancelTuning } from './cancel-tuning.js';
 import { checkDrift } from './check-drift.js';
 import { describeData } from './describe-data.js';
 import type { ToolDefinition } from './define-tool.js';
@@ -45,4 +48,7 @@ export const allTools: ToolDefinition[] = [
   getResearchStatus,
   cancelResearch,
   listExperiments,
+  startTuning,
+  getTuningStatus,
+  cancelTuning,
 ] as unknown as ToolDefinition[];

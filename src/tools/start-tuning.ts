@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.js';
+import { defineTool } from './define-tool.js';
+import { renderTuning, tuningNextSteps, tuningRunSchema, waitForTuning } from './tuning-schemas.js';
+
+export const startTuning = defineTool({
+  name: 'start_tuning',
+  title: 'Start hyperparameter tuning',
+  description:
+    "Tune a strategy in the background: trials sampled (TPE or random) from its search: section or `search`, pruned on validation loss (Hyperband); the best is retrained and registered as a candidate. Every trial counts in the name's deflated Sharpe. resume continues a stopped study.",
+  input: z.object({
+    strategy: z.string().optional().describe('Strategy name, path or inline YAML'),
+    search: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('Field path -> {low, high, log?, step?} or {choices: [...]}, optional when: {parent: [values]}'),
+    data: z.string().optional(),
+    trials: z.number().int().min(1).optional().describe('Default: config tuning.trials'),
+    sampler: z.enum(['tpe', 'random']).optional(),
+    pruner: z.enum(['hyperband', 'successive_halving', 'none']).optional(),
+    parallel: z.number().int().min(1).max(16).optional().describe('Trials at once (default: workers)'),
+    seed: z.number().int().min(0).optional(),
+    epochs: z.number().int().min(1).max(10000).optional().describe('Epochs per trial at most'),
+    resume: z.string().optional().describe('Run id of a stopped tuning run to continue'),
+    wait_seconds: z.number().min(0).max(3600).default(0),
+  }),
+  output: tuningRunSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  handler: async (input, services, ctx) => {
+    let op;
+    if (input.resume) op = services.tuning.resume(input.resume, ctx.actor, ctx.client, ctx.access, { trials: input.trials });
+    else {
+      if (!input.strategy)
+        throw new DomainError('INVALID_ARGUMENT', 'strategy is required (or resume with a run id).', {
+          field: 'strategy',
+        });
+      op = services.tuning.start(
+        {
+          strategy: input.strategy,
+          search: input.search,
+          data: input.data,
+          trials: input.trials,
+          sampler: input.sampler,
+          pruner: input.pruner,
+          parallel: input.parallel,
+          seed: input.seed,
+          overrides: input.epochs !== undefined ? { epochs: input.epochs } : undefined,
+        },
+        ctx.actor,
+        ctx.client,
+        ctx.access,
+      );
+    }
+    return waitForTuning(services, op.id, input.wait_seconds, ctx, 50);
+  },
+  next: tuningNextSteps,
+  render: renderTuning,
+});
