@@ -50,6 +50,7 @@ const COMMANDS: Record<string, Command> = {
   train: async (a, io) => (await import('./train.js')).trainCommand(a, io),
   demo: async (a, io) => (await import('./research.js')).researchCommand(a, io, true),
   research: async (a, io) => (await import('./research.js')).researchCommand(a, io),
+  tune: async (a, io) => (await import('./tune.js')).tuneCommand(a, io),
   drift: async (a, io) => (await import('./drift.js')).driftCommand(a, io),
   backtest: async (a, io) => (await import('./backtest.js')).backtestCommand(a, io),
   models: async (a, io) => (await import('./models.js')).modelsCommand(a, io),

@@ -4,7 +4,7 @@ import type { BacktestRequest, BacktestRun } from '../monitoring/backtest/reques
 import type { BackendPreference } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
-import type { TrialOutcome } from '../pipeline/trial.js';
+import type { TrialObjective, TrialOutcome } from '../pipeline/trial.js';
 
 /** Where a worker finds data and how it computes, whatever the job; plain data (it crosses the thread boundary). */
 export interface WorkerSettings {
@@ -44,6 +44,7 @@ export interface TrialJobSpec extends WorkerSettings {
   overrides?: TrainingOverrides | undefined;
   /** Report the objective at every epoch end and wait for the pruner's verdict. */
   prune: boolean;
+  objective: TrialObjective;
   /** Where the worker writes the validation part's every-bar returns (PBO over the study reads them). */
   returns_file?: string | undefined;
 }

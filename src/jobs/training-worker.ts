@@ -107,6 +107,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
           checkBudget: job.limits ? budgetCheck(job.limits) : undefined,
           onProgress: (progress) => send({ type: 'progress', progress }),
           report: job.prune ? report : undefined,
+          objective: job.objective,
           evaluateValidation: validationHook,
         },
       );

@@ -3,6 +3,7 @@ import type { BackendInfo } from './backend/index.js';
 import { loadMarketData } from './data/index.js';
 import { barCount } from './data/types.js';
 import { fitModel, strategySplit } from './fit-model.js';
+import { applyScaler, fitScaler } from './dataset/scaler.js';
 import { argmaxRows, predictProba } from './model/predict.js';
 import { accuracyOf } from './evaluate/metrics.js';
 import type { EvaluationHook, PipelineDeps, TrainingRequest } from './train-pipeline.js';
@@ -17,7 +18,11 @@ import type { PipelineProgress } from './result.js';
  */
 export type TrialRequest = Omit<TrainingRequest, 'modelId' | 'modelsDir'>;
 
+/** What a trial minimises: the validation loss, or minus the validation backtest's Sharpe ratio. */
+export type TrialObjective = 'val_loss' | 'val_sharpe';
+
 export interface TrialDeps {
+  objective?: TrialObjective | undefined;
   backend: BackendInfo;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: PipelineProgress) => void) | undefined;
@@ -36,9 +41,10 @@ export interface TrialDeps {
 export interface TrialOutcome {
   kind: 'trial';
   state: 'complete' | 'pruned';
-  /** Best validation loss reached (what is minimised); for a pruned trial, at the epoch it stopped. */
+  objective: TrialObjective;
+  /** The objective (minimised) of the weights kept: the best validation loss, or minus the validation Sharpe of those weights; for a pruned trial, where it stopped. */
   value: number;
-  /** The objective so far at each epoch end (running minimum of the validation loss). */
+  /** The objective of the kept weights at each epoch end. */
   intermediate: { step: number; value: number }[];
   epochs_run: number;
   best_epoch: number;
@@ -75,9 +81,22 @@ export async function runTrial(req: TrialRequest, deps: TrialDeps): Promise<Tria
   deps.checkBudget?.(strategy, { bars: barCount(data) });
   emit({ phase: 'feature_engineering', progress_pct: 5, message: `computing features over ${barCount(data)} bars` });
   const { split } = strategySplit(strategy, data);
+  // The validation matrix as the model sees it (scaled on the training part, as fitModel does), for a per-epoch Sharpe.
+  const v = split.validation;
+  const val: { x: Float32Array; rows: number; cols: number } = { x: new Float32Array(0), rows: v.rows, cols: v.cols };
   deps.checkBudget?.(strategy, { train_rows: split.train.rows, fits: 1 });
   const intermediate: { step: number; value: number }[] = [];
-  let best = Number.POSITIVE_INFINITY;
+  const objective = deps.objective ?? 'val_loss';
+  /** Minus the annualised Sharpe of the validation backtest (0 when it trades nothing). */
+  const minusSharpe = (probs: Float32Array) => {
+    const r = deps.evaluateValidation?.(data.series, { symbol: split.validation.symbol, bar: split.validation.bar, probs }, strategy);
+    const sharpe = ((r?.summary['strategy'] as { sharpe?: number } | undefined)?.sharpe as number | undefined) ?? 0;
+    return Number.isFinite(sharpe) ? -sharpe : 0;
+  };
+  if (objective === 'val_sharpe') val.x = applyScaler(fitScaler(split.train.x, split.train.rows, split.train.cols), v.x, v.rows, v.cols);
+  let bestLoss = Number.POSITIVE_INFINITY;
+  // The objective of the weights early stopping keeps so far (they change only when the loss improves).
+  let current = Number.POSITIVE_INFINITY;
   emit({ phase: 'model_training', progress_pct: 10, message: `training on ${split.train.rows} samples, ${split.train.cols} features` });
   const fitted = await fitModel(strategy, split, {
     signal: deps.signal,
@@ -88,27 +107,31 @@ export async function runTrial(req: TrialRequest, deps: TrialDeps): Promise<Tria
       const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
       emit({ phase: 'model_training', progress_pct: 10 + 85 * done, message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}`, ...rest });
     },
-    onEpochEnd: async (stats, monitored) => {
-      if (Number.isFinite(monitored)) best = Math.min(best, monitored);
-      intermediate.push({ step: stats.epoch, value: best });
-      return deps.report ? deps.report(stats.epoch, best) : false;
+    onEpochEnd: async (stats, monitored, model) => {
+      if (Number.isFinite(monitored) && monitored < bestLoss) {
+        bestLoss = monitored;
+        current = objective === 'val_loss' ? monitored : minusSharpe(predictProba(model, val.x, val.rows, val.cols));
+      }
+      intermediate.push({ step: stats.epoch, value: current });
+      return deps.report ? deps.report(stats.epoch, current) : false;
     },
   });
   try {
-    const { model, outcome, val } = fitted;
-    const probs = predictProba(model, val.x, val.rows, val.cols);
+    const { model, outcome } = fitted;
+    const probs = predictProba(model, fitted.val.x, fitted.val.rows, fitted.val.cols);
     const validation =
       deps.evaluateValidation?.(data.series, { symbol: split.validation.symbol, bar: split.validation.bar, probs }, strategy) ?? null;
     const returns = (validation?.files?.['returns'] as TrialOutcome['returns'] | undefined) ?? null;
     emit({ phase: 'validation', progress_pct: 100, message: outcome.stopped_at ? `pruned after epoch ${outcome.stopped_at}` : 'trial done' });
     return {
       kind: 'trial',
+      objective,
       state: outcome.stopped_at !== null ? 'pruned' : 'complete',
-      value: best,
+      value: current,
       intermediate,
       epochs_run: outcome.epochs_run,
       best_epoch: outcome.best_epoch,
-      val_accuracy: accuracyOf(argmaxRows(probs), val.y),
+      val_accuracy: accuracyOf(argmaxRows(probs), fitted.val.y),
       validation: validation?.summary ?? null,
       returns,
       train_rows: split.train.rows,

@@ -14,6 +14,7 @@ export const startTuning = defineTool({
       .record(z.string(), z.record(z.string(), z.unknown()))
       .optional()
       .describe('Field path -> {low, high, log?, step?} or {choices: [...]}, optional when: {parent: [values]}'),
+    objective: z.enum(['val_loss', 'val_sharpe']).optional().describe('val_sharpe to search labels or decisions'),
     data: z.string().optional(),
     trials: z.number().int().min(1).optional().describe('Default: config tuning.trials'),
     sampler: z.enum(['tpe', 'random']).optional(),
@@ -38,6 +39,7 @@ export const startTuning = defineTool({
         {
           strategy: input.strategy,
           search: input.search,
+          objective: input.objective,
           data: input.data,
           trials: input.trials,
           sampler: input.sampler,

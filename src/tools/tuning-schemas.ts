@@ -10,7 +10,7 @@ const trialSchema = listing(
   z.object({
     number: z.number(),
     state: z.string().describe('running, complete, pruned or failed'),
-    value: z.number().nullable().describe('Best validation loss (minimised)'),
+    value: z.number().nullable().describe('Objective (minimised)'),
     params: z.record(z.string(), z.unknown()),
     epochs: z.number().describe('Epochs run (a pruned trial stops early)'),
     intermediate: z.array(z.number()).describe('Validation loss so far at each epoch end'),
@@ -29,6 +29,7 @@ export const tuningRunSchema = listing(
     progress_pct: z.number(),
     study_id: z.string().describe('The study its trials belong to (a resumed run continues it)'),
     strategy: z.string(),
+    objective: z.string().describe('val_loss, or val_sharpe (value = minus the validation Sharpe)'),
     sampler: z.string(),
     pruner: z.string(),
     trials_planned: z.number(),
@@ -81,6 +82,7 @@ export function tuningRun(run: Operation, trials: StoredTrial[], limit = 1000): 
     progress_pct: Math.round(run.progress_pct * 10) / 10,
     study_id: (p['study_id'] as string | null) ?? run.id,
     strategy: String(p['strategy'] ?? ''),
+    objective: String(p['objective'] ?? 'val_loss'),
     sampler: String(p['sampler'] ?? ''),
     pruner: String(p['pruner'] ?? ''),
     trials_planned: Number(p['trials'] ?? 0),
@@ -114,11 +116,17 @@ export function tuningNextSteps(o: Pick<TuningRun, 'run_id' | 'status' | 'model_
 
 const num = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
 
+/** Parameters with numbers at 4 significant digits (what a person reads; the study keeps them exact). */
+export const showParams = (params: Record<string, unknown>): string =>
+  Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : JSON.stringify(v)}`)
+    .join(' ');
+
 export function renderTuning(o: TuningRun): string {
   const c = o.counts;
   const lines = o.trials.map(
     (t) =>
-      `#${t.number} ${t.state}${t.value !== null ? ` val_loss ${num(t.value)}` : ''} (${t.epochs} epochs) ${JSON.stringify(t.params)}${t.error ? ` · ${t.error}` : ''}`,
+      `#${t.number} ${t.state}${t.value !== null ? ` ${num(t.value)}` : ''} (${t.epochs} epochs) ${showParams(t.params)}${t.error ? ` · ${t.error}` : ''}`,
   );
   const promotion = o.result?.['promotion'] as { deflated_sharpe_reason?: string } | null | undefined;
   const pbo = o.result?.['pbo'] as { pbo: number | null; note: string | null; trials: number } | null | undefined;
@@ -126,7 +134,7 @@ export function renderTuning(o: TuningRun): string {
     `Tuning ${o.run_id} (${o.strategy}, study ${o.study_id}): ${o.status} · ${o.message ?? ''}`,
     `${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.running} running`,
     ...lines,
-    ...(o.best ? [`Best: trial ${o.best.number} val_loss ${num(o.best.value)} ${JSON.stringify(o.best.params)}`] : []),
+    ...(o.best ? [`Best (${o.objective}): trial ${o.best.number}, ${num(o.best.value)} · ${showParams(o.best.params)}`] : []),
     ...(o.model_id ? [`Registered: ${o.model_id}${promotion?.deflated_sharpe_reason ? ` · ${promotion.deflated_sharpe_reason}` : ''}`] : []),
     ...(pbo ? [pbo.pbo !== null ? `PBO ${pbo.pbo.toFixed(2)} over ${pbo.trials} trials` : `PBO: ${pbo.note}`] : []),
   ].join('\n');

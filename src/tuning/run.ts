@@ -6,7 +6,7 @@ import type { FileAccess } from '../config/access.js';
 import type { Registry } from '../registry/index.js';
 import type { StoredTrial } from '../registry/tuning-trials.js';
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
-import type { TrialOutcome } from '../pipeline/trial.js';
+import type { TrialObjective, TrialOutcome } from '../pipeline/trial.js';
 import { applyParams, tunedYaml } from './space.js';
 import type { Pruner, Sampler, SearchSpace, ParamValue, TrialRecord } from './types.js';
 
@@ -18,6 +18,7 @@ export interface TuningPlan {
   study_id: string;
   base: Strategy;
   space: SearchSpace;
+  objective: TrialObjective;
   data?: string | undefined;
   overrides?: TrainingOverrides | undefined;
   /** Trials in the whole study (a resumed run counts those already run). */
@@ -38,7 +39,14 @@ export interface TuningRunDeps {
   logger: Logger;
   /** Queues a trial job (operation type `trial`) under the run. */
   submitTrial: (
-    job: { strategy_yaml: string; strategy_source: string; data?: string | undefined; overrides?: TrainingOverrides | undefined; prune: boolean },
+    job: {
+      strategy_yaml: string;
+      strategy_source: string;
+      data?: string | undefined;
+      overrides?: TrainingOverrides | undefined;
+      prune: boolean;
+      objective: TrialObjective;
+    },
     o: { parent_id: string; params: Record<string, unknown>; access?: FileAccess | undefined; onReport: (step: number, value: number) => boolean },
   ) => Operation;
   waitFor: (id: string) => Promise<Operation>;
@@ -107,7 +115,14 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
     let job: Operation;
     try {
       job = d.submitTrial(
-        { strategy_yaml: yaml, strategy_source: `tuning ${plan.study_id} trial ${number}`, data: plan.data, overrides: plan.overrides, prune: pruning },
+        {
+          strategy_yaml: yaml,
+          strategy_source: `tuning ${plan.study_id} trial ${number}`,
+          data: plan.data,
+          overrides: plan.overrides,
+          prune: pruning,
+          objective: plan.objective,
+        },
         {
           parent_id: op.id,
           params: { study_id: plan.study_id, trial: number, params, strategy: strategy.name, actor: plan.actor, client: plan.client },
@@ -137,15 +152,16 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
       live.delete(number);
       if (done.status === 'completed') {
         const r = done.result as unknown as Omit<TrialOutcome, 'returns'> & { returns_file?: string | null };
-        const summary = r.validation ?? {};
-        const sharpe = typeof summary['sharpe_per_period'] === 'number' && Number.isFinite(summary['sharpe_per_period']) ? summary['sharpe_per_period'] : null;
+        const summary = ((r.validation ?? {})['strategy'] ?? {}) as Record<string, unknown>;
+        const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+        const sharpe = finite(summary['sharpe_per_period']);
         const metrics = {
           epochs_run: r.epochs_run,
           best_epoch: r.best_epoch,
           val_accuracy: r.val_accuracy,
-          val_sharpe: typeof summary['sharpe'] === 'number' ? summary['sharpe'] : null,
-          val_trades: typeof summary['trade_count'] === 'number' ? summary['trade_count'] : null,
-          val_bars: typeof summary['bars'] === 'number' ? summary['bars'] : null,
+          val_sharpe: finite(summary['sharpe']),
+          val_trades: finite(summary['trade_count']),
+          val_bars: finite(summary['bars']),
           train_rows: r.train_rows,
           validation_rows: r.validation_rows,
           seconds: r.seconds,

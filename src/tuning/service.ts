@@ -20,7 +20,8 @@ import { createPruner } from './pruners.js';
 import { createSampler } from './samplers/index.js';
 import { compileSpace } from './space.js';
 import { assertTuning, bestOf, runTuning, TUNING_SHUTDOWN, type TuningPlan, type TuningRunDeps } from './run.js';
-import type { TrialRecord } from './types.js';
+import type { SearchSpace, TrialRecord } from './types.js';
+import type { TrialObjective } from '../pipeline/trial.js';
 
 export type SamplerName = 'tpe' | 'random';
 export type PrunerName = 'hyperband' | 'successive_halving' | 'none';
@@ -30,6 +31,8 @@ export interface StartTuningInput {
   strategy: string;
   /** The search space; default: the strategy's own `search:` section. */
   search?: unknown;
+  /** What trials minimise: val_loss (default) or val_sharpe (minus the validation backtest's Sharpe). */
+  objective?: TrialObjective | undefined;
   data?: string | undefined;
   trials?: number | undefined;
   sampler?: SamplerName | undefined;
@@ -50,6 +53,7 @@ interface RunParams {
   strategy_source: string;
   strategy_yaml: string;
   search: unknown;
+  objective: TrialObjective;
   data: string | null;
   overrides: TrainingOverrides;
   trials: number;
@@ -93,6 +97,27 @@ function maxEpochs(base: ResolvedStrategy['strategy'], overrides: TrainingOverri
   return top;
 }
 
+/**
+ * Labels change what the validation loss measures (another target: a loss on easier labels is not
+ * a better model), and decisions do not change it at all: searching either needs an objective on
+ * trading results, the validation backtest's Sharpe ratio.
+ */
+function checkObjective(space: SearchSpace, objective: TrialObjective): void {
+  if (objective !== 'val_loss') return;
+  const labels = space.params.filter((p) => p.name.startsWith('labels.')).map((p) => p.name);
+  const decisions = space.params.filter((p) => p.name.startsWith('decisions.')).map((p) => p.name);
+  const problems = [
+    ...labels.map((n) => `${n}: labels change what the validation loss measures (losses on different targets are not comparable)`),
+    ...decisions.map((n) => `${n}: decisions do not change the validation loss at all`),
+  ];
+  if (problems.length)
+    throw new DomainError(
+      'INVALID_ARGUMENT',
+      `The search space cannot be tuned on validation loss:\n- ${problems.join('\n- ')}\nUse objective val_sharpe (the validation backtest's Sharpe ratio), or leave these fields out.`,
+      { field: 'objective', issues: problems },
+    );
+}
+
 export const trialReturnsFile = (dir: string, studyId: string, trial: number) => path.join(dir, studyId, `trial-${trial}.returns.json`);
 
 /**
@@ -111,6 +136,7 @@ export function createTuningService(o: TuningServiceOptions) {
     const resolved = parseStrategy(p.strategy_yaml, p.strategy_source);
     const space = compileSpace(resolved.strategy, p.search ?? undefined);
     return {
+      objective: p.objective ?? 'val_loss',
       study_id: p.study_id,
       base: resolved.strategy,
       space,
@@ -122,13 +148,21 @@ export function createTuningService(o: TuningServiceOptions) {
       pruner: createPruner(
         p.pruner === 'none'
           ? { kind: 'none' }
-          : {
-              kind: p.pruner,
-              min_resource: Math.min(config.tuning.min_epochs, p.max_epochs),
-              max_resource: p.max_epochs,
-              reduction_factor: config.tuning.reduction_factor,
-              study_key: p.study_id,
-            },
+          : p.pruner === 'hyperband'
+            ? {
+                kind: 'hyperband',
+                min_resource: Math.min(config.tuning.min_epochs, p.max_epochs),
+                max_resource: p.max_epochs,
+                reduction_factor: config.tuning.reduction_factor,
+                // From the seed, not the run id: the same seed gives the same brackets (reproducible).
+                study_key: `${p.strategy}:${p.seed}`,
+              }
+            : {
+                kind: 'successive_halving',
+                min_resource: Math.min(config.tuning.min_epochs, p.max_epochs),
+                max_resource: p.max_epochs,
+                reduction_factor: config.tuning.reduction_factor,
+              },
       ),
       access,
       actor: p.actor,
@@ -172,6 +206,7 @@ export function createTuningService(o: TuningServiceOptions) {
     }
     return {
       study_id: plan.study_id,
+      objective: plan.objective,
       strategy: plan.base.name,
       sampler: plan.sampler.name,
       pruner: plan.pruner.name,
@@ -257,7 +292,9 @@ export function createTuningService(o: TuningServiceOptions) {
     start(input: StartTuningInput, actor: string, client?: string, access?: FileAccess): Operation {
       const resolved = o.resolveStrategy(input.strategy, access);
       // Every problem of the space, by path, before anything is queued.
-      compileSpace(resolved.strategy, input.search);
+      const space = compileSpace(resolved.strategy, input.search);
+      const objective = input.objective ?? 'val_loss';
+      checkObjective(space, objective);
       const trained = applyOverrides(resolved.strategy, input.overrides);
       const data = input.data ?? trained.data.source ?? DEFAULT_DATA_SPEC;
       o.limits?.dataSpec(data);
@@ -277,6 +314,7 @@ export function createTuningService(o: TuningServiceOptions) {
           strategy_source: resolved.source,
           strategy_yaml: resolved.yaml,
           search: input.search ?? null,
+          objective,
           data: input.data ?? null,
           overrides: input.overrides ?? {},
           trials,

@@ -214,13 +214,6 @@ function probe(strategy: Strategy, space: readonly SpaceParam[], param: SpacePar
   }
 }
 
-/** Which parameters of the space a set of values leaves active (conditions met). */
-export function isActive(param: SpaceParam, values: Record<string, ParamValue>): boolean {
-  if (!param.condition) return true;
-  const v = values[param.condition.parent];
-  return v !== undefined && param.condition.values.some((c) => JSON.stringify(c) === JSON.stringify(v));
-}
-
 function setPath(root: Obj, path: string, value: ParamValue): void {
   const keys = path.split('.');
   let node: unknown = root;

@@ -59,10 +59,11 @@ export interface TrainOptions {
    */
   yieldEveryMs?: number | undefined;
   /**
-   * Told each epoch's figures once they are recorded (before early stopping decides); returning
-   * true stops the run there (a tuning pruner's verdict). The best weights so far are restored.
+   * Told each epoch's figures once they are recorded (before early stopping decides), with the
+   * monitored validation loss and the model as it stands; returning true stops the run there (a
+   * tuning pruner's verdict). The best weights so far are restored.
    */
-  onEpochEnd?: ((stats: EpochStats, monitored: number) => boolean | Promise<boolean>) | undefined;
+  onEpochEnd?: ((stats: EpochStats, monitored: number, model: TF.LayersModel) => boolean | Promise<boolean>) | undefined;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -263,7 +264,7 @@ export async function trainModel(
         // classes, and stopped most small models after their first epoch, before they learnt anything.
         const monitored = Number.isFinite(v.weighted_loss) ? v.weighted_loss : Number.isFinite(v.loss) ? v.loss : loss;
         if (monitored < best.loss) best = { loss: monitored, epoch, values: snapshot(weights) };
-        if (opts.onEpochEnd && (await opts.onEpochEnd(stats, monitored))) {
+        if (opts.onEpochEnd && (await opts.onEpochEnd(stats, monitored, model))) {
           stoppedAt = epoch;
           break;
         }
