@@ -26,7 +26,8 @@ const EXIT: Record<string, number> = { completed: 0, cancelled: 130 };
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new DomainError('INVALID_ARGUMENT', `--${flag} must be ${allowed.join(', ')}; got "${value}".`, { field: flag });
+  if (!allowed.includes(value as T))
+    throw new DomainError('INVALID_ARGUMENT', `--${flag} must be ${allowed.join(', ')}; got "${value}".`, { field: flag });
   return value as T;
 }
 
@@ -34,12 +35,19 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 function searchOption(value: string | undefined): unknown {
   if (value === undefined) return undefined;
   const text = /[{:\n]/.test(value) ? value : fs.existsSync(value) ? fs.readFileSync(value, 'utf8') : null;
-  if (text === null) throw new DomainError('INVALID_ARGUMENT', `--search: no file "${value}"; pass a YAML file or inline YAML such as '{training.learning_rate: {low: 1e-4, high: 1e-2, log: true}}'.`, { field: 'search' });
+  if (text === null)
+    throw new DomainError(
+      'INVALID_ARGUMENT',
+      `--search: no file "${value}"; pass a YAML file or inline YAML such as '{training.learning_rate: {low: 1e-4, high: 1e-2, log: true}}'.`,
+      { field: 'search' },
+    );
   try {
     const doc = YAML.parse(text) as Record<string, unknown> | null;
     return doc && typeof doc === 'object' && 'search' in doc ? doc['search'] : doc;
   } catch (err) {
-    throw new DomainError('INVALID_ARGUMENT', `--search is not valid YAML (${err instanceof YAML.YAMLError ? err.code : 'parse error'}).`, { field: 'search' });
+    throw new DomainError('INVALID_ARGUMENT', `--search is not valid YAML (${err instanceof YAML.YAMLError ? err.code : 'parse error'}).`, {
+      field: 'search',
+    });
   }
 }
 
@@ -56,7 +64,9 @@ export async function tuneCommand(args: string[], io: CliIo): Promise<number> {
   const resume = str(values['resume']);
   const strategy = positionals[0];
   if (!resume && !strategy)
-    throw new DomainError('INVALID_ARGUMENT', 'Name the strategy to tune: trainyard tune <strategy> --trials N (or --resume <run_id>).', { field: 'strategy' });
+    throw new DomainError('INVALID_ARGUMENT', 'Name the strategy to tune: trainyard tune <strategy> --trials N (or --resume <run_id>).', {
+      field: 'strategy',
+    });
   const trials = intOption(str(values['trials']), 'trials', 1);
   const sampler = oneOf(str(values['sampler']), ['tpe', 'random'] as const, 'sampler');
   const pruner = oneOf(str(values['pruner']), ['hyperband', 'successive_halving', 'none'] as const, 'pruner');
@@ -82,9 +92,13 @@ export async function tuneCommand(args: string[], io: CliIo): Promise<number> {
           actor,
         );
     const p = op.params as { strategy: string; trials: number; sampler: string; pruner: string; parallel: number };
-    if (!quiet) io.stderr.write(`tuning run ${op.id} · ${p.strategy} · ${p.trials} trials · ${p.sampler} sampler · ${p.pruner} pruner · ${p.parallel} at once\n`);
+    if (!quiet)
+      io.stderr.write(
+        `tuning run ${op.id} · ${p.strategy} · ${p.trials} trials · ${p.sampler} sampler · ${p.pruner} pruner · ${p.parallel} at once\n`,
+      );
     const onAbort = () => {
-      if (!TERMINAL_STATUSES.has(s.registry.operations.get(op.id).status)) s.tuning.cancel(op.id, 'interrupted from the terminal (Ctrl-C)', actor);
+      if (!TERMINAL_STATUSES.has(s.registry.operations.get(op.id).status))
+        s.tuning.cancel(op.id, 'interrupted from the terminal (Ctrl-C)', actor);
     };
     io.signal?.addEventListener('abort', onAbort, { once: true });
     const off = s.tuning.onTrial(op.id, (t) => {
@@ -92,7 +106,9 @@ export async function tuneCommand(args: string[], io: CliIo): Promise<number> {
       const last = t.intermediate[t.intermediate.length - 1];
       const where = t.state === 'pruned' && last ? ` at epoch ${last.step}` : '';
       const value = t.value ?? last?.value;
-      io.stderr.write(`  trial ${t.number} ${t.state}${where}${value !== undefined ? ` · objective ${value.toFixed(4)}` : ''} · ${showParams(t.params)}\n`);
+      io.stderr.write(
+        `  trial ${t.number} ${t.state}${where}${value !== undefined ? ` · objective ${value.toFixed(4)}` : ''} · ${showParams(t.params)}\n`,
+      );
     });
     try {
       const done = await s.tuning.waitFor(op.id, {

@@ -36,7 +36,8 @@ export const rangeSpecSchema = strictObject({
 }).superRefine((r, ctx) => {
   if (!(r.low <= r.high)) ctx.addIssue({ code: 'custom', path: ['high'], message: `high ${r.high} is below low ${r.low}` });
   if (r.log && !(r.low > 0)) ctx.addIssue({ code: 'custom', path: ['low'], message: `a log range needs low > 0 (got ${r.low})` });
-  if (r.log && r.step !== undefined) ctx.addIssue({ code: 'custom', path: ['step'], message: 'step and log cannot be combined (as in Optuna)' });
+  if (r.log && r.step !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['step'], message: 'step and log cannot be combined (as in Optuna)' });
 });
 
 export const choiceSpecSchema = strictObject({
@@ -45,7 +46,8 @@ export const choiceSpecSchema = strictObject({
 });
 
 export const paramSpecSchema = z.union([rangeSpecSchema, choiceSpecSchema], {
-  error: () => 'a search parameter is a range {low, high, log?, step?, type?} or {choices: [...]}, optionally with when: {parent: [values]}',
+  error: () =>
+    'a search parameter is a range {low, high, log?, step?, type?} or {choices: [...]}, optionally with when: {parent: [values]}',
 });
 
 export const searchSchema = z

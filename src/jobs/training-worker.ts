@@ -99,7 +99,15 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
     const strategy = parseStrategy(job.strategy_yaml, job.strategy_source);
     if (job.kind === 'trial') {
       const outcome = await runTrial(
-        { strategy, data: job.data, overrides: job.overrides, dataDir: job.data_dir, cwd: job.cwd, storeFile: job.store_file, access: job.access },
+        {
+          strategy,
+          data: job.data,
+          overrides: job.overrides,
+          dataDir: job.data_dir,
+          cwd: job.cwd,
+          storeFile: job.store_file,
+          access: job.access,
+        },
         {
           backend,
           signal: controller.signal,

@@ -105,7 +105,12 @@ export async function runTrial(req: TrialRequest, deps: TrialDeps): Promise<Tria
     onProgress: (p) => {
       const { phase: _phase, epoch_end: _end, ...rest } = p;
       const done = (p.epoch - 1 + p.batch / p.batches) / p.epochs;
-      emit({ phase: 'model_training', progress_pct: 10 + 85 * done, message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}`, ...rest });
+      emit({
+        phase: 'model_training',
+        progress_pct: 10 + 85 * done,
+        message: `epoch ${p.epoch}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
+        ...rest,
+      });
     },
     onEpochEnd: async (stats, monitored, model) => {
       if (Number.isFinite(monitored) && monitored < bestLoss) {
@@ -122,7 +127,11 @@ export async function runTrial(req: TrialRequest, deps: TrialDeps): Promise<Tria
     const validation =
       deps.evaluateValidation?.(data.series, { symbol: split.validation.symbol, bar: split.validation.bar, probs }, strategy) ?? null;
     const returns = (validation?.files?.['returns'] as TrialOutcome['returns'] | undefined) ?? null;
-    emit({ phase: 'validation', progress_pct: 100, message: outcome.stopped_at ? `pruned after epoch ${outcome.stopped_at}` : 'trial done' });
+    emit({
+      phase: 'validation',
+      progress_pct: 100,
+      message: outcome.stopped_at ? `pruned after epoch ${outcome.stopped_at}` : 'trial done',
+    });
     return {
       kind: 'trial',
       objective,

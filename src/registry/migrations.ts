@@ -326,7 +326,8 @@ export function migrate(db: Database.Database, migrations: readonly (string | Re
         db.exec(rebuild ? m.sql : m);
         if (rebuild) {
           const broken = db.pragma('foreign_key_check') as unknown[];
-          if (broken.length) throw new Error(`migration ${v + 1} would break ${broken.length} foreign key reference(s); nothing was changed`);
+          if (broken.length)
+            throw new Error(`migration ${v + 1} would break ${broken.length} foreign key reference(s); nothing was changed`);
         }
         db.pragma(`user_version = ${v + 1}`);
       }).immediate();

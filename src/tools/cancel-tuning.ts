@@ -4,7 +4,8 @@ import { defineTool } from './define-tool.js';
 export const cancelTuning = defineTool({
   name: 'cancel_tuning',
   title: 'Cancel a tuning run',
-  description: 'Stop a tuning run: running trials stop within one batch, nothing is registered. Ended trials stay; start_tuning {resume} continues the study.',
+  description:
+    'Stop a tuning run: running trials stop within one batch, nothing is registered. Ended trials stay; start_tuning {resume} continues the study.',
   input: z.object({ run_id: z.string(), reason: z.string().min(3).describe('Kept in the audit log') }),
   output: z.object({ run_id: z.string(), status: z.string(), message: z.string().nullable() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

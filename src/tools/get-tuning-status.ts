@@ -5,7 +5,8 @@ import { renderTuning, tuningNextSteps, tuningRun, tuningRunSchema, waitForTunin
 export const getTuningStatus = defineTool({
   name: 'get_tuning_status',
   title: 'Tuning run status',
-  description: 'A tuning run: progress, every trial (parameters, validation loss per epoch, pruned or not), the best, the registered model. Without run_id: recent runs.',
+  description:
+    'A tuning run: progress, every trial (parameters, validation loss per epoch, pruned or not), the best, the registered model. Without run_id: recent runs.',
   input: z.object({
     run_id: z.string().optional(),
     limit: z.number().int().min(1).max(1000).default(50).describe('Trials listed: the best first'),
@@ -23,5 +24,7 @@ export const getTuningStatus = defineTool({
   },
   next: (o) => (o.run ? tuningNextSteps(o.run) : []),
   render: (o) =>
-    o.run ? renderTuning(o.run) : o.recent.map((r) => `${r.run_id} ${r.status} ${r.strategy}: ${r.message ?? ''}`).join('\n') || 'No tuning runs yet.',
+    o.run
+      ? renderTuning(o.run)
+      : o.recent.map((r) => `${r.run_id} ${r.status} ${r.strategy}: ${r.message ?? ''}`).join('\n') || 'No tuning runs yet.',
 });

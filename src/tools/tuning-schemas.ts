@@ -39,7 +39,10 @@ export const tuningRunSchema = listing(
       .nullable()
       .describe('Lowest validation loss among complete trials'),
     model_id: z.string().nullable().describe('The best trial retrained and registered as a candidate'),
-    result: z.record(z.string(), z.unknown()).nullable().describe('At the end: promotion gate (deflated Sharpe over every trial), pbo, pruning savings'),
+    result: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('At the end: promotion gate (deflated Sharpe over every trial), pbo, pruning savings'),
     trials: z.array(trialSchema),
   }),
   { brief: ['result', 'counts'], omit: ['progress_pct', 'sampler', 'pruner', 'trials_planned'] },
@@ -89,13 +92,26 @@ export function tuningRun(run: Operation, trials: StoredTrial[], limit = 1000): 
     counts,
     best: best ? { number: best.number, value: best.value, params: best.params } : null,
     model_id: typeof r?.['model_id'] === 'string' ? r['model_id'] : null,
-    result: r ? { promotion: r['promotion'] ?? null, pbo: r['pbo'] ?? null, pruning: r['pruning'] ?? null, trials_counted: r['trials_counted'] ?? null } : null,
+    result: r
+      ? {
+          promotion: r['promotion'] ?? null,
+          pbo: r['pbo'] ?? null,
+          pruning: r['pruning'] ?? null,
+          trials_counted: r['trials_counted'] ?? null,
+        }
+      : null,
     trials: shown.map(listedTrial),
   };
 }
 
 /** Waits up to `seconds` for a run to end, forwarding its progress; the run goes on when the wait ends. */
-export async function waitForTuning(services: Services, runId: string, seconds: number, ctx: ToolContext, limit?: number): Promise<TuningRun> {
+export async function waitForTuning(
+  services: Services,
+  runId: string,
+  seconds: number,
+  ctx: ToolContext,
+  limit?: number,
+): Promise<TuningRun> {
   if (seconds > 0)
     await services.tuning.waitFor(runId, {
       timeoutMs: Math.min(seconds, ctx.maxWaitSeconds) * 1000,
@@ -135,7 +151,9 @@ export function renderTuning(o: TuningRun): string {
     `${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.running} running`,
     ...lines,
     ...(o.best ? [`Best (${o.objective}): trial ${o.best.number}, ${num(o.best.value)} · ${showParams(o.best.params)}`] : []),
-    ...(o.model_id ? [`Registered: ${o.model_id}${promotion?.deflated_sharpe_reason ? ` · ${promotion.deflated_sharpe_reason}` : ''}`] : []),
+    ...(o.model_id
+      ? [`Registered: ${o.model_id}${promotion?.deflated_sharpe_reason ? ` · ${promotion.deflated_sharpe_reason}` : ''}`]
+      : []),
     ...(pbo ? [pbo.pbo !== null ? `PBO ${pbo.pbo.toFixed(2)} over ${pbo.trials} trials` : `PBO: ${pbo.note}`] : []),
   ].join('\n');
 }

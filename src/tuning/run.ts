@@ -47,7 +47,12 @@ export interface TuningRunDeps {
       prune: boolean;
       objective: TrialObjective;
     },
-    o: { parent_id: string; params: Record<string, unknown>; access?: FileAccess | undefined; onReport: (step: number, value: number) => boolean },
+    o: {
+      parent_id: string;
+      params: Record<string, unknown>;
+      access?: FileAccess | undefined;
+      onReport: (step: number, value: number) => boolean;
+    },
   ) => Operation;
   waitFor: (id: string) => Promise<Operation>;
   cancelJob: (id: string, reason: string) => void;
@@ -57,7 +62,11 @@ export interface TuningRunDeps {
     ctx: { actor: string; client: string; parent_id: string; signal: AbortSignal; access?: FileAccess | undefined },
   ) => Promise<{ model_id: string; operation_id: string }>;
   /** Summarises the ended study for the run's result (PBO, deflated Sharpe, the winner's gates). */
-  summarize: (op: Operation, plan: TuningPlan, model: { model_id: string; operation_id: string } | null) => Promise<Record<string, unknown>>;
+  summarize: (
+    op: Operation,
+    plan: TuningPlan,
+    model: { model_id: string; operation_id: string } | null,
+  ) => Promise<Record<string, unknown>>;
   /** Told every change of the run (progress rows) and of a running trial (intermediate values). */
   onProgress: (op: Operation) => void;
   onTrial: (trial: TrialRecord) => void;
@@ -169,18 +178,28 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
           returns_file: r.returns_file ?? null,
         };
         if (r.value === null || !Number.isFinite(r.value)) {
-          store.end(plan.study_id, number, { state: 'failed', intermediate: r.intermediate, metrics, error: 'the validation loss was not finite (the model diverged)' });
+          store.end(plan.study_id, number, {
+            state: 'failed',
+            intermediate: r.intermediate,
+            metrics,
+            error: 'the validation loss was not finite (the model diverged)',
+          });
         } else {
           store.end(plan.study_id, number, { state: r.state, value: r.value, intermediate: r.intermediate, sharpe, metrics });
         }
         const ended = store.get(plan.study_id, number);
         d.onTrial(asRecord(ended));
-        progress(`trial ${number} ${ended.state === 'pruned' ? `pruned after epoch ${r.epochs_run}` : ended.state === 'failed' ? 'failed' : `complete (val loss ${fmt(ended.value)})`}`);
+        progress(
+          `trial ${number} ${ended.state === 'pruned' ? `pruned after epoch ${r.epochs_run}` : ended.state === 'failed' ? 'failed' : `complete (val loss ${fmt(ended.value)})`}`,
+        );
         return;
       }
       // Stopped by trainyard's shutdown: the trial stays running in the store and re-runs on resume.
       if (signal.aborted && signal.reason === TUNING_SHUTDOWN) return;
-      const error = done.status === 'cancelled' ? `cancelled: ${done.error?.message ?? 'cancelled'}` : `${done.error?.code ?? done.status}: ${done.error?.message ?? done.status}`;
+      const error =
+        done.status === 'cancelled'
+          ? `cancelled: ${done.error?.message ?? 'cancelled'}`
+          : `${done.error?.code ?? done.status}: ${done.error?.message ?? done.status}`;
       store.end(plan.study_id, number, { state: 'failed', intermediate: record.intermediate, error });
       d.onTrial(asRecord(store.get(plan.study_id, number)));
       progress(`trial ${number} ${done.status}`);
@@ -250,7 +269,10 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
     });
     d.onProgress(row);
     const strategy = applyParams(plan.base, best.params);
-    const yaml = tunedYaml(strategy, `tuned by tuning study ${plan.study_id}: trial ${best.number} of ${plan.trials}, validation loss ${fmt(best.value)}\n${JSON.stringify(best.params)}`);
+    const yaml = tunedYaml(
+      strategy,
+      `tuned by tuning study ${plan.study_id}: trial ${best.number} of ${plan.trials}, validation loss ${fmt(best.value)}\n${JSON.stringify(best.params)}`,
+    );
     try {
       model = await d.retrain(
         { strategy: yaml, data: plan.data, overrides: plan.overrides },

@@ -171,7 +171,11 @@ export function createTuningService(o: TuningServiceOptions) {
     };
   }
 
-  async function summarize(op: Operation, plan: TuningPlan, model: { model_id: string; operation_id: string } | null): Promise<Record<string, unknown>> {
+  async function summarize(
+    op: Operation,
+    plan: TuningPlan,
+    model: { model_id: string; operation_id: string } | null,
+  ): Promise<Record<string, unknown>> {
     const trials = registry.tuning.list(plan.study_id);
     const counts = { complete: 0, pruned: 0, failed: 0, running: 0 };
     let epochsRun = 0;
@@ -213,7 +217,13 @@ export function createTuningService(o: TuningServiceOptions) {
       trials_planned: plan.trials,
       counts,
       best: best
-        ? { number: best.number, value: best.value, params: best.params, val_accuracy: best.metrics?.['val_accuracy'] ?? null, val_sharpe: best.metrics?.['val_sharpe'] ?? null }
+        ? {
+            number: best.number,
+            value: best.value,
+            params: best.params,
+            val_accuracy: best.metrics?.['val_accuracy'] ?? null,
+            val_sharpe: best.metrics?.['val_sharpe'] ?? null,
+          }
         : null,
       model_id: model?.model_id ?? null,
       retrain_operation_id: model?.operation_id ?? null,
@@ -272,7 +282,12 @@ export function createTuningService(o: TuningServiceOptions) {
   /** A fresh run's study is the run itself (study_id null in its params); a resumed run names the study it continues. */
   const studyOf = (op: Operation) => ((op.params as unknown as RunParams).study_id as string | null) ?? op.id;
 
-  function create(p: Omit<RunParams, 'study_id'> & { study_id: string | null }, actor: string, action: string, access: FileAccess | undefined): Operation {
+  function create(
+    p: Omit<RunParams, 'study_id'> & { study_id: string | null },
+    actor: string,
+    action: string,
+    access: FileAccess | undefined,
+  ): Operation {
     o.limits?.admit(p.client);
     const op = registry.operations.create({ type: 'tuning', params: { ...p } });
     const plan = planOf(op, { ...p, study_id: studyOf(op) }, access);
@@ -338,7 +353,10 @@ export function createTuningService(o: TuningServiceOptions) {
       const old = registry.operations.get(runId);
       assertTuning(old);
       if (!TERMINAL_STATUSES.has(old.status))
-        throw new DomainError('CONFLICT', `Tuning run ${runId} is still ${old.status} (process ${old.owner_pid ?? '?'}); it can be resumed once it has stopped.`);
+        throw new DomainError(
+          'CONFLICT',
+          `Tuning run ${runId} is still ${old.status} (process ${old.owner_pid ?? '?'}); it can be resumed once it has stopped.`,
+        );
       const p = old.params as unknown as RunParams;
       const studyId = studyOf(old);
       const trials = more?.trials ?? p.trials;
@@ -352,7 +370,12 @@ export function createTuningService(o: TuningServiceOptions) {
         );
       const checked = o.resolveStrategy(p.strategy_yaml, access); // the caller may read the data it names
       checkDataSpecAccess(p.data ?? checked.strategy.data.source ?? DEFAULT_DATA_SPEC, { cwd: o.cwd, access });
-      return create({ ...p, study_id: studyId, trials, actor, client: clientOf(actor, client), resumed_from: runId }, actor, 'resume_tuning', access);
+      return create(
+        { ...p, study_id: studyId, trials, actor, client: clientOf(actor, client), resumed_from: runId },
+        actor,
+        'resume_tuning',
+        access,
+      );
     },
 
     cancel(runId: string, reason: string, actor: string): Operation {
@@ -361,7 +384,8 @@ export function createTuningService(o: TuningServiceOptions) {
         assertTuning(op);
         if (TERMINAL_STATUSES.has(op.status)) throw new DomainError('CONFLICT', `Tuning run ${runId} already ended as ${op.status}.`);
         const run = running.get(runId);
-        if (!run) throw new DomainError('CONFLICT', `Tuning run ${runId} is not running in this process (owner pid ${op.owner_pid ?? '?'}).`);
+        if (!run)
+          throw new DomainError('CONFLICT', `Tuning run ${runId} is not running in this process (owner pid ${op.owner_pid ?? '?'}).`);
         run.controller.abort(reason);
         return registry.operations.update(runId, { message: `cancelling: ${reason}` });
       });
@@ -373,7 +397,9 @@ export function createTuningService(o: TuningServiceOptions) {
       assertTuning(run);
       const studyId = studyOf(run);
       const live = liveTrials.get(studyId);
-      const trials = registry.tuning.list(studyId).map((t) => (t.state === 'running' && live?.get(t.number) ? { ...t, intermediate: live.get(t.number)!.intermediate } : t));
+      const trials = registry.tuning
+        .list(studyId)
+        .map((t) => (t.state === 'running' && live?.get(t.number) ? { ...t, intermediate: live.get(t.number)!.intermediate } : t));
       return { run, trials };
     },
 

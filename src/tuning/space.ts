@@ -106,7 +106,10 @@ function distributionOf(path: string, spec: ParamSpec, field: FieldInfo, problem
     problems.push(`${path}: the range ${spec.low}..${spec.high} leaves the field's bounds (${bounds})`);
     return null;
   }
-  if (kind === 'int' && (!Number.isInteger(spec.low) || !Number.isInteger(spec.high) || (spec.step !== undefined && !Number.isInteger(spec.step)))) {
+  if (
+    kind === 'int' &&
+    (!Number.isInteger(spec.low) || !Number.isInteger(spec.high) || (spec.step !== undefined && !Number.isInteger(spec.step)))
+  ) {
     problems.push(`${path}: an int range needs whole-number low, high and step`);
     return null;
   }
@@ -141,7 +144,8 @@ export function compileSpace(strategy: Strategy, spec?: unknown): SearchSpace {
       continue;
     }
     for (const other of names)
-      if (other !== path && path.startsWith(`${other}.`)) problems.push(`${path}: its parent field ${other} is searched too; search one or the other`);
+      if (other !== path && path.startsWith(`${other}.`))
+        problems.push(`${path}: its parent field ${other} is searched too; search one or the other`);
     const field = resolveField(strategy, path);
     if (typeof field === 'string') {
       problems.push(`${path}: ${field}`);
@@ -154,7 +158,8 @@ export function compileSpace(strategy: Strategy, spec?: unknown): SearchSpace {
       const [parent, values] = Object.entries(p.when)[0]!;
       const parentSpec = (parsed.data as SearchSpec)[parent];
       if (!parentSpec) problems.push(`${path}: when names ${parent}, which is not in the search space`);
-      else if (!('choices' in parentSpec)) problems.push(`${path}: when names ${parent}, which is a range; a parent must be a choices parameter`);
+      else if (!('choices' in parentSpec))
+        problems.push(`${path}: when names ${parent}, which is a range; a parent must be a choices parameter`);
       else if (parent === path) problems.push(`${path}: a parameter cannot depend on itself`);
       else {
         const missing = values.filter((v) => !parentSpec.choices.some((c) => JSON.stringify(c) === JSON.stringify(v)));
@@ -166,7 +171,10 @@ export function compileSpace(strategy: Strategy, spec?: unknown): SearchSpace {
   }
   const ordered = orderByCondition(params, problems);
   if (problems.length)
-    throw new DomainError('INVALID_ARGUMENT', `The search space is invalid:\n- ${problems.join('\n- ')}`, { field: 'search', issues: problems });
+    throw new DomainError('INVALID_ARGUMENT', `The search space is invalid:\n- ${problems.join('\n- ')}`, {
+      field: 'search',
+      issues: problems,
+    });
   // Each value on its own must make a valid strategy (a choice of hidden layers, an indicator period).
   for (const param of ordered) {
     const d = param.distribution;
@@ -177,7 +185,10 @@ export function compileSpace(strategy: Strategy, spec?: unknown): SearchSpace {
     }
   }
   if (problems.length)
-    throw new DomainError('INVALID_ARGUMENT', `The search space is invalid:\n- ${problems.join('\n- ')}`, { field: 'search', issues: problems });
+    throw new DomainError('INVALID_ARGUMENT', `The search space is invalid:\n- ${problems.join('\n- ')}`, {
+      field: 'search',
+      issues: problems,
+    });
   return { params: ordered };
 }
 
@@ -187,7 +198,9 @@ function orderByCondition(params: SpaceParam[], problems: string[]): SpaceParam[
   const placed = new Set<string>();
   let pending = params;
   while (pending.length) {
-    const next = pending.filter((p) => !p.condition || placed.has(p.condition.parent) || !params.some((q) => q.name === p.condition!.parent));
+    const next = pending.filter(
+      (p) => !p.condition || placed.has(p.condition.parent) || !params.some((q) => q.name === p.condition!.parent),
+    );
     if (!next.length) {
       problems.push(`conditions form a cycle: ${pending.map((p) => p.name).join(', ')}`);
       return out;
