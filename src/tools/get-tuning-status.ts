@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
 import { renderTuning, tuningNextSteps, tuningRun, tuningRunSchema, waitForTuning } from './tuning-schemas.js';
 
 export const getTuningStatus = defineTool({
@@ -12,7 +13,13 @@ export const getTuningStatus = defineTool({
     limit: z.number().int().min(1).max(1000).default(50).describe('Trials listed: the best first'),
     wait_seconds: z.number().min(0).max(3600).default(0),
   }),
-  output: z.object({ run: tuningRunSchema.nullable(), recent: z.array(tuningRunSchema.omit({ trials: true })) }),
+  output: listing(
+    z.object({
+      run: tuningRunSchema.nullable(),
+      recent: z.array(tuningRunSchema.omit({ trials: true })).describe('Without run_id: the latest runs (run without trials)'),
+    }),
+    { brief: ['recent'] },
+  ),
   annotations: READ_ONLY,
   handler: async (input, services, ctx) => {
     if (input.run_id) return { run: await waitForTuning(services, input.run_id, input.wait_seconds, ctx, input.limit), recent: [] };

@@ -7,22 +7,22 @@ export const startTuning = defineTool({
   name: 'start_tuning',
   title: 'Start hyperparameter tuning',
   description:
-    "Tune a strategy in the background: trials sampled (TPE or random) from its search: section or `search`, pruned on validation loss (Hyperband); the best is retrained and registered as a candidate. Every trial counts in the name's deflated Sharpe. resume continues a stopped study.",
+    "Tune a strategy in the background: TPE or random trials over its search: section (or search), pruned per epoch (Hyperband); the best is retrained and registered. Every trial counts in the name's deflated Sharpe.",
   input: z.object({
     strategy: z.string().optional().describe('Strategy name, path or inline YAML'),
     search: z
       .record(z.string(), z.record(z.string(), z.unknown()))
       .optional()
-      .describe('Field path -> {low, high, log?, step?} or {choices: [...]}, optional when: {parent: [values]}'),
-    objective: z.enum(['val_loss', 'val_sharpe']).optional().describe('val_sharpe to search labels or decisions'),
+      .describe('path -> {low, high, log?, step?} or {choices}; when: {parent: [values]}'),
+    objective: z.enum(['val_loss', 'val_sharpe']).optional().describe('val_sharpe for labels or decisions'),
     data: z.string().optional(),
-    trials: z.number().int().min(1).optional().describe('Default: config tuning.trials'),
+    trials: z.number().int().min(1).optional(),
     sampler: z.enum(['tpe', 'random']).optional(),
     pruner: z.enum(['hyperband', 'successive_halving', 'none']).optional(),
-    parallel: z.number().int().min(1).max(16).optional().describe('Trials at once (default: workers)'),
+    parallel: z.number().int().min(1).max(16).optional(),
     seed: z.number().int().min(0).optional(),
-    epochs: z.number().int().min(1).max(10000).optional().describe('Epochs per trial at most'),
-    resume: z.string().optional().describe('Run id of a stopped tuning run to continue'),
+    epochs: z.number().int().min(1).max(10000).optional(),
+    resume: z.string().optional().describe('Continue this stopped run'),
     wait_seconds: z.number().min(0).max(3600).default(0),
   }),
   output: tuningRunSchema,

@@ -43,9 +43,12 @@ export const tuningRunSchema = listing(
       .record(z.string(), z.unknown())
       .nullable()
       .describe('At the end: promotion gate (deflated Sharpe over every trial), pbo, pruning savings'),
-    trials: z.array(trialSchema),
+    trials: z.array(trialSchema).describe('number, state, value, params, epochs, intermediate (per epoch)'),
   }),
-  { brief: ['result', 'counts'], omit: ['progress_pct', 'sampler', 'pruner', 'trials_planned'] },
+  {
+    brief: ['result', 'counts', 'best', 'trials'],
+    omit: ['progress_pct', 'sampler', 'pruner', 'trials_planned', 'objective', 'strategy', 'study_id'],
+  },
 );
 export type TuningRun = z.infer<typeof tuningRunSchema>;
 
