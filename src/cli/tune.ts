@@ -10,6 +10,7 @@ const options = {
   trials: { type: 'string' },
   sampler: { type: 'string' },
   objective: { type: 'string' },
+  cv: { type: 'string' },
   pruner: { type: 'string' },
   data: { type: 'string' },
   parallel: { type: 'string' },
@@ -79,6 +80,7 @@ export async function tuneCommand(args: string[], io: CliIo): Promise<number> {
           {
             strategy: strategy!,
             search,
+            cv: intOption(str(values['cv']), 'cv', 3),
             objective: oneOf(str(values['objective']), ['val_loss', 'val_sharpe'] as const, 'objective'),
             data: str(values['data']),
             trials,

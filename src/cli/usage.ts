@@ -7,7 +7,8 @@ Usage:
                                          (Claude when ANTHROPIC_API_KEY is set; Ctrl-C cancels the run)
   trainyard research --resume <run_id>   continue a run that trainyard's stop interrupted
   trainyard tune <strategy> [--trials N] [--sampler tpe|random] [--pruner hyperband|successive_halving|none]
-                 [--data <spec>] [--parallel N] [--seed N] [--epochs N] [--search file|yaml] [--json]
+                 [--objective val_loss|val_sharpe] [--cv K] [--data <spec>] [--parallel N] [--seed N]
+                 [--epochs N] [--search file|yaml] [--no-retrain] [--json]
                                          hyperparameter search over the strategy's search: section; the best is registered
   trainyard tune --resume <run_id> [--trials N]   continue a stopped tuning study
   trainyard train <strategy> [options]   train a strategy (a name under strategies/, a path, or YAML)

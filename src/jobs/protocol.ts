@@ -45,6 +45,8 @@ export interface TrialJobSpec extends WorkerSettings {
   /** Report the objective at every epoch end and wait for the pruner's verdict. */
   prune: boolean;
   objective: TrialObjective;
+  /** Purged k-fold cross-validation per trial (k folds), off when absent. */
+  cv_folds?: number | undefined;
   /** Where the worker writes the validation part's every-bar returns (PBO over the study reads them). */
   returns_file?: string | undefined;
 }

@@ -116,6 +116,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
           onProgress: (progress) => send({ type: 'progress', progress }),
           report: job.prune ? report : undefined,
           objective: job.objective,
+          cvFolds: job.cv_folds,
           evaluateValidation: validationHook,
         },
       );

@@ -15,6 +15,7 @@ export const startTuning = defineTool({
       .optional()
       .describe('path -> {low, high, log?, step?} or {choices}; when: {parent: [values]}'),
     objective: z.enum(['val_loss', 'val_sharpe']).optional().describe('val_sharpe for labels or decisions'),
+    cv: z.number().int().min(3).max(12).optional().describe('Score trials by purged k-fold CV'),
     data: z.string().optional(),
     trials: z.number().int().min(1).optional(),
     sampler: z.enum(['tpe', 'random']).optional(),
@@ -40,6 +41,7 @@ export const startTuning = defineTool({
           strategy: input.strategy,
           search: input.search,
           objective: input.objective,
+          cv: input.cv,
           data: input.data,
           trials: input.trials,
           sampler: input.sampler,

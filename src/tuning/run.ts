@@ -19,6 +19,8 @@ export interface TuningPlan {
   base: Strategy;
   space: SearchSpace;
   objective: TrialObjective;
+  /** Purged k-fold cross-validation per trial; absent: one fit scored on the validation part. */
+  cv_folds?: number | undefined;
   data?: string | undefined;
   overrides?: TrainingOverrides | undefined;
   /** Trials in the whole study (a resumed run counts those already run). */
@@ -46,6 +48,7 @@ export interface TuningRunDeps {
       overrides?: TrainingOverrides | undefined;
       prune: boolean;
       objective: TrialObjective;
+      cv_folds?: number | undefined;
     },
     o: {
       parent_id: string;
@@ -131,6 +134,7 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
           overrides: plan.overrides,
           prune: pruning,
           objective: plan.objective,
+          cv_folds: plan.cv_folds,
         },
         {
           parent_id: op.id,

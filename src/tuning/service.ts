@@ -33,6 +33,8 @@ export interface StartTuningInput {
   search?: unknown;
   /** What trials minimise: val_loss (default) or val_sharpe (minus the validation backtest's Sharpe). */
   objective?: TrialObjective | undefined;
+  /** Score each trial by purged k-fold cross-validation with this many folds (3..12) instead of one validation part. */
+  cv?: number | undefined;
   data?: string | undefined;
   trials?: number | undefined;
   sampler?: SamplerName | undefined;
@@ -54,6 +56,7 @@ interface RunParams {
   strategy_yaml: string;
   search: unknown;
   objective: TrialObjective;
+  cv_folds: number | null;
   data: string | null;
   overrides: TrainingOverrides;
   trials: number;
@@ -137,6 +140,7 @@ export function createTuningService(o: TuningServiceOptions) {
     const space = compileSpace(resolved.strategy, p.search ?? undefined);
     return {
       objective: p.objective ?? 'val_loss',
+      cv_folds: p.cv_folds ?? undefined,
       study_id: p.study_id,
       base: resolved.strategy,
       space,
@@ -211,6 +215,7 @@ export function createTuningService(o: TuningServiceOptions) {
     return {
       study_id: plan.study_id,
       objective: plan.objective,
+      cv_folds: plan.cv_folds ?? null,
       strategy: plan.base.name,
       sampler: plan.sampler.name,
       pruner: plan.pruner.name,
@@ -310,6 +315,14 @@ export function createTuningService(o: TuningServiceOptions) {
       const space = compileSpace(resolved.strategy, input.search);
       const objective = input.objective ?? 'val_loss';
       checkObjective(space, objective);
+      if (input.cv !== undefined) {
+        if (!Number.isInteger(input.cv) || input.cv < 3 || input.cv > 12)
+          throw new DomainError('INVALID_ARGUMENT', `cv must be a whole number of folds from 3 to 12; got ${input.cv}.`, { field: 'cv' });
+        if (objective !== 'val_loss')
+          throw new DomainError('INVALID_ARGUMENT', 'cv scores trials by out-of-fold log loss; use it with objective val_loss.', {
+            field: 'cv',
+          });
+      }
       const trained = applyOverrides(resolved.strategy, input.overrides);
       const data = input.data ?? trained.data.source ?? DEFAULT_DATA_SPEC;
       o.limits?.dataSpec(data);
@@ -330,6 +343,7 @@ export function createTuningService(o: TuningServiceOptions) {
           strategy_yaml: resolved.yaml,
           search: input.search ?? null,
           objective,
+          cv_folds: input.cv ?? null,
           data: input.data ?? null,
           overrides: input.overrides ?? {},
           trials,
@@ -338,7 +352,8 @@ export function createTuningService(o: TuningServiceOptions) {
           parallel: Math.max(1, input.parallel ?? config.workers),
           seed: input.seed ?? 1,
           retrain: input.retrain ?? true,
-          max_epochs: maxEpochs(resolved.strategy, input.overrides, input.search),
+          // The pruners' steps: epochs, or folds when trials are cross-validated.
+          max_epochs: input.cv ?? maxEpochs(resolved.strategy, input.overrides, input.search),
           actor,
           client: clientOf(actor, client),
         },

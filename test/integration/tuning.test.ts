@@ -162,7 +162,11 @@ describe('tuning over MCP', () => {
       const recent = await mcp.call('get_tuning_status', {});
       expect((recent.structuredContent as { recent: { run_id: string }[] }).recent[0]!.run_id).toBe(run.run_id);
 
-      const bad = await mcp.call('start_tuning', { strategy: MOMENTUM, data: DATA, search: { 'training.lerning_rate': { low: 0.001, high: 0.01 } } });
+      const bad = await mcp.call('start_tuning', {
+        strategy: MOMENTUM,
+        data: DATA,
+        search: { 'training.lerning_rate': { low: 0.001, high: 0.01 } },
+      });
       expect(bad.isError).toBe(true);
       expect(text(bad)).toMatch(/training\.lerning_rate: .*not a strategy field/);
       const late = await mcp.call('cancel_tuning', { run_id: run.run_id, reason: 'too late' });
@@ -178,8 +182,26 @@ describe('trainyard tune', () => {
   it('a killed run resumes: the trial it was running re-runs with the same parameters, then the study completes', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-tune-'));
     const search = path.join(home, 'search.yaml');
-    fs.writeFileSync(search, `search:\n  training.learning_rate: {low: 1.0e-4, high: 3.0e-2, log: true}\n  model.dropout: {low: 0, high: 0.5}\n`);
-    const args = ['tune', MOMENTUM, '--trials', '4', '--epochs', '4', '--data', DATA, '--search', search, '--pruner', 'none', '--home', home];
+    fs.writeFileSync(
+      search,
+      `search:\n  training.learning_rate: {low: 1.0e-4, high: 3.0e-2, log: true}\n  model.dropout: {low: 0, high: 0.5}\n`,
+    );
+    const args = [
+      'tune',
+      MOMENTUM,
+      '--trials',
+      '4',
+      '--epochs',
+      '4',
+      '--data',
+      DATA,
+      '--search',
+      search,
+      '--pruner',
+      'none',
+      '--home',
+      home,
+    ];
     let runId = '';
     let killed = false;
     const first = await runCli(args, {

@@ -58,7 +58,9 @@ describe('search spaces', () => {
     expect(problems({ 'model.hidden_layers': { choices: [[16], [0]] } })).toEqual([
       expect.stringMatching(/^model\.hidden_layers = \[0\]: model\.hidden_layers\[0\]: .*>=1/),
     ]);
-    expect(problems({ 'model.dropout': { low: 0.1, high: 0.5, log: true, step: 0.1 } }).join('\n')).toMatch(/step and log cannot be combined/);
+    expect(problems({ 'model.dropout': { low: 0.1, high: 0.5, log: true, step: 0.1 } }).join('\n')).toMatch(
+      /step and log cannot be combined/,
+    );
     expect(problems({})).toEqual([expect.stringMatching(/at least one parameter/)]);
     expect(problems('training.learning_rate')[0]).toMatch(/search/);
   });
@@ -75,9 +77,14 @@ describe('search spaces', () => {
     expect(tb.labels).toEqual({ type: 'triple_barrier', profit_take: 2, stop_loss: 1, max_holding: 7, volatility_window: 20 });
     const fr = applyParams(base, { 'labels.type': 'forward_return', 'labels.horizon': 9 });
     expect(fr.labels).toMatchObject({ type: 'forward_return', horizon: 9, up_threshold: 0.01 });
-    expect(applyParams(base, { 'indicators.rsi_14.params.period': 21 }).indicators[0]).toMatchObject({ id: 'rsi_14', params: { period: 21 } });
+    expect(applyParams(base, { 'indicators.rsi_14.params.period': 21 }).indicators[0]).toMatchObject({
+      id: 'rsi_14',
+      params: { period: 21 },
+    });
     expect(applyParams(base, { 'training.learning_rate': 0.01 }).search).toBeUndefined();
-    expect(() => applyParams(base, { 'training.validation_fraction': 0.4, 'training.test_fraction': 0.4 })).toThrow(/at least 30% for training/);
+    expect(() => applyParams(base, { 'training.validation_fraction': 0.4, 'training.test_fraction': 0.4 })).toThrow(
+      /at least 30% for training/,
+    );
   });
 
   it('refuses cycles of conditions', () => {
@@ -96,8 +103,12 @@ describe('migration 7 (tuning)', () => {
     const db = new Database(file);
     db.pragma('foreign_keys = ON');
     migrate(db, MIGRATIONS.slice(0, 6));
-    db.prepare(`INSERT INTO operations (id, type, status, params, created_at) VALUES ('op_1', 'research', 'completed', '{}', '2026-01-01')`).run();
-    db.prepare(`INSERT INTO operations (id, type, parent_id, status, params, created_at) VALUES ('op_2', 'training', 'op_1', 'completed', '{}', '2026-01-01')`).run();
+    db.prepare(
+      `INSERT INTO operations (id, type, status, params, created_at) VALUES ('op_1', 'research', 'completed', '{}', '2026-01-01')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO operations (id, type, parent_id, status, params, created_at) VALUES ('op_2', 'training', 'op_1', 'completed', '{}', '2026-01-01')`,
+    ).run();
     const insertModel = db.prepare(
       `INSERT INTO model_versions (model_id, name, version, stage, created_at, created_by, operation_id, artifact_path, lineage, metrics, stage_changed_at)
        VALUES (?, 'm', ?, 'candidate', '2026-01-01', 'cli', ?, '/x', '{}', '{}', '2026-01-01')`,
@@ -112,7 +123,9 @@ describe('migration 7 (tuning)', () => {
       { id: 'op_2', parent_id: 'op_1' },
     ]);
     // The new types are accepted, and references into the rebuilt table still hold.
-    db.prepare(`INSERT INTO operations (id, type, status, params, created_at) VALUES ('op_3', 'tuning', 'pending', '{}', '2026-01-02')`).run();
+    db.prepare(
+      `INSERT INTO operations (id, type, status, params, created_at) VALUES ('op_3', 'tuning', 'pending', '{}', '2026-01-02')`,
+    ).run();
     expect(() => insertModel.run('m@2', 2, 'op_missing')).toThrow(/FOREIGN KEY/);
     expect(db.prepare('SELECT operation_id FROM model_versions').all()).toEqual([{ operation_id: 'op_2' }]);
     expect(() => db.prepare(`DELETE FROM operations WHERE id = 'op_1'`).run()).toThrow(/FOREIGN KEY/);
@@ -127,7 +140,17 @@ describe('tuning trials in the deflated Sharpe', () => {
     name: 'm',
     metrics: {
       backtest: {
-        strategy: { sharpe: 1.2, sharpe_per_period: 0.075, bars: 500, skew: 0, kurtosis: 3, trade_count: 40, win_rate: 0.55, max_drawdown: -0.1, total_return: 0.2 },
+        strategy: {
+          sharpe: 1.2,
+          sharpe_per_period: 0.075,
+          bars: 500,
+          skew: 0,
+          kurtosis: 3,
+          trade_count: 40,
+          win_rate: 0.55,
+          max_drawdown: -0.1,
+          total_return: 0.2,
+        },
         buy_and_hold: { sharpe: 0.5, total_return: 0.1 },
       },
     },
