@@ -76,6 +76,12 @@ export function createPruner(input: PrunerSpec): Pruner {
   };
 }
 
+/** The Hyperband bracket a trial belongs to (0 for the other pruners): a crc32 of "<study_key>_<trial number>", as Optuna hashes "<study name>_<number>". */
+export function bracketOfTrial(input: PrunerSpec, trialNumber: number): number {
+  const spec = parseSpec(input);
+  return spec.kind === 'hyperband' ? hyperbandPlan(spec).bracketOf(trialNumber) : 0;
+}
+
 /** The rungs a pruner decides at, per bracket, for status pages and docs. */
 export function describePruner(input: PrunerSpec, maxSteps?: number): PrunerDescription {
   const spec = parseSpec(input);
