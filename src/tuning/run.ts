@@ -58,6 +58,8 @@ export interface TuningRunDeps {
     },
   ) => Operation;
   waitFor: (id: string) => Promise<Operation>;
+  /** The size limits a trial's strategy must meet (model parameters, training budget); throws LIMIT_EXCEEDED. */
+  checkTrial?: ((strategy: Strategy, data: string | undefined) => void) | undefined;
   cancelJob: (id: string, reason: string) => void;
   /** Trains and registers the winner (a normal training job under the run). */
   retrain: (
@@ -116,9 +118,11 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
     let strategy: Strategy;
     try {
       strategy = applyParams(plan.base, params);
+      d.checkTrial?.(strategy, plan.data);
     } catch (err) {
-      store.end(plan.study_id, number, { state: 'failed', error: isDomainError(err) ? err.message : String(err) });
-      progress(`trial ${number} failed: its values make an invalid strategy`);
+      store.end(plan.study_id, number, { state: 'failed', error: isDomainError(err) ? `${err.code}: ${err.message}` : String(err) });
+      d.onTrial(asRecord(store.get(plan.study_id, number)));
+      progress(`trial ${number} failed before training: ${isDomainError(err) ? err.code : 'error'}`);
       return;
     }
     const record: TrialRecord = { number, state: 'running', params, value: null, intermediate: [] };
