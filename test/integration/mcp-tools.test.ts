@@ -41,6 +41,9 @@ describe('MCP tools through a real client', () => {
         'run_backtest',
         'start_training',
         'validate_strategy',
+        'start_tuning',
+        'get_tuning_status',
+        'cancel_tuning',
       ].sort(),
     );
     for (const t of tools) {
