@@ -5,10 +5,10 @@ export const cancelResearch = defineTool({
   name: 'cancel_research',
   title: 'Cancel a research run',
   description:
-    'Stop a research run: the cycle in progress ends cancelled (its job stops within one batch, no model left) and no new cycle starts. Finished cycles and models stay.',
+    'Stop a research run: the cycle in progress is cancelled (no model left) and no new one starts; finished cycles and models stay.',
   input: z.object({
-    run_id: z.string().describe('Research run id from start_research'),
-    reason: z.string().min(3).describe('Why; kept in the audit log'),
+    run_id: z.string(),
+    reason: z.string().min(3),
   }),
   output: z.object({ run_id: z.string(), status: z.string(), message: z.string().nullable() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

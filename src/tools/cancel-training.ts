@@ -7,8 +7,8 @@ export const cancelTraining = defineTool({
   name: 'cancel_training',
   title: 'Cancel a training run',
   description:
-    'Cancel a queued or running job (training or backtest): it stops within one batch, ends cancelled and leaves no model. Returns the operation once stopped.',
-  input: z.object({ operation_id: operationIdSchema, reason: z.string().min(3).describe('Why; kept in the audit log') }),
+    'Cancel a queued or running training or backtest: it stops within one batch, leaving no model. Returns the operation once stopped.',
+  input: z.object({ operation_id: operationIdSchema, reason: z.string().min(3) }),
   output: operationHandleSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   handler: async (input, services, ctx) => {

@@ -15,13 +15,12 @@ export const checkDrift = defineTool({
   name: 'check_drift',
   title: 'Check drift',
   description:
-    "Compare recent data with the model's training data: PSI per feature on frozen reference bins (threshold raised for few effective samples), KS on prediction scores, " +
-    `and concept drift (accuracy significantly >${DEFAULT_DRIFT.accuracy_drop * 100}% below validation); the promotion gate's rule. ` +
-    'Returns action_required and a recommendation; stored with the model.',
+    "Drift of recent data from the model's training data: PSI per feature (threshold raised for few effective samples), KS on prediction scores, " +
+    `concept drift (accuracy significantly >${DEFAULT_DRIFT.accuracy_drop * 100}% below validation), as the promotion gate judges it. Stored with the model.`,
   input: z.object({
     model_id: modelIdSchema,
-    data: z.string().min(1).describe('Recent data, e.g. "store:" (ingested bars) or "csv:./recent.csv"'),
-    from: z.string().optional().describe('First bar judged, ISO date (earlier bars still warm the indicators up)'),
+    data: z.string().min(1).describe('Recent data spec, e.g. "store:" (ingested bars)'),
+    from: z.string().optional().describe('ISO date; earlier bars only warm up'),
     to: z.string().optional(),
     charts: chartsFlag,
   }),
@@ -47,7 +46,7 @@ export const checkDrift = defineTool({
             status,
           }),
         )
-        .describe('Per feature: name, psi, drift_threshold, status (stable, warn, drift, unknown)'),
+        .describe('name, psi, drift_threshold, status (stable, warn, drift, unknown)'),
       drifted_features: z.array(z.string()),
       prediction_drift: z
         .object({
@@ -57,7 +56,7 @@ export const checkDrift = defineTool({
           min_statistic: z.number().describe('Smallest KS statistic that counts'),
           drift: z.boolean(),
         })
-        .describe('KS test on prediction scores: ks_statistic, p_value, drift'),
+        .describe('ks_statistic, p_value, drift'),
       concept_drift: z
         .object({
           reference_accuracy: z.number(),
@@ -70,11 +69,11 @@ export const checkDrift = defineTool({
           drift: z.boolean(),
         })
         .nullable()
-        .describe('Accuracy on labelled recent bars against validation: relative_drop, p_value, drift'),
+        .describe('Accuracy vs validation: relative_drop, p_value, drift'),
       action_required: z.boolean(),
       recommendation: z.string(),
     }),
-    { brief: ['features', 'prediction_drift', 'concept_drift'], omit: ['selection', 'bars', 'rows'] },
+    { brief: ['features', 'prediction_drift', 'concept_drift'], omit: ['model_id', 'data', 'selection', 'bars', 'rows'] },
   ),
   // Writes one drift report row per call; nothing else changes.
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { modelIdSchema } from '../domain/model-version.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
 import { gateNextSteps } from './next-steps.js';
 import { listedGateResultSchema } from './schemas.js';
 
@@ -8,13 +9,13 @@ export const evaluateGate = defineTool({
   name: 'evaluate_gate',
   title: 'Evaluate a gate',
   description:
-    'Check a model against a gate, changing nothing: passed, and per check the value, threshold and reason. training: directional edge and log-loss gain over the label prior, each significant on an effective sample size. backtest: win rate, drawdown, Sharpe, trades. promotion (what promote_model to production runs): backtest gate, Sharpe vs production, deflated Sharpe, drift, approval.',
+    'Check a model against a gate, changing nothing. training: edge and log-loss gain over the label prior, each significant on effective sample size; backtest: win rate, drawdown, Sharpe, trades; promotion (what promote_model to production runs): backtest gate, Sharpe vs production, deflated Sharpe, drift, approval.',
   input: z.object({
     gate: z.enum(['training', 'backtest', 'promotion']),
     model_id: modelIdSchema,
     thresholds: z
       .object({
-        max_p_value: z.number().gt(0).max(0.5).optional().describe('One-sided significance level of the statistical checks'),
+        max_p_value: z.number().gt(0).max(0.5).optional().describe('One-sided significance level'),
         min_edge_over_baseline: z.number().min(0).max(1).optional(),
         min_log_loss_improvement: z.number().min(0).optional(),
         require_all_evidence: z.boolean().optional(),
@@ -23,13 +24,16 @@ export const evaluateGate = defineTool({
         min_loss_decrease: z.number().min(0).max(1).optional(),
       })
       .optional()
-      .describe('Training-gate thresholds to try instead of the configured ones'),
+      .describe('Training gate only: try these instead'),
   }),
-  output: listedGateResultSchema.extend({
-    model_id: z.string(),
-    thresholds: z.record(z.string(), z.number()).describe('The thresholds used (checks switched off are left out)'),
-    notes: z.array(z.string()).describe('Strategy threshold overrides applied or ignored'),
-  }),
+  output: listing(
+    listedGateResultSchema.extend({
+      model_id: z.string(),
+      thresholds: z.record(z.string(), z.number()).describe('Those used'),
+      notes: z.array(z.string()).describe('Strategy overrides applied or ignored'),
+    }),
+    { omit: ['gate', 'model_id'] },
+  ),
   annotations: READ_ONLY,
   handler: async (input, services) => {
     const model = services.registry.models.get(input.model_id);

@@ -12,7 +12,7 @@ export const getModel = defineTool({
   name: 'get_model',
   title: 'Get a model card',
   description:
-    "A model card: stage, lineage (strategy, data, code version, seed, backend), metrics, the latest result of each gate, approval, latest drift summary and its name's promotion history.",
+    "A model card: stage, lineage (strategy, data, code version, seed, backend), metrics, latest result per gate, approval, latest drift check, the name's stage history.",
   input: z.object({ model_id: modelIdSchema, charts: chartsFlag }),
   output: listing(
     modelVersionSchema
@@ -29,14 +29,14 @@ export const getModel = defineTool({
       .extend({
         gates: z
           .array(gateResultSchema.extend({ context: z.string(), actor: z.string() }))
-          .describe('Latest result of each gate: gate, passed, checks[].reason, context, actor'),
+          .describe('Latest per gate: passed, checks[].reason'),
         approval: z.object({ approved_by: z.string(), at: z.string(), reason: z.string() }).nullable(),
         latest_drift: z.object({ at: z.string(), data: z.string(), action_required: z.boolean(), recommendation: z.string() }).nullable(),
-        history: z.array(promotionRecordSchema).describe('Stage changes of this name, with actor, reason and gate'),
+        history: z.array(promotionRecordSchema).describe('Stage changes of the name: actor, reason, gate'),
       }),
     {
-      brief: ['lineage', 'metrics', 'gates', 'approval', 'latest_drift', 'history'],
-      omit: ['created_by', 'operation_id', 'artifact_path'],
+      brief: ['stage', 'lineage', 'metrics', 'gates', 'approval', 'latest_drift', 'history'],
+      omit: ['created_at', 'created_by', 'operation_id', 'artifact_path'],
     },
   ),
   annotations: READ_ONLY,

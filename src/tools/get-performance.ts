@@ -10,21 +10,19 @@ export const getPerformance = defineTool({
   name: 'get_performance',
   title: 'Live performance',
   description:
-    'Production models on ingested bars: accuracy (7 d), win rate (30 d), Sharpe (30 d) and feature-importance stability, each healthy, degraded or insufficient_data; degraded_since, and retraining_recommended when two or more are degraded.',
+    'Live health of production models on ingested bars: accuracy (7 d), win rate (30 d), Sharpe (30 d), feature-importance stability, each healthy, degraded or insufficient_data; retraining_recommended when two or more are degraded.',
   input: z.object({
-    model_id: modelIdSchema.optional().describe('One model version (any stage)'),
-    name: z.string().min(1).optional().describe("A model name: its production version's report"),
+    model_id: modelIdSchema.optional().describe('Any stage, e.g. "rsi_mean_reversion@3"'),
+    name: z.string().min(1).optional().describe('Its production version'),
     charts: chartsFlag,
   }),
   output: z.object({
     models: z.array(
       listing(
         performanceReportSchema.extend({
-          metrics: performanceReportSchema.shape.metrics.describe(
-            'prediction_accuracy_7d, signal_win_rate_30d, sharpe_30d, feature_importance_stability: each value, threshold, status, samples',
-          ),
+          metrics: performanceReportSchema.shape.metrics.describe('Per metric: value, threshold, status, samples'),
         }),
-        { brief: ['metrics'], omit: ['name', 'stage', 'scored_bars', 'resolved_bars', 'evaluated_at', 'degraded_days'] },
+        { brief: ['metrics'], omit: ['name', 'stage', 'scored_bars', 'resolved_bars', 'evaluated_at', 'degraded_days', 'window_end'] },
       ),
     ),
   }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chartsFlag } from './schemas.js';
+import { chartsFlag, waitSecondsSchema } from './schemas.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { listing } from './json-schema.js';
 import { renderRun, researchNextSteps, researchRun, researchRunSchema, waitForResearch } from './research-schemas.js';
@@ -8,18 +8,16 @@ export const getResearchStatus = defineTool({
   name: 'get_research_status',
   title: 'Research run status',
   description:
-    'A research run: status, current cycle and phase, and every cycle (strategy, gates with failing reasons, backtest against buy-and-hold, verdict, model). Without run_id: the recent runs.',
+    'A research run with every cycle (strategy, how far it got, backtest vs buy-and-hold, verdict, model); without run_id, the recent runs.',
   input: z.object({
-    run_id: z.string().optional().describe('Research run id from start_research'),
-    wait_seconds: z.number().min(0).max(3600).default(0),
+    run_id: z.string().optional(),
+    wait_seconds: waitSecondsSchema,
     charts: chartsFlag,
   }),
   output: listing(
     z.object({
       run: researchRunSchema.nullable(),
-      recent: z
-        .array(researchRunSchema.omit({ cycles: true }))
-        .describe('Without run_id: the latest runs, each as run without cycles (run_id, status, program, message, ...)'),
+      recent: z.array(researchRunSchema.omit({ cycles: true })).describe('As run, without cycles'),
     }),
     { brief: ['recent'] },
   ),

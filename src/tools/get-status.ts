@@ -9,14 +9,14 @@ export const getStatus = defineTool({
   name: 'get_status',
   title: 'Operation status',
   description:
-    "An operation's status, phase, progress, latest metrics and ETA (a finished training: model_id and training gate; a backtest: its figures against buy-and-hold); without operation_id: current run, queue, last completed. Cheap to poll.",
+    "An operation's status, progress and result (training: model_id, training gate; backtest: figures vs buy-and-hold); without operation_id: current run, queue, last completed. Cheap to poll.",
   input: z.object({ operation_id: operationIdSchema.optional() }),
   output: listing(
     z.object({
       operation: operationSummarySchema.optional(),
       training_gate: gateResultSchema.nullable().optional().describe('passed, checks[].reason'),
       current_run: operationSummarySchema.nullable().optional(),
-      queue: z.array(z.string()).optional().describe('Queued operation ids, next first'),
+      queue: z.array(z.string()).optional().describe('Operation ids, next first'),
       last_completed: operationSummarySchema.nullable().optional(),
       next_scheduled_run: z.string().nullable().optional(),
     }),

@@ -9,25 +9,23 @@ export const ingestData = defineTool({
   name: 'ingest_data',
   title: 'Ingest bars',
   description:
-    'Append OHLCV bars (csv:<path>, sample:, synthetic:) to the bar store, validated like training data. Identical bars are skipped; a bar stored with other values rejects the batch unless on_conflict is replace. Production models trading these symbols then score the bars (get_performance). Read back as data "store:".',
+    'Append OHLCV bars to the bar store (data "store:"), validated like training data; identical bars are skipped, changed ones refuse the batch unless on_conflict is replace. Production models on these symbols then score them (get_performance).',
   input: z.object({
-    data: z.string().min(1).describe('Data spec of the new bars, e.g. "csv:./latest.csv"'),
-    symbols: z.array(z.string().min(1)).optional().describe('Only these symbols of the source'),
-    on_conflict: z
-      .enum(['reject', 'replace'])
-      .default('reject')
-      .describe("'reject': a bar stored with other values rejects the batch; 'replace': overwrite them (recorded in the batch)"),
+    data: z.string().min(1).describe('Data spec, e.g. "csv:./latest.csv"'),
+    symbols: z.array(z.string().min(1)).optional(),
+    on_conflict: z.enum(['reject', 'replace']).default('reject').describe('replace: overwrite stored bars that differ (recorded)'),
   }),
   output: listing(
     ingestSummarySchema.extend({
+      duplicates: z.number().int(), // the description says identical bars are skipped
       monitoring: z
         .object({
           updated: z.array(modelUpdateSchema).describe('Production models that scored the new bars'),
           skipped: z.array(z.object({ model_id: z.string(), reason: z.string() })),
         })
-        .describe('updated: production models that scored the bars (model_id, scored, resolved, retraining_recommended); skipped'),
+        .describe('updated (model_id, scored, resolved, retraining_recommended), skipped'),
     }),
-    { brief: ['gaps', 'symbols', 'monitoring'], omit: ['source', 'timeframe', 'on_conflict'] },
+    { brief: ['gaps', 'monitoring'], omit: ['batch_id', 'source', 'timeframe', 'on_conflict', 'received', 'replaced', 'symbols'] },
   ),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: (input, services, ctx) => services.ingest.ingest(input, ctx.actor, ctx.access),

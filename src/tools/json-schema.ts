@@ -8,6 +8,8 @@ const BRIEF = 'x-trainyard-brief';
 const UNLISTED = 'x-trainyard-unlisted';
 // A repeated sub-schema at least this long (serialized) moves to $defs; a shorter one costs less inline than as a $ref.
 const MIN_SHARED_CHARS = 120;
+// A description that gives an example value.
+const EXAMPLE = /(^|[\s(])e\.g\. /;
 
 /**
  * How tools/list shows the fields of an object schema; validation is unchanged (the whole schema
@@ -50,11 +52,12 @@ function typeOnly(node: JsonSchema): JsonSchema {
  *   values -> absent: a result may carry fields beyond those listed, which a client ignores
  *   (an input object that refuses unknown fields keeps its `false`);
  * - `propertyNames: {type: "string"}` (JSON keys are strings), the safe-integer bounds zod gives
- *   every `.int()`, the root's `$schema`, and `required` in output schemas;
- * - a brief() node -> its type and description.
+ *   every `.int()`, an input's `minLength: 1`, the root's `$schema`, and `required` in output schemas;
+ * - a brief() node -> its type and description;
+ * - in outputs, an enum whose values the tool's input lists (`shown`) -> its type.
  */
-function portable(node: unknown, io: 'input' | 'output', depth = 0): unknown {
-  if (Array.isArray(node)) return node.map((n) => portable(n, io, depth));
+function portable(node: unknown, io: 'input' | 'output', depth = 0, shown: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(node)) return node.map((n) => portable(n, io, depth, shown));
   if (!isRecord(node)) return node;
   if (node[BRIEF] === true) return typeOnly(node);
   const out: JsonSchema = {};
@@ -64,6 +67,8 @@ function portable(node: unknown, io: 'input' | 'output', depth = 0): unknown {
     if (key === 'additionalProperties' && ((value === false && io === 'output') || (isRecord(value) && Object.keys(value).length === 0)))
       continue;
     if (key === 'propertyNames' && isRecord(value) && value['type'] === 'string' && Object.keys(value).length === 1) continue;
+    // An agent does not send an empty text where one is asked for; validation still refuses one.
+    if (key === 'minLength' && value === 1 && io === 'input') continue;
     // zod's .int() bounds every integer by the safe-integer range; JSON numbers say nothing more.
     if ((key === 'minimum' || key === 'maximum') && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER) continue;
     if (key === 'type' && Array.isArray(value)) {
@@ -75,7 +80,7 @@ function portable(node: unknown, io: 'input' | 'output', depth = 0): unknown {
       const map: JsonSchema = {};
       for (const [name, sub] of Object.entries(value)) {
         if (isRecord(sub) && sub[UNLISTED] === true) unlisted.add(name);
-        else map[name] = portable(sub, io, key === '$defs' ? 1 : depth + 1);
+        else map[name] = portable(sub, io, key === '$defs' ? 1 : depth + 1, shown);
       }
       out[key] = map;
       continue;
@@ -83,9 +88,15 @@ function portable(node: unknown, io: 'input' | 'output', depth = 0): unknown {
     // Output fields nested in lists and objects go without their descriptions: the top-level fields
     // and brief objects say what they hold.
     if (key === 'description' && io === 'output' && depth >= 2) continue;
-    // A pattern checks what a client sends; what a server returns needs none.
-    if (key === 'pattern' && io === 'output') continue;
-    out[key] = portable(value, io, depth);
+    // A pattern checks what a client sends; what a server returns needs none. An input whose
+    // description shows an example ("e.g. ...") lists that instead: the example says the form in
+    // fewer bytes, and a value that does not match is refused with the rule spelled out.
+    if (key === 'pattern' && (io === 'output' || EXAMPLE.test(String(node['description'] ?? '')))) continue;
+    // An output's values show themselves: a description that is only an example carries nothing.
+    if (key === 'description' && io === 'output' && /^e\.g\. /.test(String(value))) continue;
+    // An output enum the tool's input already lists (a filter's values) is listed by type only.
+    if (key === 'enum' && io === 'output' && shown.has(JSON.stringify(value))) continue;
+    out[key] = portable(value, io, depth, shown);
   }
   if (Array.isArray(out['required']) && unlisted.size) out['required'] = out['required'].filter((k) => !unlisted.has(String(k)));
   // What a result holds is in its properties; an agent does not branch on which of them zod requires.
@@ -142,10 +153,21 @@ function share(root: JsonSchema): JsonSchema {
 
 /**
  * The JSON Schema a tool lists for a zod schema: what zod 4 emits for the output side, made
- * portable (no type arrays, no untyped schemas), brief where marked, and with repeated
- * sub-schemas shared through `$defs`. The zod schema itself still validates every result.
+ * portable (no type arrays, no untyped schemas), brief where marked, without the output enums in
+ * `shown` (see enumsIn), and with repeated sub-schemas shared through `$defs`. The zod schema
+ * itself still validates every result.
  */
-export function toolJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function toolJsonSchema(schema: z.ZodType, io: 'input' | 'output', shown: ReadonlySet<string> = new Set()): JsonSchema {
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
-  return share(portable(json, io) as JsonSchema);
+  return share(portable(json, io, 0, shown) as JsonSchema);
+}
+
+/** The value lists (`enum`) a schema lists anywhere, serialized: an output need not list them again. */
+export function enumsIn(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => enumsIn(n, found));
+  else if (isRecord(node)) {
+    if (Array.isArray(node['enum'])) found.add(JSON.stringify(node['enum']));
+    Object.values(node).forEach((v) => enumsIn(v, found));
+  }
+  return found;
 }

@@ -1,20 +1,24 @@
 import { z } from 'zod';
 import { cycleSummary } from '../agents/summary.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
 import { nextStep } from './next-steps.js';
 import { listedCycleSchema } from './research-schemas.js';
 
 export const listExperiments = defineTool({
   name: 'list_experiments',
   title: 'Research journal',
-  description:
-    "The research journal, newest first: each cycle's hypothesis, strategy, how far it got (gate rejections and reasons), backtest, verdict and model. Filter by program or verdict.",
+  description: "The research journal, newest first: each cycle's strategy, how far it got (gate rejections), backtest, verdict and model.",
   input: z.object({
     program: z.string().optional(),
     verdict: z.enum(['strong_signal', 'weak_signal', 'no_signal', 'overfit']).optional(),
     limit: z.number().int().min(1).max(200).default(20),
   }),
-  output: z.object({ experiments: z.array(listedCycleSchema.extend({ program: z.string(), run_id: z.string() })) }),
+  output: z.object({
+    experiments: z.array(
+      listing(listedCycleSchema.extend({ program: z.string(), run_id: z.string() }), { omit: ['cycle_index', 'run_id'] }),
+    ),
+  }),
   annotations: READ_ONLY,
   handler: (input, services) => ({
     experiments: services.registry.research

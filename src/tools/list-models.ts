@@ -7,10 +7,9 @@ import { modelSummarySchema } from './schemas.js';
 export const listModels = defineTool({
   name: 'list_models',
   title: 'List model versions',
-  description:
-    'Registered model versions, newest first, with stage and test metrics; filter by name and stage. Use get_model for a full model card.',
+  description: 'Registered model versions, newest first, with stage and test accuracy vs the baseline; get_model for the full card.',
   input: z.object({
-    name: z.string().optional().describe('The strategy name'),
+    name: z.string().optional(),
     stage: stageSchema.optional(),
     limit: z.number().int().min(1).max(500).default(50),
   }),

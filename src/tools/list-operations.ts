@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { operationStatusSchema, operationTypeSchema } from '../domain/operation.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
-import { operationSummarySchema, summarizeOperation } from './schemas.js';
+import { operationListItemSchema, summarizeOperation } from './schemas.js';
 
 export const listOperations = defineTool({
   name: 'list_operations',
   title: 'List operations',
-  description: 'Recent operations (training runs and other long jobs), newest first, optionally filtered by type and status.',
+  description: 'Recent long jobs (training, backtests, ...), newest first; get_status for one in full.',
   input: z.object({
     type: operationTypeSchema.optional(),
     status: operationStatusSchema.optional(),
     limit: z.number().int().min(1).max(200).default(20),
   }),
-  output: z.object({ operations: z.array(operationSummarySchema) }),
+  output: z.object({ operations: z.array(operationListItemSchema) }),
   annotations: READ_ONLY,
   handler: (input, services) => ({
     operations: services.registry.operations

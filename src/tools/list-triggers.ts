@@ -57,10 +57,9 @@ function summarize(t: TriggerRecord): z.infer<typeof triggerSummarySchema> {
 export const listTriggers = defineTool({
   name: 'list_triggers',
   title: 'List retraining triggers',
-  description:
-    'Retraining triggers the scheduler recorded, newest first: why each fired (metric, value, threshold), the training it started and its outcome (model, gates, staging). Filter by model name and type.',
+  description: 'Retraining triggers the scheduler recorded, newest first: why each fired, the training it started and its outcome.',
   input: z.object({
-    name: z.string().min(1).optional().describe('Registered model name, e.g. "rsi_mean_reversion"'),
+    name: z.string().min(1).optional().describe('Model name'),
     type: triggerTypeSchema.optional(),
     limit: z.number().int().min(1).max(200).default(20),
   }),
@@ -70,10 +69,10 @@ export const listTriggers = defineTool({
         triggerSummarySchema.extend({
           reason: triggerReasonSchema.describe('metric, current_value, threshold, message'),
           outcome: triggerSummarySchema.shape.outcome.describe(
-            'new_model_id, training_gate and backtest_gate (passed, failed_checks), promoted, promoted_to, message',
+            'new_model_id, training_gate, backtest_gate (passed, failed_checks), promoted_to, message',
           ),
         }),
-        { brief: ['reason', 'outcome'], omit: ['requested_run', 'postponed', 'timestamp', 'data', 'model_id'] },
+        { brief: ['reason', 'outcome'], omit: ['trigger_id', 'requested_run', 'postponed', 'timestamp', 'data', 'model_id'] },
       ),
     ),
   }),

@@ -5,25 +5,25 @@ import { defineTool } from './define-tool.js';
 import { nextStep } from './next-steps.js';
 import { summarizeModel } from './model-summary.js';
 import { listing } from './json-schema.js';
-import { modelSummarySchema } from './schemas.js';
+import { stageChangeSchema } from './schemas.js';
 
 export const promoteModel = defineTool({
   name: 'promote_model',
   title: 'Promote a model',
   description:
-    "Move a model to staging (training gate) or production (promotion gate: backtest gate, non-inferiority, deflated Sharpe, no drift, a person's approval if config requires it). A failed gate refuses unless force (recorded). candidate -> production needs skip_staging. The previous production version is retired.",
+    "Move a model to staging (training gate) or production (promotion gate: backtest gate, non-inferiority, deflated Sharpe, no drift, a person's approval if configured). A failed gate refuses unless force; the previous production version is retired.",
   input: z.object({
     model_id: modelIdSchema,
     to_stage: z.enum(['staging', 'production']),
-    reason: z.string().min(3).describe('Why; kept in the promotion history'),
-    force: z.boolean().default(false).describe('Promote despite a failed gate (recorded with the reason)'),
-    skip_staging: z.boolean().default(false).describe('Allow candidate -> production directly'),
+    reason: z.string().min(3),
+    force: z.boolean().default(false).describe('Promote despite a failed gate (recorded)'),
+    skip_staging: z.boolean().default(false).describe('Allow candidate -> production'),
   }),
   output: listing(
     z.object({
-      model: modelSummarySchema,
-      retired: modelSummarySchema.nullable(),
-      record: promotionRecordSchema.describe('The history entry: from_stage, to_stage, actor, reason, gate_result, forced'),
+      model: stageChangeSchema,
+      retired: stageChangeSchema.nullable(),
+      record: promotionRecordSchema.describe('History entry: from_stage, to_stage, gate_result, forced'),
     }),
     { brief: ['record'] },
   ),

@@ -37,17 +37,17 @@ export const listedCycleSchema = listing(
 export const researchRunSchema = listing(
   z.object({
     run_id: z.string(),
-    status: z.string().describe('pending, running, completed, failed, cancelled or interrupted (resumable)'),
-    phase: z.string().nullable().describe('State of the current cycle: designing, training, backtesting, assessing'),
+    status: z.string().describe('An operation status; interrupted: resumable'),
+    phase: z.string().nullable().describe("Current cycle's: designing, training, backtesting, assessing"),
     progress_pct: z.number(),
     message: z.string().nullable(),
     goal: z.string(),
-    program: z.string().describe('Its trials deflate each other in the promotion gate'),
+    program: z.string(),
     designer: z.string().describe('claude or offline'),
     data: z.string(),
     cycles_planned: z.number(),
     stopped_by: z.string().nullable().describe('cycles, wall_time, tokens, daily_cost, cancelled, failures or shutdown'),
-    promoted: z.array(z.string()).describe('Models promoted to staging by this run (production needs a person)'),
+    promoted: z.array(z.string()).describe('Models it promoted to staging'),
     usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), requests: z.number(), cost_usd: z.number() }).nullable(),
     lockbox: z
       .object({ from: z.string(), to: z.string(), train_to: z.string(), bars: z.number() })
@@ -70,8 +70,8 @@ export const researchRunSchema = listing(
         note: z.string().nullable(),
       })
       .nullable()
-      .describe('Probability of backtest overfitting of the program'),
-    cycles: z.array(listedCycleSchema).describe('Per cycle: cycle_index, strategy_name, phase_reached, verdict, model_id, backtest '),
+      .describe('Probability of backtest overfitting'),
+    cycles: z.array(listedCycleSchema).describe('cycle_index, strategy_name, phase_reached, verdict, model_id, backtest'),
   }),
   {
     brief: ['pbo', 'cycles'],
@@ -79,6 +79,9 @@ export const researchRunSchema = listing(
   },
 );
 export type ResearchRun = z.infer<typeof researchRunSchema>;
+
+/** The run start_research returns, as listed: its id and state; get_research_status lists its cycles. */
+export const startedRunSchema = listing(researchRunSchema, { omit: ['phase', 'pbo', 'cycles'] });
 
 /** A run with its cycles, as every research tool returns it. */
 export function researchRun(run: Operation, cycles: ResearchCycle[], registry?: Registry): ResearchRun {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChartImages } from './chart-images.js';
 import type { ToolDefinition } from './define-tool.js';
-import { toolJsonSchema, type JsonSchema } from './json-schema.js';
+import { enumsIn, toolJsonSchema, type JsonSchema } from './json-schema.js';
 
 // No description: listed in every tool, and each step says what it is ("tool {arguments}: why").
 const nextStepsSchema = z.array(z.string());
@@ -14,10 +14,13 @@ export function toolOutputSchema(tool: ToolDefinition): z.ZodObject {
 /**
  * The schemas tools/list shows for a tool: compact and portable (see json-schema.ts). next_steps
  * is validated but not listed: the server's instructions say once that every result carries it
- * (21 copies were 1.2 KB of every client's context), and output objects are open.
+ * (21 copies were 1.2 KB of every client's context), and output objects are open. An output enum
+ * the input already lists is listed by type only.
  */
 export function listedSchemas(tool: ToolDefinition): { input: JsonSchema; output: JsonSchema } {
-  return { input: toolJsonSchema(tool.input, 'input'), output: toolJsonSchema(tool.output, 'output') };
+  const input = toolJsonSchema(tool.input, 'input');
+  // The values of a filter (list_operations' status) are listed once, in the input.
+  return { input, output: toolJsonSchema(tool.output, 'output', enumsIn(input)) };
 }
 
 /**

@@ -4,19 +4,19 @@ import { defineTool } from './define-tool.js';
 import { nextStep } from './next-steps.js';
 import { summarizeModel } from './model-summary.js';
 import { listing } from './json-schema.js';
-import { modelSummarySchema } from './schemas.js';
+import { stageChangeSchema } from './schemas.js';
 
 export const rollbackModel = defineTool({
   name: 'rollback_model',
   title: 'Roll back production',
   description:
-    'Put the previous production version of a name back into production and retire the current one, in one transaction (recorded in the history).',
-  input: z.object({ name: z.string().min(1).describe('Registered model name, e.g. "rsi_mean_reversion"'), reason: z.string().min(3) }),
+    'Put the previous production version of a name back into production and retire the current one, in one transaction (recorded).',
+  input: z.object({ name: z.string().min(1).describe('Model name, e.g. "rsi_mean_reversion"'), reason: z.string().min(3) }),
   output: listing(
     z.object({
-      model: modelSummarySchema,
-      retired: modelSummarySchema,
-      record: promotionRecordSchema.describe('The history entry: from_stage, to_stage, actor, reason, gate_result, forced'),
+      model: stageChangeSchema,
+      retired: stageChangeSchema,
+      record: promotionRecordSchema.describe('History entry: from_stage, to_stage'),
     }),
     { brief: ['record'] },
   ),

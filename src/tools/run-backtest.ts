@@ -3,7 +3,7 @@ import { modelIdSchema } from '../domain/model-version.js';
 import { backtestModes } from '../monitoring/backtest/request.js';
 import { defineTool } from './define-tool.js';
 import { operationNextSteps } from './next-steps.js';
-import { chartsFlag, operationHandleSchema, summarizeOperation } from './schemas.js';
+import { chartsFlag, operationHandleSchema, summarizeOperation, waitSecondsSchema } from './schemas.js';
 import { waitForOperation } from './wait-for-operation.js';
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : 'n/a');
@@ -13,29 +13,26 @@ export const runBacktest = defineTool({
   name: 'run_backtest',
   title: 'Backtest a model',
   description:
-    "Queue a backtest against buy-and-hold (next-bar-open fills, the strategy's costs); returns an operation id (or waits wait_seconds). Modes: test_segment (default) replays training's out-of-sample bars; data trades a data spec from..to; walk_forward retrains on expanding or rolling windows and trades each next part.",
+    "Queue a backtest against buy-and-hold (next-bar-open fills, strategy costs); returns the operation, at once or after wait_seconds. Modes: test_segment: training's out-of-sample bars; data: a data spec from..to; walk_forward: retrain on expanding or rolling windows, trade each next part.",
   input: z.object({
     model_id: modelIdSchema,
-    mode: z.enum(backtestModes).optional().describe('Default: walk_forward with walk_forward options, data with data, else test_segment'),
-    data: z.string().min(1).optional().describe('Data spec (modes data, walk_forward), e.g. "csv:<path>"'),
-    from: z.string().optional().describe('First bar, ISO date'),
-    to: z.string().optional().describe('Last bar, ISO date (inclusive)'),
+    mode: z.enum(backtestModes).optional().describe('Default: inferred from walk_forward, data'),
+    data: z.string().min(1).optional().describe('For modes data, walk_forward'),
+    from: z.string().optional().describe('ISO date'),
+    to: z.string().optional().describe('ISO date, inclusive'),
     walk_forward: z
       .object({
-        scheme: z
-          .enum(['expanding', 'rolling'])
-          .default('expanding')
-          .describe('expanding: train from the first bar; rolling: a fixed-length training part slides'),
-        windows: z.number().int().min(1).max(50).optional().describe('Number of test parts (config default 4)'),
-        test_bars: z.number().int().min(2).optional().describe('Bars per test part (default: an even split)'),
-        train_bars: z.number().int().min(30).optional().describe('rolling only: bars per training part'),
-        min_train_bars: z.number().int().min(30).optional().describe('Least training bars per window (config default 250)'),
-        epochs: z.number().int().min(1).max(10000).optional().describe('Epochs (default: as trained)'),
+        scheme: z.enum(['expanding', 'rolling']).default('expanding').describe('rolling: a training part of train_bars slides'),
+        windows: z.number().int().min(1).max(50).optional().describe('Test parts (default 4)'),
+        test_bars: z.number().int().min(2).optional().describe('Default: an even split'),
+        train_bars: z.number().int().min(30).optional().describe('rolling only'),
+        min_train_bars: z.number().int().min(30).optional().describe('Default 250'),
+        epochs: z.number().int().min(1).max(10000).optional().describe('Default: as trained'),
       })
       .optional()
-      .describe('Walk-forward options (implies mode walk_forward)'),
+      .describe('Implies mode walk_forward'),
     priority: z.enum(['normal', 'high']).default('normal').describe('high jumps the queue'),
-    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the end (0: return at once)'),
+    wait_seconds: waitSecondsSchema,
     charts: chartsFlag,
   }),
   output: operationHandleSchema,

@@ -4,7 +4,10 @@ import { gateCheckSchema, gateResultSchema, stageSchema } from '../domain/model-
 import { operationStatusSchema, operationTypeSchema, type Operation } from '../domain/operation.js';
 
 /** Asks a tool for its result's charts as PNG images (and lists them with their resources). */
-export const chartsFlag = z.boolean().default(false).describe('Also return charts as PNG images');
+export const chartsFlag = z.boolean().default(false).describe('Also return PNG charts');
+
+/** How long a start or status call may wait for the end (0: return at once); name and default say it. */
+export const waitSecondsSchema = z.number().min(0).max(3600).default(0);
 
 export const operationIdSchema = z.string().min(1).describe('e.g. "op_20261122164027_89d676"');
 
@@ -16,10 +19,7 @@ const fullOperationSummarySchema = z.object({
   progress_pct: z.number(),
   message: z.string().nullable(),
   metrics: z.record(z.string(), z.unknown()).nullable().describe('Latest epoch, loss, val_loss, val_accuracy'),
-  result: z
-    .record(z.string(), z.unknown())
-    .nullable()
-    .describe('When completed: model_id, training_gate_passed; backtest: strategy, buy_and_hold'),
+  result: z.record(z.string(), z.unknown()).nullable().describe('When completed: model_id, training_gate_passed; a backtest its figures'),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.string(),
   started_at: z.string().nullable(),
@@ -27,16 +27,24 @@ const fullOperationSummarySchema = z.object({
   queue_position: z.number().nullable().describe('1 = next, 0 = running'),
   eta: z.string().nullable().describe('Estimated completion time (ISO) from progress so far'),
 });
-/** As tools list it: what an agent branches on; timestamps, latest metrics and ETA ride along unlisted. */
+/**
+ * As tools list it: what an agent branches on; timestamps, latest metrics and ETA ride along
+ * unlisted. The status is listed by type: list_operations' status filter lists its values.
+ */
 export const operationSummarySchema = listing(fullOperationSummarySchema, {
-  brief: ['result', 'error'],
+  brief: ['status', 'result', 'error'],
   omit: ['type', 'phase', 'metrics', 'created_at', 'started_at', 'finished_at', 'eta'],
 });
 export type OperationSummary = z.infer<typeof operationSummarySchema>;
+/** An operation in a list, as listed: its id, state and message; get_status lists its result. */
+export const operationListItemSchema = listing(fullOperationSummarySchema, {
+  brief: ['status'],
+  omit: ['phase', 'metrics', 'created_at', 'started_at', 'finished_at', 'eta', 'result', 'error', 'queue_position'],
+});
 /** The operation a start or cancel call returns, as listed: its id and state; get_status lists the rest. */
 export const operationHandleSchema = listing(fullOperationSummarySchema, {
-  brief: ['result', 'error'],
-  omit: ['type', 'phase', 'metrics', 'created_at', 'started_at', 'finished_at', 'eta', 'message', 'queue_position'],
+  brief: ['status', 'result', 'error'],
+  omit: ['type', 'phase', 'progress_pct', 'metrics', 'created_at', 'started_at', 'finished_at', 'eta', 'message', 'queue_position'],
 });
 
 export function summarizeOperation(op: Operation, queuePosition: number | null, now: Date): OperationSummary {
@@ -64,7 +72,7 @@ export function summarizeOperation(op: Operation, queuePosition: number | null, 
   };
 }
 
-/** As tools list it: name and version are in model_id. */
+/** As tools list it: name and version are in model_id; the stage by type (list_models' stage filter lists the values). */
 export const modelSummarySchema = listing(
   z.object({
     model_id: z.string(),
@@ -76,8 +84,11 @@ export const modelSummarySchema = listing(
     baseline_accuracy: z.number().nullable(),
     test_loss: z.number().nullable(),
   }),
-  { omit: ['name', 'version', 'created_at', 'test_loss'] },
+  { brief: ['stage'], omit: ['name', 'version', 'created_at', 'test_loss'] },
 );
+
+/** A model whose stage a call changed, as listed: its id and new stage (its metrics are unchanged). */
+export const stageChangeSchema = listing(modelSummarySchema, { omit: ['test_accuracy', 'baseline_accuracy'] });
 
 /** A gate result as tools list it: each check's name, pass, value, threshold and reason; statistics ride along unlisted. */
 export const listedGateResultSchema = listing(

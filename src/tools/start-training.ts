@@ -1,34 +1,34 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { operationNextSteps } from './next-steps.js';
-import { operationHandleSchema, summarizeOperation } from './schemas.js';
+import { operationHandleSchema, summarizeOperation, waitSecondsSchema } from './schemas.js';
 import { waitForOperation } from './wait-for-operation.js';
 
 export const startTraining = defineTool({
   name: 'start_training',
   title: 'Start a training run',
   description:
-    'Validate a strategy and queue a training job; returns an operation id at once (or waits up to wait_seconds with progress). On success the model is registered as candidate "<strategy>@<version>" with its training gate.',
+    'Queue training of a strategy (validated first); returns the operation, at once or after wait_seconds. Success registers candidate "<strategy>@<version>" with its training gate.',
   input: z.object({
-    strategy: z.string().min(1).describe('A strategy name from list_strategies, a path to a YAML file, or inline strategy YAML'),
+    strategy: z.string().min(1).describe('Name from list_strategies, YAML path, or inline YAML'),
     data: z
       .string()
       .optional()
       .describe(
-        'Data spec: "sample:sp500" (default), "csv:<path>", or "synthetic:seed=1,bars=5000[,symbols=3][,family=momentum|mean_reversion|regime_direction|random_walk|garch|vol_shift][,signal=0.3]"',
+        'Data spec: "sample:sp500" (default), "csv:<path>", "store:", "synthetic:seed=1,bars=5000[,symbols=3,family=momentum|mean_reversion|regime_direction|random_walk|garch|vol_shift,signal=0.3]"',
       ),
     overrides: z
       .object({
         symbols: z.array(z.string()).optional(),
-        from: z.string().optional().describe('First bar, ISO date'),
-        to: z.string().optional().describe('Last bar, ISO date'),
+        from: z.string().optional().describe('ISO date'),
+        to: z.string().optional().describe('ISO date'),
         timeframe: z.string().optional().describe('Resample to this bar size, e.g. "4h"'),
         epochs: z.number().int().min(1).max(10000).optional(),
         seed: z.number().int().min(0).optional(),
       })
       .optional(),
     priority: z.enum(['normal', 'high']).default('normal').describe('high jumps the queue'),
-    wait_seconds: z.number().min(0).max(3600).default(0).describe('Wait up to this long for the end (0: return at once)'),
+    wait_seconds: waitSecondsSchema,
   }),
   output: operationHandleSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { isDomainError } from '../domain/errors.js';
 import { READ_ONLY, defineTool } from './define-tool.js';
+import { listing } from './json-schema.js';
 import { nextStep } from './next-steps.js';
 
 export const listStrategies = defineTool({
   name: 'list_strategies',
   title: 'List example strategies',
-  description:
-    'The strategies start_training accepts by name, with description and hypothesis (each in full: trainyard://strategies/{name}).',
+  description: 'The strategies start_training accepts by name, with what each tests (in full: trainyard://strategies/{name}).',
   input: z.object({}),
   output: z.object({ strategies: z.array(z.object({ name: z.string(), description: z.string(), hypothesis: z.string() })) }),
   annotations: READ_ONLY,
@@ -24,15 +24,18 @@ export const validateStrategy = defineTool({
   name: 'validate_strategy',
   title: 'Validate a strategy',
   description:
-    'Check a strategy (name, path or inline YAML) without training: valid, and every problem by field path with what is allowed. Format: resource trainyard://schema/strategy.',
+    'Check a strategy without training: every problem by field path, with what is allowed. Format: resource trainyard://schema/strategy.',
   input: z.object({ strategy: z.string().min(1).describe('Strategy name, path, or inline YAML') }),
-  output: z.object({
-    valid: z.boolean(),
-    problems: z.array(z.string()).describe('"field.path: what is wrong and what is allowed"'),
-    name: z.string().nullable(),
-    hash: z.string().nullable(),
-    feature_count: z.number().nullable(),
-  }),
+  output: listing(
+    z.object({
+      valid: z.boolean(),
+      problems: z.array(z.string()),
+      name: z.string().nullable(),
+      hash: z.string().nullable(),
+      feature_count: z.number().nullable(),
+    }),
+    { omit: ['hash', 'feature_count'] },
+  ),
   annotations: READ_ONLY,
   handler: (input, services, ctx) => {
     try {
