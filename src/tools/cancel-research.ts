@@ -8,7 +8,7 @@ export const cancelResearch = defineTool({
     'Stop a research run: the cycle in progress is cancelled (no model left) and no new one starts; finished cycles and models stay.',
   input: z.object({
     run_id: z.string(),
-    reason: z.string().min(3),
+    reason: z.string().min(3).describe('Kept in the audit log'),
   }),
   output: z.object({ run_id: z.string(), status: z.string(), message: z.string().nullable() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

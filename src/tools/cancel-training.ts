@@ -8,7 +8,7 @@ export const cancelTraining = defineTool({
   title: 'Cancel a training run',
   description:
     'Cancel a queued or running training or backtest: it stops within one batch, leaving no model. Returns the operation once stopped.',
-  input: z.object({ operation_id: operationIdSchema, reason: z.string().min(3) }),
+  input: z.object({ operation_id: operationIdSchema, reason: z.string().min(3).describe('Kept in the audit log') }),
   output: operationHandleSchema,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   handler: async (input, services, ctx) => {

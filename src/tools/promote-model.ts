@@ -15,7 +15,7 @@ export const promoteModel = defineTool({
   input: z.object({
     model_id: modelIdSchema,
     to_stage: z.enum(['staging', 'production']),
-    reason: z.string().min(3),
+    reason: z.string().min(3).describe('Why; kept in the promotion history'),
     force: z.boolean().default(false).describe('Promote despite a failed gate (recorded)'),
     skip_staging: z.boolean().default(false).describe('Allow candidate -> production'),
   }),
