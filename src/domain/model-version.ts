@@ -28,6 +28,10 @@ export const lineageSchema = z.object({
   code_version: z.string().describe('package version, plus the git commit when available'),
   seed: z.number().int(),
   backend: z.string(),
+  tuning: z
+    .object({ run_id: z.string(), study_id: z.string(), trial: z.number().int() })
+    .optional()
+    .describe('The tuning run and trial whose parameters this version was trained with'),
 });
 export type Lineage = z.infer<typeof lineageSchema>;
 

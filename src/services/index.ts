@@ -54,6 +54,8 @@ export interface StartOptions {
   priority?: 'normal' | 'high';
   parent_id?: string | null;
   trigger?: string;
+  /** The tuning run and trial whose parameters this job trains (recorded in the model's lineage). */
+  tuning?: { run_id: string; study_id: string; trial: number } | undefined;
 }
 
 export interface RunContext extends Partial<StartOptions> {
@@ -226,6 +228,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         actor: o.actor,
         client,
         trigger: o.trigger ?? 'manual',
+        ...(o.tuning ? { tuning: o.tuning } : {}),
       };
       const op = jobs.submit(spec, { priority: o.priority, parent_id: o.parent_id ?? null, params });
       registry.audit.append(o.actor, 'start_training', op.id, params);
@@ -248,6 +251,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
         priority: ctx.priority,
         parent_id: ctx.parent_id,
         trigger: ctx.trigger,
+        tuning: ctx.tuning,
       });
       ctx.onQueued?.(op);
       const unsubscribe = jobs.subscribe(op.id, (e) => {

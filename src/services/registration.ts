@@ -45,6 +45,7 @@ export function registerTrainedModel(
         code_version: codeVersion,
         seed: result.model_info.seed,
         backend: result.backend.name,
+        ...(op.params['tuning'] ? { tuning: op.params['tuning'] as { run_id: string; study_id: string; trial: number } } : {}),
       },
       metrics: {
         training: trainingSummary,

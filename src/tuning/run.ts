@@ -64,7 +64,14 @@ export interface TuningRunDeps {
   /** Trains and registers the winner (a normal training job under the run). */
   retrain: (
     input: { strategy: string; data?: string | undefined; overrides?: TrainingOverrides | undefined },
-    ctx: { actor: string; client: string; parent_id: string; signal: AbortSignal; access?: FileAccess | undefined },
+    ctx: {
+      actor: string;
+      client: string;
+      parent_id: string;
+      signal: AbortSignal;
+      access?: FileAccess | undefined;
+      tuning: { run_id: string; study_id: string; trial: number };
+    },
   ) => Promise<{ model_id: string; operation_id: string }>;
   /** Summarises the ended study for the run's result (PBO, deflated Sharpe, the winner's gates). */
   summarize: (
@@ -284,7 +291,14 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
     try {
       model = await d.retrain(
         { strategy: yaml, data: plan.data, overrides: plan.overrides },
-        { actor: plan.actor, client: plan.client, parent_id: op.id, signal, access: plan.access },
+        {
+          actor: plan.actor,
+          client: plan.client,
+          parent_id: op.id,
+          signal,
+          access: plan.access,
+          tuning: { run_id: op.id, study_id: plan.study_id, trial: best.number },
+        },
       );
     } catch (err) {
       const shutdown = signal.reason === TUNING_SHUTDOWN;

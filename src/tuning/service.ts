@@ -259,7 +259,9 @@ export function createTuningService(o: TuningServiceOptions) {
       logger,
       submitTrial: o.submitTrial,
       waitFor: o.waitFor,
-      checkTrial: o.limits ? (strategy, data) => o.limits!.training(strategy, data ?? strategy.data.source ?? DEFAULT_DATA_SPEC) : undefined,
+      checkTrial: o.limits
+        ? (strategy, data) => o.limits!.training(strategy, data ?? strategy.data.source ?? DEFAULT_DATA_SPEC)
+        : undefined,
       cancelJob: o.cancelJob,
       retrain: o.retrain,
       summarize,

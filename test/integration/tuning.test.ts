@@ -66,6 +66,7 @@ describe('a tuning study', () => {
     const model = s.registry.models.get(result['model_id'] as string);
     expect(model.stage).toBe('candidate');
     expect(model.operation_id).toBe(retrain[0]!.id);
+    expect(model.lineage.tuning).toEqual({ run_id: done.id, study_id: done.id, trial: best.number });
     expect(s.registry.models.list({ name: 'momentum_test' })).toHaveLength(1);
     // The registered strategy is the best trial's: its values, no search section, where it came from.
     const yaml = fs.readFileSync(path.join(model.artifact_path, 'strategy.yaml'), 'utf8');
@@ -153,6 +154,12 @@ describe('tuning over MCP', () => {
       expect(run.trials.every((t) => t.state === 'complete' && t.epochs === 3)).toBe(true);
       expect(run.model_id).toBe('momentum_test@1');
       expect(run.next_steps[0]).toContain('get_model');
+      const card = await mcp.call('get_model', { model_id: run.model_id });
+      expect((card.structuredContent as { lineage: Record<string, unknown> }).lineage['tuning']).toEqual({
+        run_id: run.run_id,
+        study_id: run.run_id,
+        trial: run.best!.number,
+      });
       expect(text(r)).toMatch(/Best \(val_sharpe\): trial \d/);
 
       const status = await mcp.call('get_tuning_status', { run_id: run.run_id, limit: 2 });
