@@ -380,7 +380,8 @@ export function createTuningService(o: TuningServiceOptions) {
       const trials = more?.trials ?? p.trials;
       const have = registry.tuning.list(studyId);
       const unfinished = have.filter((t) => t.state === 'running').length;
-      if (have.length >= trials && unfinished === 0)
+      // A run stopped while retraining its winner has run every trial: resuming retrains it.
+      if (have.length >= trials && unfinished === 0 && old.status === 'completed')
         throw new DomainError(
           'CONFLICT',
           `Tuning study ${studyId} has run all ${trials} of its trials (it ended ${old.status}). Pass trials above ${have.length} to run more.`,
