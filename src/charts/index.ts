@@ -5,6 +5,7 @@ import { drawdownChart, equityChart, type EquityData } from './specs/equity.js';
 import { featureImportanceChart, type ImportanceData } from './specs/feature-importance.js';
 import { performanceChart, type PerformanceData } from './specs/performance.js';
 import { researchChart, type ResearchData } from './specs/research.js';
+import { tuningChart, type TuningData } from './specs/tuning.js';
 import { trainingCurvesChart, type TrainingCurvesData } from './specs/training-curves.js';
 import { walkForwardChart, type WalkForwardData } from './specs/walk-forward.js';
 import type { ChartSpec, RenderedChart, RenderOptions } from './types.js';
@@ -12,7 +13,17 @@ import type { ChartSpec, RenderedChart, RenderOptions } from './types.js';
 export type { ChartSpec, ChartFormat, RenderedChart, RenderOptions } from './types.js';
 export { chartSvg, svgToPng, renderSpec, fontFiles, MAX_CHART_ROWS } from './render.js';
 export { extremaIndices } from './downsample.js';
-export type { ConfusionData, DriftData, EquityData, ImportanceData, PerformanceData, ResearchData, TrainingCurvesData, WalkForwardData };
+export type {
+  ConfusionData,
+  DriftData,
+  EquityData,
+  ImportanceData,
+  PerformanceData,
+  ResearchData,
+  TrainingCurvesData,
+  TuningData,
+  WalkForwardData,
+};
 
 /** Every chart kind and the data it is drawn from: each a pure function from stored results to a Vega-Lite spec. */
 export const CHARTS = {
@@ -26,6 +37,7 @@ export const CHARTS = {
   drift_histograms: driftHistogramsChart,
   performance: performanceChart,
   research: researchChart,
+  tuning: tuningChart,
 } as const satisfies Record<string, (data: never) => ChartSpec>;
 
 export type ChartKind = keyof typeof CHARTS;

@@ -49,7 +49,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
 
 /**
  * `trainyard chart <model_id>`: the charts a model has; `trainyard chart <model_id> <name> [--png]
- * [--scale N] [--out f]`: one of them as SVG or PNG; `trainyard chart --program P`: a research program's progress.
+ * [--scale N] [--out f]`: one of them as SVG or PNG; `trainyard chart --program P`: a research program's progress;
+ * `trainyard chart --tuning <run_id>`: a tuning run's study (each trial's objective, the best so far, per epoch).
  */
 export async function chartCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -57,14 +58,16 @@ export async function chartCommand(args: string[], io: CliIo): Promise<number> {
     scale: { type: 'string' },
     out: { type: 'string' },
     program: { type: 'string' },
+    tuning: { type: 'string' },
     json: { type: 'boolean' },
   });
   const [modelId, name] = positionals;
   const program = str(values['program']);
-  if (!modelId && !program)
+  const tuning = str(values['tuning']);
+  if (!modelId && !program && !tuning)
     throw new DomainError(
       'INVALID_ARGUMENT',
-      'trainyard chart needs a model id ("trainyard chart momentum@3" lists its charts) or --program <name> for a research program.',
+      'trainyard chart needs a model id ("trainyard chart momentum@3" lists its charts), --program <name> for a research program or --tuning <run_id> for a tuning run.',
     );
   const rawScale = str(values['scale']);
   const scale = rawScale === undefined ? undefined : Number(rawScale);
@@ -72,7 +75,7 @@ export async function chartCommand(args: string[], io: CliIo): Promise<number> {
     throw new DomainError('INVALID_ARGUMENT', `--scale must be a number above 0 and at most 4, got "${rawScale}".`, { scale: rawScale });
   const format = values['png'] ? 'png' : 'svg';
   return withServices(values, io, async (s) => {
-    if (modelId && !name && !program) {
+    if (modelId && !name && !program && !tuning) {
       const list = s.charts.list(modelId);
       if (values['json']) writeJson(io, list);
       else
@@ -85,10 +88,16 @@ export async function chartCommand(args: string[], io: CliIo): Promise<number> {
     }
     const chart = program
       ? await s.charts.renderResearch(program, { format, scale })
-      : await s.charts.render(modelId!, name!, { format, scale });
+      : tuning
+        ? await s.charts.renderTuning(tuning, { format, scale })
+        : await s.charts.render(modelId!, name!, { format, scale });
     const content = format === 'png' ? chart.png! : chart.svg!;
-    const out =
-      str(values['out']) ?? `${program ? `research-${program.replace(/[^\w.-]+/g, '_')}` : `${fileStem(modelId!)}-${name}`}.${format}`;
+    const stem = program
+      ? `research-${program.replace(/[^\w.-]+/g, '_')}`
+      : tuning
+        ? `tuning-${tuning.replace(/[^\w.-]+/g, '_')}`
+        : `${fileStem(modelId!)}-${name}`;
+    const out = str(values['out']) ?? `${stem}.${format}`;
     if (out === '-') {
       io.stdout.write(content);
       return 0;

@@ -28,6 +28,7 @@ Usage:
   trainyard chart <model_id>             the charts a model has (training_curves, equity, drift, ...)
   trainyard chart <model_id> <name> [--png] [--scale N] [--out f]   one chart as SVG (default) or PNG ("--out -": stdout)
   trainyard chart --program P [--png]    a research program's progress: trials, best and deflated Sharpe, PBO
+  trainyard chart --tuning <run_id> [--png]   a tuning run's study: each trial's objective, the best so far, per epoch
   trainyard drift <model_id> --data <spec> [--from D] [--to D]   feature, prediction and concept drift on recent data
   trainyard data show <spec> [--rows N]   what a data spec loads to: bars, span, timeframe, close range, notes, first rows
   trainyard ingest --data <spec> [--symbols A,B] [--replace]   append new bars; production models score them

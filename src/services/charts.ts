@@ -13,6 +13,8 @@ import type { DriftReport } from '../monitoring/drift-report.js';
 import type { TrainingResult } from '../pipeline/result.js';
 import type { EvaluationRow } from '../registry/predictions.js';
 import type { Registry } from '../registry/index.js';
+import type { StoredTrial } from '../registry/tuning-trials.js';
+import type { Operation } from '../domain/operation.js';
 import type { BacktestStore } from './backtest-store.js';
 
 /** Charts a model version can have; `list` says which it has. */
@@ -49,6 +51,11 @@ interface Deps {
    * default: on this thread.
    */
   renderer?: ((chart: ChartSpec, opts: RenderOptions) => Promise<RenderedChart>) | undefined;
+  /**
+   * A tuning run and its study's trials (services.tuning.status: running trials with their live
+   * intermediate values); default: the run's operation row and the stored trials.
+   */
+  tuningStatus?: ((runId: string) => { run: Operation; trials: StoredTrial[] }) | undefined;
 }
 
 type Equity = BacktestRun['equity_curve'];
@@ -68,7 +75,7 @@ const readJson = <T>(file: string): T | null => {
  * latest drift report, its live-performance evaluations and its research program. No MCP, no
  * HTTP: tools, the CLI report and a dashboard all call this.
  */
-export function createChartService({ config, registry, backtests, performanceHistory, renderer = renderSpec }: Deps) {
+export function createChartService({ config, registry, backtests, performanceHistory, renderer = renderSpec, tuningStatus }: Deps) {
   const result = (m: ModelVersion) => readJson<TrainingResult>(path.join(m.artifact_path, 'result.json'));
 
   /** The newest completed backtest of a version (its walk-forward one with `walkForward`), full report; null when none. */
@@ -140,6 +147,28 @@ export function createChartService({ config, registry, backtests, performanceHis
       min_deflated_sharpe: config.gates.promotion.min_deflated_sharpe,
       pbo: pbo.pbo,
       pbo_note: pbo.note,
+      trials,
+    });
+  }
+
+  /** A tuning run's study: each trial's objective with the running best, and its objective per epoch. */
+  function tuning(runId: string): ChartSpec {
+    const run = registry.operations.get(runId);
+    if (run.type !== 'tuning')
+      throw new DomainError(
+        'INVALID_ARGUMENT',
+        `Operation ${runId} is a ${run.type} operation, not a tuning run: only tuning runs have a tuning chart (list_operations with type tuning shows them).`,
+        { run_id: runId },
+      );
+    const p = run.params as Record<string, unknown>;
+    const studyId = typeof p['study_id'] === 'string' ? p['study_id'] : run.id;
+    const trials = tuningStatus ? tuningStatus(runId).trials : registry.tuning.list(studyId);
+    return chartSpec('tuning', {
+      run_id: run.id,
+      study_id: studyId,
+      strategy: String(p['strategy'] ?? ''),
+      objective: String(p['objective'] ?? 'val_loss'),
+      cv_folds: typeof p['cv_folds'] === 'number' ? p['cv_folds'] : null,
       trials,
     });
   }
@@ -302,6 +331,9 @@ export function createChartService({ config, registry, backtests, performanceHis
     render: async (modelId: string, name: string, opts: RenderOptions = {}): Promise<RenderedChart> => renderer(spec(modelId, name), opts),
     /** A research program's progress chart. */
     renderResearch: async (program: string, opts: RenderOptions = {}): Promise<RenderedChart> => renderer(research(program), opts),
+    /** A tuning run's study chart: spec, and rendered to SVG (default) or PNG. */
+    tuning,
+    renderTuning: async (runId: string, opts: RenderOptions = {}): Promise<RenderedChart> => renderer(tuning(runId), opts),
     /** The newest completed backtest report of a version (`walkForward`: the newest walk-forward one); null when none. */
     latestBacktest,
   };

@@ -311,6 +311,8 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     registry,
     backtests: backtestStore,
     performanceHistory: (id) => monitoring.performance.history(id),
+    // Called only once services exist: the tuning service is created below.
+    tuningStatus: (runId) => tuning.status(runId),
     renderer: async (chart, options) => {
       const r = await tasks.run({ kind: 'render_chart', chart, options });
       // PNG bytes arrive as a Uint8Array (a Buffer does not survive the thread boundary as one).
@@ -393,7 +395,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     /** Escalations (retraining outcomes, drift, degradation) that the MCP server forwards to clients. */
     alerts,
     backtests,
-    /** Charts of a model version (list / spec / render to SVG or PNG) and of a research program (src/charts). */
+    /** Charts of a model version (list / spec / render to SVG or PNG), of a research program and of a tuning run (src/charts). */
     charts,
     /** modelHtml: one self-contained HTML report of a model version (`trainyard report`). */
     reports,

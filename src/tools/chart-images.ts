@@ -36,13 +36,15 @@ export async function chartImages(services: Services, refs: readonly ChartRef[])
       const r =
         'program' in ref
           ? await services.charts.renderResearch(ref.program, { format: 'png' })
-          : await services.charts.render(ref.model_id, ref.name, { format: 'png' });
+          : 'tuning' in ref
+            ? await services.charts.renderTuning(ref.tuning, { format: 'png' })
+            : await services.charts.render(ref.model_id, ref.name, { format: 'png' });
       out.images.push({ type: 'image', data: r.png!.toString('base64'), mimeType: 'image/png' });
       out.charts.push({
         name: r.name,
         title: r.title,
         alt: r.alt,
-        resource: 'program' in ref ? null : chartResource(ref.model_id, ref.name),
+        resource: 'model_id' in ref ? chartResource(ref.model_id, ref.name) : null,
       });
     } catch (err) {
       if (isDomainError(err) && err.code === 'CHART_NOT_AVAILABLE') out.missing.push(err.message);

@@ -66,8 +66,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   view?: { modelId: (output: z.infer<O>) => string | null | undefined };
 }
 
-/** A chart a result can show: one of a model version's (services.charts) or a research program's progress. */
-export type ChartRef = { model_id: string; name: string } | { program: string };
+/** A chart a result can show: one of a model version's (services.charts), a research program's progress or a tuning run's study. */
+export type ChartRef = { model_id: string; name: string } | { program: string } | { tuning: string };
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
   return def;

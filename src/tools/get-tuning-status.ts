@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { READ_ONLY, defineTool } from './define-tool.js';
 import { listing } from './json-schema.js';
+import { chartsFlag } from './schemas.js';
 import { renderTuning, tuningNextSteps, tuningRun, tuningRunSchema, waitForTuning } from './tuning-schemas.js';
 
 export const getTuningStatus = defineTool({
@@ -12,6 +13,7 @@ export const getTuningStatus = defineTool({
     run_id: z.string().optional(),
     limit: z.number().int().min(1).max(1000).default(50).describe('Trials listed: the best first'),
     wait_seconds: z.number().min(0).max(3600).default(0),
+    charts: chartsFlag,
   }),
   output: listing(
     z.object({
@@ -29,6 +31,7 @@ export const getTuningStatus = defineTool({
     });
     return { run: null, recent };
   },
+  charts: (_input, o) => (o.run ? [{ tuning: o.run.run_id }] : []),
   next: (o) => (o.run ? tuningNextSteps(o.run) : []),
   render: (o) =>
     o.run

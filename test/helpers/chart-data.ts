@@ -29,6 +29,23 @@ export function equitySeries(n: number, seed = 7) {
   return { time, strategy, buy_and_hold: hold };
 }
 
+/**
+ * A tuning study's trials: losses falling per epoch; every 4th from trial 2 pruned after 2 epochs
+ * (no stored value), trial 5 failed before reporting, the last one running (3 epochs so far).
+ */
+export function tuningTrials(n: number, epochs = 6) {
+  return Array.from({ length: n }, (_, i) => {
+    const state = i === 5 ? 'failed' : i === n - 1 ? 'running' : i % 4 === 2 ? 'pruned' : 'complete';
+    const steps = state === 'failed' ? 0 : state === 'pruned' ? 2 : state === 'running' ? Math.min(3, epochs) : epochs;
+    const start = 1.1 + 0.01 * Math.sin(i * 1.3);
+    const intermediate = Array.from({ length: steps }, (_, k) => ({
+      step: k + 1,
+      value: +(start - (0.004 + 0.001 * (i % 5)) * (k + 1)).toFixed(4),
+    }));
+    return { number: i, state, value: state === 'complete' ? intermediate[steps - 1]!.value : null, intermediate } as const;
+  });
+}
+
 export function sampleData(hostile = false): { [K in ChartKind]: ChartData<K> } {
   const name = hostile ? `evil${HOSTILE}` : 'momentum';
   const model_id = `${name}@1`;
@@ -103,6 +120,13 @@ export function sampleData(hostile = false): { [K in ChartKind]: ChartData<K> } 
         deflated_sharpe: i === 3 ? null : Math.min(0.99, 0.3 + i * 0.05),
         passed: i % 3 === 0,
       })),
+    },
+    tuning: {
+      run_id: 'op_tune1',
+      study_id: 'op_tune1',
+      strategy: hostile ? `tuned${HOSTILE}` : 'momentum_test',
+      objective: 'val_loss',
+      trials: tuningTrials(12),
     },
   };
 }

@@ -68,4 +68,34 @@ describe('charts over MCP: image content on request, and a resource per chart', 
     expect(images(perf)).toEqual([]);
     expect(perf.structuredContent!['charts_missing']).toEqual([expect.stringMatching(/has no performance chart yet/)]);
   }, 180_000);
+
+  it('get_tuning_status returns the study chart with charts: true; a run that is not a tuning run is named', async () => {
+    const run = services.tuning.start(
+      {
+        strategy: MOMENTUM,
+        data: 'synthetic:seed=1,bars=1500,signal=0.3',
+        search: { 'training.learning_rate': { low: 1e-3, high: 3e-2, log: true } },
+        trials: 3,
+        overrides: { epochs: 2 },
+        pruner: 'none',
+        retrain: false,
+      },
+      'test',
+    );
+    const done = await services.tuning.waitFor(run.id);
+    expect(done.status, done.message ?? '').toBe('completed');
+
+    const r = await mcp.call('get_tuning_status', { run_id: run.id, charts: true });
+    expect(r.isError, text(r)).toBeFalsy();
+    const shown = images(r);
+    expect(shown).toHaveLength(1);
+    expect(isPng(shown[0]!.data)).toBe(true);
+    const listed = r.structuredContent!['charts'] as { name: string; alt: string; resource: string | null }[];
+    expect(listed).toEqual([{ name: 'tuning', title: expect.stringContaining('momentum_test'), alt: expect.any(String), resource: null }]);
+    expect(listed[0]!.alt).toMatch(/3 trials: 3 complete, 0 pruned \(0% of ended\), 0 failed; best validation loss \d\.\d{4} \(trial \d\)/);
+    expect(images(await mcp.call('get_tuning_status', { run_id: run.id }))).toEqual([]);
+
+    const training = services.registry.operations.list({ type: 'training', limit: 1 })[0]!.id;
+    await expect(services.charts.renderTuning(training)).rejects.toThrow(`Operation ${training} is a training operation, not a tuning run`);
+  }, 180_000);
 });

@@ -116,4 +116,29 @@ describe('charts service and trainyard report on a trained, backtested, drift-ch
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--scale');
   });
+
+  it('trainyard chart --tuning draws a tuning study (val_sharpe as the Sharpe) and names a run that is not one', async () => {
+    // A study written straight to the registry (the services above are closed by now).
+    const { services: own } = tempServices(home);
+    const run = own.registry.operations.create({ type: 'tuning', params: { strategy: 'momentum_test', objective: 'val_sharpe' } });
+    for (const [number, state, values] of [
+      [0, 'complete', [-0.2, -0.4]],
+      [1, 'pruned', [0.1]],
+      [2, 'complete', [-0.3, -0.9]],
+    ] as const) {
+      own.registry.tuning.start({ study_id: run.id, number, run_id: run.id, name: 'momentum_test', params: {} });
+      const intermediate = values.map((value, i) => ({ step: i + 1, value }));
+      own.registry.tuning.end(run.id, number, { state, value: state === 'complete' ? values[values.length - 1] : null, intermediate });
+    }
+    const training = own.registry.operations.list({ type: 'training', limit: 1 })[0]!.id;
+    await own.close();
+    const file = path.join(out, 'tuning.png');
+    const r = await cli(['chart', '--tuning', run.id, '--png', '--out', file, '--home', home]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(file).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(r.stdout).toContain('3 trials: 2 complete, 1 pruned (33% of ended), 0 failed; best validation Sharpe 0.90 (trial 2)');
+    const bad = await cli(['chart', '--tuning', training, '--home', home]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain(`Operation ${training} is a training operation, not a tuning run`);
+  });
 });

@@ -26,6 +26,7 @@ const EXPECTED: Record<(typeof chartKinds)[number], string[]> = {
   drift_histograms: ['Drift histograms', 'Share', 'rsi_14 (PSI 0.310)', 'training reference'],
   performance: ['Live performance', 'Prediction accuracy (7 days)', 'Sharpe (30 days)', 'degraded'],
   research: ['Research progress', 'Trial', 'OOS Sharpe', 'Deflated Sharpe', 'PBO 0.31'],
+  tuning: ['Tuning study', 'Trial', 'Validation loss', 'Epoch', 'Validation loss per epoch', 'pruned', 'complete', 'failed'],
 };
 
 // The key numbers each alt text carries.
@@ -39,6 +40,8 @@ const ALT: Record<(typeof chartKinds)[number], RegExp> = {
   drift: /5 features on store: \(2024-03-01\): 1 drifted \(rsi_14 0\.310 > 0\.200\)/,
   drift_histograms: /4 most shifted features.*rsi_14 PSI 0\.310/,
   performance: /30 evaluations to 2024-01-30: prediction accuracy \(7 days\) 0\.363 \(threshold 0\.4, degraded\)/,
+  tuning:
+    /momentum_test, objective validation loss: 12 trials: 7 complete, 3 pruned \(27% of ended\), 1 failed, 1 running; best validation loss 1\.\d{4} \(trial \d+\); run op_tune1\./,
   research: /12 trials; best OOS Sharpe 1\.09 \(trial 9\); best deflated Sharpe 0\.85 over the trials so far \(bar 0\.95\); PBO 0\.31/,
 };
 
