@@ -19,6 +19,8 @@ export interface TuningPlan {
   base: Strategy;
   space: SearchSpace;
   objective: TrialObjective;
+  /** Steps a full trial reports (epochs, or folds with CV): a trial at its last step is complete, never pruned. */
+  max_steps: number;
   /** Purged k-fold cross-validation per trial; absent: one fit scored on the validation part. */
   cv_folds?: number | undefined;
   data?: string | undefined;
@@ -154,6 +156,8 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
           onReport: (step, value) => {
             record.intermediate = [...record.intermediate, { step, value }];
             d.onTrial(record);
+            // Stopping a trial at its last step saves nothing and throws its result away.
+            if (step >= plan.max_steps) return false;
             return plan.pruner.shouldPrune(record, step, records());
           },
         },

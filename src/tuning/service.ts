@@ -140,6 +140,7 @@ export function createTuningService(o: TuningServiceOptions) {
     const space = compileSpace(resolved.strategy, p.search ?? undefined);
     return {
       objective: p.objective ?? 'val_loss',
+      max_steps: p.max_epochs,
       cv_folds: p.cv_folds ?? undefined,
       study_id: p.study_id,
       base: resolved.strategy,
