@@ -5,7 +5,7 @@ import type { Strategy } from '../domain/strategy.js';
 import type { FileAccess } from '../config/access.js';
 import type { Registry } from '../registry/index.js';
 import type { StoredTrial } from '../registry/tuning-trials.js';
-import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
+import { applyOverrides, type TrainingOverrides } from '../pipeline/train-pipeline.js';
 import type { TrialObjective, TrialOutcome } from '../pipeline/trial.js';
 import { applyParams, tunedYaml } from './space.js';
 import type { Pruner, Sampler, SearchSpace, ParamValue, TrialRecord } from './types.js';
@@ -135,6 +135,8 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
       return;
     }
     const record: TrialRecord = { number, state: 'running', params, value: null, intermediate: [] };
+    // This trial's own last step: its folds, or its epochs (a searched epoch count differs per trial).
+    const lastStep = plan.cv_folds ?? Math.min(plan.max_steps, applyOverrides(strategy, plan.overrides).training.epochs);
     live.set(number, record);
     const yaml = tunedYaml(strategy, `tuning study ${plan.study_id}, trial ${number}\n${JSON.stringify(params)}`);
     let job: Operation;
@@ -157,7 +159,7 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
             record.intermediate = [...record.intermediate, { step, value }];
             d.onTrial(record);
             // Stopping a trial at its last step saves nothing and throws its result away.
-            if (step >= plan.max_steps) return false;
+            if (step >= lastStep) return false;
             return plan.pruner.shouldPrune(record, step, records());
           },
         },
