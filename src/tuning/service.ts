@@ -319,6 +319,14 @@ export function createTuningService(o: TuningServiceOptions) {
       const space = compileSpace(resolved.strategy, input.search);
       const objective = input.objective ?? 'val_loss';
       checkObjective(space, objective);
+      if (input.overrides?.epochs !== undefined && space.params.some((p) => p.name === 'training.epochs'))
+        throw new DomainError(
+          'INVALID_ARGUMENT',
+          'training.epochs is searched; leave out epochs (it would set every trial to the same count).',
+          {
+            field: 'epochs',
+          },
+        );
       if (input.cv !== undefined) {
         if (!Number.isInteger(input.cv) || input.cv < 3 || input.cv > 12)
           throw new DomainError('INVALID_ARGUMENT', `cv must be a whole number of folds from 3 to 12; got ${input.cv}.`, { field: 'cv' });
