@@ -118,7 +118,7 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
     const row = ops.update(op.id, {
       phase: 'tuning',
       progress_pct: Math.min(95, (95 * ended) / Math.max(1, plan.trials)),
-      message: `${ended}/${plan.trials} trials ended; ${message}${best ? `; best so far trial ${best.number} (val loss ${fmt(best.value)})` : ''}`,
+      message: `${ended}/${plan.trials} trials ended; ${message}${best ? `; best so far trial ${best.number} (${plan.objective} ${fmt(best.value)})` : ''}`,
     });
     d.onProgress(row);
   };
@@ -211,7 +211,7 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
         const ended = store.get(plan.study_id, number);
         d.onTrial(asRecord(ended));
         progress(
-          `trial ${number} ${ended.state === 'pruned' ? `pruned after epoch ${r.epochs_run}` : ended.state === 'failed' ? 'failed' : `complete (val loss ${fmt(ended.value)})`}`,
+          `trial ${number} ${ended.state === 'pruned' ? `pruned after step ${ended.intermediate.length}` : ended.state === 'failed' ? 'failed' : `complete (${plan.objective} ${fmt(ended.value)})`}`,
         );
         return;
       }
@@ -286,7 +286,7 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
     const row = ops.update(op.id, {
       phase: 'retraining_best',
       progress_pct: 96,
-      message: `retraining trial ${best.number} (val loss ${fmt(best.value)}) on the full pipeline to register it`,
+      message: `retraining trial ${best.number} (${plan.objective} ${fmt(best.value)}) on the full pipeline to register it`,
     });
     d.onProgress(row);
     const strategy = applyParams(plan.base, best.params);
@@ -325,7 +325,7 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
   const result = await d.summarize(op, plan, model);
   const counts = result['counts'] as Record<string, number> | undefined;
   const message = best
-    ? `${counts?.['complete'] ?? 0} complete, ${counts?.['pruned'] ?? 0} pruned, ${counts?.['failed'] ?? 0} failed; best trial ${best.number} (val loss ${fmt(best.value)})${model ? `, registered as ${model.model_id}` : ''}`
+    ? `${counts?.['complete'] ?? 0} complete, ${counts?.['pruned'] ?? 0} pruned, ${counts?.['failed'] ?? 0} failed; best trial ${best.number} (${plan.objective} ${fmt(best.value)})${model ? `, registered as ${model.model_id}` : ''}`
     : 'no trial completed; nothing was registered';
   const row = ops.update(op.id, { status: 'completed', phase: 'done', progress_pct: 100, message, result });
   d.onProgress(row);

@@ -195,8 +195,9 @@ export function createTuningService(o: TuningServiceOptions) {
       if (r && r.time.length) series.push(r);
     }
     const best = bestOf(trials);
-    const ended = trials.filter((t) => t.state !== 'running').length;
-    const maxEpochsPerTrial = (op.params as unknown as RunParams).max_epochs;
+    const maxSteps = (op.params as unknown as RunParams).max_epochs;
+    let stepsSaved = 0;
+    for (const t of trials) if (t.state === 'pruned') stepsSaved += Math.max(0, maxSteps - t.intermediate.length);
     let promotion: Record<string, unknown> | null = null;
     if (model) {
       try {
@@ -237,10 +238,13 @@ export function createTuningService(o: TuningServiceOptions) {
       // Every trial of every study of this name counts toward the deflated Sharpe of its models.
       trials_counted: registry.tuning.sharpesFor(plan.base.name).length,
       pbo: pboOfReturns(series, 'a validation backtest', 'study'),
+      // What pruning saved: the steps pruned trials did not run (at most: early stopping might have
+      // ended some of them sooner), against the steps the study ran.
       pruning: {
-        epochs_run: epochsRun,
-        epochs_without_pruning: ended * maxEpochsPerTrial,
-        saved_share: ended ? +(1 - epochsRun / (ended * maxEpochsPerTrial)).toFixed(4) : 0,
+        steps_run: epochsRun,
+        pruned_trials: counts.pruned,
+        steps_saved: stepsSaved,
+        saved_share: epochsRun + stepsSaved > 0 ? +(stepsSaved / (epochsRun + stepsSaved)).toFixed(4) : 0,
       },
     };
   }

@@ -80,8 +80,10 @@ describe('a tuning study', () => {
     expect(promotion.deflated_sharpe_reason).toContain(`over ${counted + 1} trials`);
     expect(result['pbo']).toMatchObject({ trials: counted });
     expect((result['pbo'] as { pbo: number | null }).pbo).not.toBeNull();
-    const saved = result['pruning'] as { epochs_run: number; epochs_without_pruning: number; saved_share: number };
-    expect(saved.epochs_without_pruning).toBe(48);
+    const saved = result['pruning'] as { steps_run: number; pruned_trials: number; steps_saved: number; saved_share: number };
+    expect(saved.steps_run).toBe(trials.reduce((n, t) => n + t.intermediate.length, 0));
+    expect(saved.pruned_trials).toBe(pruned.length);
+    expect(saved.steps_saved).toBe(pruned.reduce((n, t) => n + 6 - t.intermediate.length, 0));
     expect(saved.saved_share).toBeGreaterThan(0);
     // The same seed on another registry proposes and scores the same trials (one at a time).
     const again = await tune(services(), 8);
