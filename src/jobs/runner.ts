@@ -13,6 +13,12 @@ import { createStaging } from './staging.js';
 import { startWorkerJob, type WorkerJob, type WorkerOutcome } from './worker-job.js';
 import { trainingWorkerEntry } from './worker-script.js';
 import { guardTimerWrite } from '../registry/busy-retry.js';
+import type { Worker } from 'node:worker_threads';
+
+/** A warm trial thread runs at most this many trials (a slow leak in a backend cannot grow without bound). */
+const RECYCLE_AFTER = 100;
+/** A warm thread no trial has asked for in this long is retired (its backend holds memory). */
+const IDLE_MS = 30_000;
 
 export type { JobEvent, JobListener, JobRunnerOptions, RecoverOptions, RecoveryReport, SubmitOptions };
 
@@ -40,6 +46,12 @@ export function createJobRunner(opts: JobRunnerOptions) {
   const events = createJobEvents(logger);
   const queue = createJobQueue<{ id: string; spec: JobSpec }>();
   const active = new Map<string, Active>();
+  /**
+   * Threads that ran a tuning trial to a result, kept warm for the next trial (at most one per
+   * worker slot); each is retired after RECYCLE_AFTER trials or IDLE_MS without one.
+   */
+  const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+  const trialsRun = new WeakMap<Worker, number>();
   /** Trials' pruners, by operation id (set at submit, dropped when the job ends). */
   const reporters = new Map<string, NonNullable<SubmitOptions['onReport']>>();
   /** Jobs whose worker finished and whose result is being stored (onCompleted: a model registered, a report written). */
@@ -58,6 +70,40 @@ export function createJobRunner(opts: JobRunnerOptions) {
     }
     events.ended(op);
     return op;
+  }
+
+  function retire(worker: Worker): void {
+    const i = idle.findIndex((w) => w.worker === worker);
+    if (i >= 0) clearTimeout(idle.splice(i, 1)[0]!.timer);
+    void worker.terminate();
+  }
+
+  /** Keeps a thread whose trial ended with a result for the next trial, when that is safe. */
+  function park(id: string, worker: Worker): boolean {
+    const a = active.get(id);
+    const runs = (trialsRun.get(worker) ?? 0) + 1;
+    trialsRun.set(worker, runs);
+    if (!accepting || !a || a.cancelReason !== undefined || a.timeLimit?.expired || runs >= RECYCLE_AFTER || idle.length >= size)
+      return false;
+    worker.unref();
+    const timer = setTimeout(() => retire(worker), IDLE_MS);
+    timer.unref();
+    idle.push({ worker, timer });
+    worker.once('exit', () => {
+      const i = idle.findIndex((w) => w.worker === worker);
+      if (i >= 0) clearTimeout(idle.splice(i, 1)[0]!.timer);
+    });
+    return true;
+  }
+
+  /** A warm thread for a trial, or undefined (a new one is started). */
+  function warmWorker(): Worker | undefined {
+    const w = idle.pop();
+    if (!w) return undefined;
+    clearTimeout(w.timer);
+    w.worker.removeAllListeners('exit');
+    w.worker.ref();
+    return w.worker;
   }
 
   function settle(id: string, a: Active, outcome: WorkerOutcome): void {
@@ -153,6 +199,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
         events.emit({ type: 'progress', operation_id: id, progress });
       },
       onReport: reporters.get(id),
+      ...(spec.kind === 'trial' ? { worker: warmWorker(), keepAlive: (w: Worker) => park(id, w) } : {}),
       onEnd: (outcome) => settle(id, a, outcome),
     });
   }
@@ -273,13 +320,14 @@ export function createJobRunner(opts: JobRunnerOptions) {
           }),
         );
         await Promise.all(completing.values());
+        await Promise.all(idle.splice(0).map((w) => (clearTimeout(w.timer), w.worker.terminate())));
       })();
       return closing;
     },
 
-    /** Operation ids running now and queued (in the order they will start). */
-    stats(): { running: string[]; queued: string[] } {
-      return { running: [...active.keys(), ...completing.keys()], queued: queue.ids() };
+    /** Operation ids running now and queued (in the order they will start), and trial threads kept warm. */
+    stats(): { running: string[]; queued: string[]; warm: number } {
+      return { running: [...active.keys(), ...completing.keys()], queued: queue.ids(), warm: idle.length };
     },
   };
   return runner;

@@ -47,7 +47,8 @@ function writeJsonAtomic(file: string, value: unknown): void {
 
 const port = parentPort;
 if (!port) throw new Error('training-worker must run in a worker thread');
-const controller = new AbortController();
+/** The running job's; a thread kept warm for the next trial starts each job with a fresh one. */
+let controller = new AbortController();
 const send = (msg: FromWorker) => port.postMessage(msg);
 
 /** Verdicts the trial waits for, by step. */
@@ -82,6 +83,8 @@ const validationHook: EvaluationHook = (series, predictions, strategy) => {
 
 async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const { job } = msg;
+  controller = new AbortController();
+  verdicts.clear();
   try {
     const backend = await initBackend({ preference: job.backend, wasmThreads: job.wasm_threads });
     if (job.kind === 'backtest') {

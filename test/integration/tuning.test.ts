@@ -56,6 +56,8 @@ describe('a tuning study', () => {
     expect(pruned.length).toBeGreaterThan(0);
     for (const t of pruned) expect(t.intermediate.length).toBeLessThan(6);
     // Trial jobs are operations of type trial under the run, and leave no model behind.
+    // Trials after the first ran in the thread the one before left warm; one is still parked.
+    expect(s.jobs.stats().warm).toBe(1);
     const jobs = s.registry.operations.list({ parent_id: done.id, limit: 100 });
     expect(jobs.filter((o) => o.type === 'trial')).toHaveLength(8);
     const retrain = jobs.filter((o) => o.type === 'training');
