@@ -5,8 +5,9 @@ import { cancelledError } from '../../domain/errors.js';
 import { createRng, type Rng } from '../random.js';
 import { NUM_CLASSES, denseWeights, type DenseWeights } from './build.js';
 import { balancedClassWeights, type LabeledMatrix } from './dataset.js';
+import { createFastStep } from './fast-step.js';
 import { forwardLogits } from './forward.js';
-import { clipByGlobalNorm, createOptimizer } from './optimizer.js';
+import { createTapeStep } from './tape-step.js';
 
 export interface TrainProgress {
   phase: 'training';
@@ -64,6 +65,13 @@ export interface TrainOptions {
    * tuning pruner's verdict). The best weights so far are restored.
    */
   onEpochEnd?: ((stats: EpochStats, monitored: number, model: TF.LayersModel) => boolean | Promise<boolean>) | undefined;
+  /**
+   * How a step's gradients are computed: 'analytic' (default) runs the hand-written backward pass
+   * and one flat optimizer update (fast-step.ts); 'tape' runs tf.variableGrads and the tf.train
+   * optimizer. Same objective, clipping, dropout masks and update rules; the tape path is the
+   * reference the analytic one is tested against.
+   */
+  gradients?: 'analytic' | 'tape' | undefined;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -166,11 +174,9 @@ export async function trainModel(
   const t0 = now();
   const { training: cfg, model: spec } = opts;
   const weights = denseWeights(model);
-  const vars = weights.flatMap((w) => [w.kernel, w.bias]);
-  const kernels = weights.map((w) => w.kernel);
   const classWeights = cfg.class_weighting === 'balanced' ? balancedClassWeights(train.y, NUM_CLASSES) : [1, 1, 1];
   const rng = createRng(cfg.seed);
-  const optimizer = createOptimizer(cfg);
+  const trainer = (opts.gradients ?? 'analytic') === 'analytic' ? createFastStep(weights, spec, cfg) : createTapeStep(weights, spec, cfg);
   const batch = Math.max(1, Math.min(cfg.batch_size, train.rows));
   const batches = Math.ceil(train.rows / batch);
   const every = Math.max(1, opts.progressEveryBatches ?? 50);
@@ -201,86 +207,60 @@ export async function trainModel(
         const c = train.y[r]!;
         ts[i * NUM_CLASSES + c] = classWeights[c]!;
       }
-      let lossSum = tf.scalar(0);
-      try {
-        for (let b = 0; b < batches; b++) {
-          if (now() - lastYield >= yieldEvery) {
-            await yieldToEventLoop();
-            lastYield = now();
-          }
-          if (opts.signal?.aborted) throw cancelledError(opts.signal.reason);
-          const start = b * batch;
-          const size = Math.min(batch, train.rows - start);
-          const seed = cfg.seed * 1_000_003 + step * 97;
-          step++;
-          const batchLoss = tf.tidy(() => {
-            const xb = tf.tensor2d(xs.subarray(start * cols, (start + size) * cols), [size, cols]);
-            const tb = tf.tensor2d(ts.subarray(start * NUM_CLASSES, (start + size) * NUM_CLASSES), [size, NUM_CLASSES]);
-            const { value, grads } = tf.variableGrads(() => {
-              const logits = forwardLogits(xb, weights, spec, seed);
-              // Mean over the batch of w_y * CE (Keras's sample-weight convention). Written out rather
-              // than tf.losses.softmaxCrossEntropy, whose gradient assumes label rows sum to 1.
-              let loss = tf.div(tf.sum(tf.mul(tb, tf.logSoftmax(logits))), -size) as TF.Scalar;
-              if (spec.l2 > 0) loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as TF.Scalar;
-              return loss;
-            }, vars);
-            optimizer.applyGradients(clipByGlobalNorm(grads, cfg.gradient_clip));
-            return value;
-          });
-          const next = tf.add(lossSum, batchLoss) as TF.Scalar;
-          lossSum.dispose();
-          lossSum = next;
-          if (opts.onProgress && (b + 1) % every === 0 && b + 1 < batches) {
-            opts.onProgress({
-              phase: 'training',
-              epoch,
-              epochs: cfg.epochs,
-              batch: b + 1,
-              batches,
-              loss: batchLoss.dataSync()[0]!,
-              epoch_end: false,
-            });
-          }
-          batchLoss.dispose();
+      let lossSum = 0;
+      for (let b = 0; b < batches; b++) {
+        if (now() - lastYield >= yieldEvery) {
+          await yieldToEventLoop();
+          lastYield = now();
         }
-        const loss = lossSum.dataSync()[0]! / batches;
-        const v = evaluateLoss(val, weights, spec, classWeights);
-        const accuracy = evaluateLoss(trainSample, weights, spec).accuracy;
-        const stats: EpochStats = { epoch, loss, accuracy, val_loss: v.loss, val_accuracy: v.accuracy, seconds: (now() - te) / 1000 };
-        history.push(stats);
-        opts.onProgress?.({
-          phase: 'training',
-          epoch,
-          epochs: cfg.epochs,
-          batch: batches,
-          batches,
-          loss,
-          val_loss: v.loss,
-          val_accuracy: v.accuracy,
-          epoch_end: true,
-        });
-        // Early stopping watches the objective the model is trained on (class-weighted when weighting
-        // is balanced): the unweighted loss of a balanced-weight model rises as it learns the rare
-        // classes, and stopped most small models after their first epoch, before they learnt anything.
-        const monitored = Number.isFinite(v.weighted_loss) ? v.weighted_loss : Number.isFinite(v.loss) ? v.loss : loss;
-        if (monitored < best.loss) best = { loss: monitored, epoch, values: snapshot(weights) };
-        if (opts.onEpochEnd && (await opts.onEpochEnd(stats, monitored, model))) {
-          stoppedAt = epoch;
-          break;
+        if (opts.signal?.aborted) throw cancelledError(opts.signal.reason);
+        const start = b * batch;
+        const size = Math.min(batch, train.rows - start);
+        const seed = cfg.seed * 1_000_003 + step * 97;
+        step++;
+        const xb = xs.subarray(start * cols, (start + size) * cols);
+        const tb = ts.subarray(start * NUM_CLASSES, (start + size) * NUM_CLASSES);
+        const batchLoss = trainer.step(xb, tb, size, seed);
+        lossSum += batchLoss;
+        if (opts.onProgress && (b + 1) % every === 0 && b + 1 < batches) {
+          opts.onProgress({ phase: 'training', epoch, epochs: cfg.epochs, batch: b + 1, batches, loss: batchLoss, epoch_end: false });
         }
-        if (best.epoch === epoch) {
-          stale = 0;
-        } else if (cfg.early_stopping_patience > 0 && ++stale >= cfg.early_stopping_patience) {
-          stoppedEarly = epoch < cfg.epochs;
-          break;
-        }
-      } finally {
-        lossSum.dispose();
+      }
+      const loss = lossSum / batches;
+      const v = evaluateLoss(val, weights, spec, classWeights);
+      const accuracy = evaluateLoss(trainSample, weights, spec).accuracy;
+      const stats: EpochStats = { epoch, loss, accuracy, val_loss: v.loss, val_accuracy: v.accuracy, seconds: (now() - te) / 1000 };
+      history.push(stats);
+      opts.onProgress?.({
+        phase: 'training',
+        epoch,
+        epochs: cfg.epochs,
+        batch: batches,
+        batches,
+        loss,
+        val_loss: v.loss,
+        val_accuracy: v.accuracy,
+        epoch_end: true,
+      });
+      // Early stopping watches the objective the model is trained on (class-weighted when weighting
+      // is balanced): the unweighted loss of a balanced-weight model rises as it learns the rare
+      // classes, and stopped most small models after their first epoch, before they learnt anything.
+      const monitored = Number.isFinite(v.weighted_loss) ? v.weighted_loss : Number.isFinite(v.loss) ? v.loss : loss;
+      if (monitored < best.loss) best = { loss: monitored, epoch, values: snapshot(weights) };
+      if (opts.onEpochEnd && (await opts.onEpochEnd(stats, monitored, model))) {
+        stoppedAt = epoch;
+        break;
+      }
+      if (best.epoch === epoch) {
+        stale = 0;
+      } else if (cfg.early_stopping_patience > 0 && ++stale >= cfg.early_stopping_patience) {
+        stoppedEarly = epoch < cfg.epochs;
+        break;
       }
     }
     restore(weights, best.values);
   } finally {
-    optimizer.dispose();
+    trainer.dispose();
   }
   const seconds = (now() - t0) / 1000;
   return {

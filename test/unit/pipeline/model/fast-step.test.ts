@@ -1,0 +1,170 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { strategySchema, type Strategy } from '../../../../src/domain/strategy.js';
+import { alea, dropoutMask, keepThreshold } from '../../../../src/pipeline/model/alea.js';
+import { buildModel, denseWeights } from '../../../../src/pipeline/model/build.js';
+import { createFastStep } from '../../../../src/pipeline/model/fast-step.js';
+import { createTapeStep, type TrainStep } from '../../../../src/pipeline/model/tape-step.js';
+import { testBackend } from '../../../helpers/backend.js';
+import { makeMatrix } from '../../../helpers/matrix.js';
+
+type Model = Partial<Strategy['model']>;
+type Training = Partial<Strategy['training']>;
+
+function spec(model: Model, training: Training): Strategy {
+  return strategySchema.parse({
+    name: 't',
+    indicators: [{ id: 'r', type: 'rsi' }],
+    features: { lagged_returns: [1] },
+    labels: { type: 'forward_return' },
+    model: { hidden_layers: [16, 8], dropout: 0.2, l2: 0, ...model },
+    training: { batch_size: 32, learning_rate: 0.01, gradient_clip: 1e6, ...training },
+  });
+}
+
+const COLS = 6;
+const data = makeMatrix(100, COLS, 11);
+// Class-weighted targets (weights unequal, so the weighting is exercised): w_y at the label.
+const CLASS_WEIGHTS = [0.7, 1.4, 1.1];
+const targets = new Float32Array(data.rows * 3);
+data.y.forEach((c, r) => (targets[r * 3 + c] = CLASS_WEIGHTS[c]!));
+
+interface Run {
+  losses: number[];
+  weights: Float32Array[];
+}
+
+/** `steps` steps over the data in order (the last batch of each pass is short: 100 = 3·32 + 4). */
+function train(make: typeof createFastStep, s: Strategy, steps: number): Run {
+  const model = buildModel(s.model, COLS, 3);
+  const weights = denseWeights(model);
+  const trainer: TrainStep = make(weights, s.model, s.training);
+  const losses: number[] = [];
+  const batch = s.training.batch_size;
+  let start = 0;
+  for (let k = 0; k < steps; k++) {
+    const size = Math.min(batch, data.rows - start);
+    losses.push(trainer.step(data.x.subarray(start * COLS), targets.subarray(start * 3), size, 1000 + 97 * k));
+    start = start + size >= data.rows ? 0 : start + size;
+  }
+  trainer.dispose();
+  const values = weights.flatMap((w) => [w.kernel.dataSync().slice() as Float32Array, w.bias.dataSync().slice() as Float32Array]);
+  model.dispose();
+  return { losses, weights: values };
+}
+
+function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let d = 0;
+  a.forEach((arr, i) => arr.forEach((v, j) => (d = Math.max(d, Math.abs(v - b[i]![j]!)))));
+  return d;
+}
+
+describe('dropout masks drawn in JS', () => {
+  beforeAll(async () => {
+    await testBackend();
+  });
+
+  it('alea yields the stream tf.randomUniform draws from the same seed', () => {
+    for (const seed of [0, 7, 42_000_126 + 97 * 13]) {
+      const device = tf.tidy(() => tf.randomUniform([500], 0, 1, 'float32', seed).dataSync());
+      const next = alea(seed);
+      expect(Array.from(device)).toEqual(Array.from(Float32Array.from({ length: 500 }, () => next())));
+    }
+  });
+
+  it('are bit-identical to tf.dropout with the same seed, for any rate', () => {
+    for (const rate of [0.05, 0.1, 0.2, 0.25, 1 / 3, 0.5, 0.7, 0.9]) {
+      for (const seed of [1, 42 * 1_000_003 + 97 * 5, 42 * 1_000_003 + 97 * 5 + 1]) {
+        const device = tf.tidy(() => tf.dropout(tf.ones([2000]), rate, undefined, seed).dataSync());
+        const mask = new Float32Array(2000);
+        dropoutMask(mask, 2000, rate, seed);
+        expect(Array.from(mask)).toEqual(Array.from(device));
+      }
+    }
+  });
+
+  it('keep threshold: the smallest float32 u with floor(u + keep) = 1 in float32', () => {
+    const f = new Float32Array(1);
+    const bits = new Int32Array(f.buffer);
+    for (const rate of [0.01, 0.2, 0.3, 0.5, 0.9]) {
+      const keep = Math.fround(1 - rate);
+      f[0] = keepThreshold(keep);
+      expect(Math.fround(f[0]! + keep)).toBeGreaterThanOrEqual(1);
+      bits[0]!--;
+      expect(Math.fround(f[0]! + keep)).toBeLessThan(1);
+    }
+  });
+});
+
+describe('analytic training step', () => {
+  beforeAll(async () => {
+    await testBackend();
+  });
+
+  const cases: [string, Model, Training][] = [
+    ['adam, relu, dropout', {}, { optimizer: 'adam' }],
+    ['sgd, relu, dropout', {}, { optimizer: 'sgd', learning_rate: 0.1 }],
+    ['momentum, relu, dropout', {}, { optimizer: 'momentum', learning_rate: 0.05 }],
+    ['rmsprop, relu, dropout', {}, { optimizer: 'rmsprop' }],
+    ['adam, tanh', { activation: 'tanh' }, {}],
+    ['adam, elu', { activation: 'elu' }, {}],
+    ['adam, sigmoid', { activation: 'sigmoid' }, {}],
+    ['adam, selu', { activation: 'selu' }, {}],
+    ['sgd, selu, no dropout', { activation: 'selu', dropout: 0 }, { optimizer: 'sgd', learning_rate: 0.1 }],
+    ['adam, relu, no dropout', { dropout: 0 }, {}],
+    ['adam, l2', { l2: 0.01 }, {}],
+    ['sgd, l2, tanh', { l2: 0.05, activation: 'tanh' }, { optimizer: 'sgd', learning_rate: 0.1 }],
+    ['adam, clipping active', {}, { gradient_clip: 0.05 }],
+    ['rmsprop, clipping active, l2', { l2: 0.01 }, { optimizer: 'rmsprop', gradient_clip: 0.05 }],
+    ['momentum, three hidden layers, batch 16', { hidden_layers: [12, 10, 7], dropout: 0.3 }, { optimizer: 'momentum', batch_size: 16 }],
+    ['adam, one hidden layer, whole-set batch', { hidden_layers: [5] }, { batch_size: 100 }],
+  ];
+
+  it.each(cases)('%s: the same losses and weights as the tape path', (_name, model, training) => {
+    const s = spec(model, training);
+    const steps = 9;
+    const fast = train(createFastStep, s, steps);
+    const tape = train(createTapeStep, s, steps);
+    // float32 throughout, summed in different orders: agreement to ~1e-6 relative per step.
+    fast.losses.forEach((l, i) => expect(Math.abs(l - tape.losses[i]!), `step ${i + 1}`).toBeLessThan(2e-5 * Math.max(1, Math.abs(l))));
+    expect(maxDiff(fast.weights, tape.weights)).toBeLessThan(2e-5);
+    // And the steps moved the weights (a no-op step would also "agree").
+    const start = train(createFastStep, s, 0);
+    expect(maxDiff(fast.weights, start.weights)).toBeGreaterThan(1e-3);
+  });
+
+  it('clips: a step with clipping active moves less than one without', () => {
+    const free = train(createFastStep, spec({}, { optimizer: 'sgd', learning_rate: 0.1 }), 1);
+    const clipped = train(createFastStep, spec({}, { optimizer: 'sgd', learning_rate: 0.1, gradient_clip: 0.01 }), 1);
+    const start = train(createFastStep, spec({}, {}), 0);
+    // SGD moves by lr·g: the clipped step's total movement has norm lr·0.01.
+    const norm = (run: Run) =>
+      Math.sqrt(run.weights.reduce((n, w, i) => n + w.reduce((a, v, j) => a + (v - start.weights[i]![j]!) ** 2, 0), 0));
+    expect(norm(clipped)).toBeCloseTo(0.1 * 0.01, 6);
+    expect(norm(free)).toBeGreaterThan(norm(clipped) * 2);
+  });
+
+  it('is deterministic: same seed, same losses and bit-identical weights', () => {
+    const s = spec({ activation: 'elu', l2: 0.001 }, { optimizer: 'adam' });
+    const a = train(createFastStep, s, 7);
+    const b = train(createFastStep, s, 7);
+    expect(b.losses).toEqual(a.losses);
+    expect(b.weights.map((w) => Array.from(w))).toEqual(a.weights.map((w) => Array.from(w)));
+  });
+
+  it('leaves no tensors behind: flat count across steps, back to the start after dispose', () => {
+    const s = spec({}, {});
+    const model = buildModel(s.model, COLS, 3);
+    const before = tf.memory().numTensors;
+    const trainer = createFastStep(denseWeights(model), s.model, s.training);
+    const counts: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      trainer.step(data.x, targets, 32, k);
+      counts.push(tf.memory().numTensors);
+    }
+    expect(new Set(counts).size).toBe(1);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
