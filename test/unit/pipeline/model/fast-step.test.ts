@@ -35,7 +35,10 @@ interface Run {
 }
 
 /** `steps` steps over the data in order (the last batch of each pass is short: 100 = 3·32 + 4). */
-function train(make: typeof createFastStep, s: Strategy, steps: number): Run {
+type Make = (weights: ReturnType<typeof denseWeights>, model: Strategy['model'], training: Strategy['training']) => TrainStep;
+const composed: Make = (w, m, t) => createFastStep(w, m, t, { fusedUpdate: false });
+
+function train(make: Make, s: Strategy, steps: number): Run {
   const model = buildModel(s.model, COLS, 3);
   const weights = denseWeights(model);
   const trainer: TrainStep = make(weights, s.model, s.training);
@@ -120,17 +123,19 @@ describe('analytic training step', () => {
     ['adam, one hidden layer, whole-set batch', { hidden_layers: [5] }, { batch_size: 100 }],
   ];
 
-  it.each(cases)('%s: the same losses and weights as the tape path', (_name, model, training) => {
+  it.each(cases)('%s: the same losses and weights as the tape path (fused and composed update)', (_name, model, training) => {
     const s = spec(model, training);
     const steps = 9;
-    const fast = train(createFastStep, s, steps);
     const tape = train(createTapeStep, s, steps);
-    // float32 throughout, summed in different orders: agreement to ~1e-6 relative per step.
-    fast.losses.forEach((l, i) => expect(Math.abs(l - tape.losses[i]!), `step ${i + 1}`).toBeLessThan(2e-5 * Math.max(1, Math.abs(l))));
-    expect(maxDiff(fast.weights, tape.weights)).toBeLessThan(2e-5);
-    // And the steps moved the weights (a no-op step would also "agree").
     const start = train(createFastStep, s, 0);
-    expect(maxDiff(fast.weights, start.weights)).toBeGreaterThan(1e-3);
+    for (const make of [createFastStep, composed]) {
+      const fast = train(make, s, steps);
+      // float32 throughout, summed in different orders: agreement to ~1e-6 relative per step.
+      fast.losses.forEach((l, i) => expect(Math.abs(l - tape.losses[i]!), `step ${i + 1}`).toBeLessThan(2e-5 * Math.max(1, Math.abs(l))));
+      expect(maxDiff(fast.weights, tape.weights)).toBeLessThan(2e-5);
+      // And the steps moved the weights (a no-op step would also "agree").
+      expect(maxDiff(fast.weights, start.weights)).toBeGreaterThan(1e-3);
+    }
   });
 
   it('clips: a step with clipping active moves less than one without', () => {
