@@ -4,13 +4,23 @@ import type { Strategy } from '../../domain/strategy.js';
 import { NUM_CLASSES, type DenseWeights } from './build.js';
 import { dropoutMask } from './alea.js';
 import type { TrainStep } from './tape-step.js';
-import { APPLY_GRADIENTS, ensureApplyGradientsKernel, stateCount, type ApplyAttrs } from './update-kernel.js';
+import {
+  APPLY_GRADIENTS,
+  DENSE_BACKWARD,
+  SELU_SCALE,
+  SELU_SCALE_ALPHA,
+  SOFTMAX_CROSS_ENTROPY,
+  ensureFusedKernels,
+  softmaxCrossEntropy,
+  stateCount,
+  type ApplyAttrs,
+} from './kernels.js';
 
 /**
  * The MLP's training step with the backward pass written out (dense layers, the five
  * activations, dropout, class-weighted softmax cross-entropy, L2 on kernels), every kernel called
  * straight through the engine, and the whole parameter update (L2, clipping, optimizer) as one
- * fused kernel on the wasm and cpu backends (update-kernel.ts; composed from tf ops over one flat
+ * fused kernel on the wasm and cpu backends (kernels.ts; composed from tf ops over one flat
  * buffer elsewhere). At the model's sizes a step costs per-kernel overhead more than arithmetic:
  * the tape path (tf.variableGrads, tf.train optimizers) runs about 190 kernels a step plus a
  * scalar upload for nearly every constant; this runs about 30 (relu, dropout, Adam). Same
@@ -23,8 +33,8 @@ type Cfg = Strategy['training'];
 type Tensor = TF.Tensor;
 
 export interface FastStepOptions {
-  /** Use the fused update kernel where the backend has it (default); false composes it from tf ops (tests). */
-  fusedUpdate?: boolean;
+  /** Use the fused kernels where the backend has them (default); false composes the same steps from tf ops (tests). */
+  fusedKernels?: boolean;
 }
 
 export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, opts: FastStepOptions = {}): TrainStep {
@@ -58,20 +68,17 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
     return t;
   };
   const one = constant(1);
-  // tf.selu's constants (selu_util.ts).
-  const seluScale = constant(1.0507009873554805);
-  const seluScaleAlpha = constant(1.7580993408473768);
+  const seluScale = constant(SELU_SCALE);
+  const seluScaleAlpha = constant(SELU_SCALE_ALPHA);
 
-  const update =
-    opts.fusedUpdate !== false && ensureApplyGradientsKernel()
-      ? fusedUpdate(vars, cfg, spec, runs)
-      : composedUpdate(vars, cfg, spec, run, runs);
+  const fused = opts.fusedKernels !== false && ensureFusedKernels();
+  const update = fused ? fusedUpdate(vars, cfg, spec, runs) : composedUpdate(vars, cfg, spec, run, runs);
 
   // Reused host buffers: one dropout mask per hidden layer.
   let capacity = 0;
   let masks: Float32Array[] = [];
 
-  /** act'(z) times the incoming gradient, from h = act(z). */
+  /** act'(z) times the incoming gradient, from h = act(z) (composed path). */
   const activationGrad = (dh: Tensor, h: Tensor): Tensor => {
     switch (act) {
       case 'relu':
@@ -90,27 +97,46 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
     }
   };
 
+  /**
+   * The loss head over logits [1, rows, 3]: d(loss)/d(logits), the output bias gradient, and the
+   * batch's mean weighted cross-entropy (read when the step is done).
+   */
+  const head = (z: Tensor, targets: Float32Array, size: number): { grad: Tensor; db: Tensor; loss: () => number } => {
+    const t = targets.subarray(0, size * NUM_CLASSES);
+    if (fused) {
+      const [grad, db, loss] = runs(SOFTMAX_CROSS_ENTROPY, { logits: z, targets: tf.tensor(t, [1, size, NUM_CLASSES]) });
+      return { grad: grad!, db: db!, loss: () => loss!.dataSync()[0]! };
+    }
+    // (softmax·w_r - t) / size, w_r the row's class weight (its target sum).
+    const tScaled = t.map((v) => v / size);
+    const wScaled = new Float32Array(size);
+    for (let r = 0; r < size; r++) for (let c = 0; c < NUM_CLASSES; c++) wScaled[r] = wScaled[r]! + t[r * NUM_CLASSES + c]! / size;
+    const probs = run('Softmax', { logits: z }, { dim: 2 });
+    const grad = sub(mul(probs, tf.tensor(wScaled, [1, size, 1])), tf.tensor(tScaled, [1, size, NUM_CLASSES]));
+    const logits = z.dataSync() as Float32Array;
+    const loss = () => softmaxCrossEntropy(logits, t, size, NUM_CLASSES, new Float32Array(t.length), new Float32Array(NUM_CLASSES));
+    return { grad, db: run('Sum', { x: grad }, { axis: [0, 1], keepDims: false }), loss };
+  };
+
+  /** A hidden layer's dz and bias gradient from da, the gradient at its (dropped-out) output. */
+  const hiddenBackward = (da: Tensor, h: Tensor, mask: Tensor | undefined): { grad: Tensor; db: Tensor } => {
+    if (fused) {
+      const [grad, db] = runs(DENSE_BACKWARD, mask ? { da, h, mask } : { da, h }, { activation: act });
+      return { grad: grad!, db: db! };
+    }
+    const grad = activationGrad(mask ? mul(da, mask) : da, h);
+    return { grad, db: run('Sum', { x: grad }, { axis: [0, 1], keepDims: false }) };
+  };
+
   return {
     step: (x, targets, size, dropoutSeed) => {
       if (size > capacity) {
         capacity = size;
         masks = units.slice(0, -1).map((u) => new Float32Array(size * u));
       }
-      // dlogits = (softmax·w_y - target) / size, the rows of `targets` summing to w_y.
-      const tScaled = new Float32Array(size * NUM_CLASSES);
-      const wScaled = new Float32Array(size);
-      for (let r = 0; r < size; r++) {
-        let w = 0;
-        for (let c = 0; c < NUM_CLASSES; c++) {
-          tScaled[r * NUM_CLASSES + c] = targets[r * NUM_CLASSES + c]! / size;
-          w += targets[r * NUM_CLASSES + c]!;
-        }
-        wScaled[r] = w / size;
-      }
       if (dropout) masks.forEach((m, i) => dropoutMask(m, size * units[i]!, spec.dropout, dropoutSeed + i));
 
-      let logits: Float32Array | undefined;
-      let l2Term = 0;
+      let loss = 0;
       tf.tidy(() => {
         // Activations are rank 3, [1, rows, units]: the rank _FusedMatMul works in.
         const inputs: Tensor[] = [tf.tensor(x.subarray(0, size * cols), [1, size, cols])];
@@ -135,38 +161,20 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
             inputs.push(h);
           }
         }
-        const z = outputs[layers - 1]!;
-        logits = z.dataSync() as Float32Array;
-        const probs = run('Softmax', { logits: z }, { dim: 2 });
-        let grad = sub(mul(probs, tf.tensor(wScaled, [1, size, 1])), tf.tensor(tScaled, [1, size, NUM_CLASSES]));
+        const out = head(outputs[layers - 1]!, targets, size);
+        let grad = out.grad;
+        let db = out.db;
         const grads: Tensor[] = new Array<Tensor>(2 * layers);
         for (let i = layers - 1; i >= 0; i--) {
           grads[2 * i] = matMul(transpose(inputs[i]!), grad);
-          grads[2 * i + 1] = run('Sum', { x: grad }, { axis: [0, 1], keepDims: false });
+          grads[2 * i + 1] = db;
           if (i === 0) break;
-          let da = matMul(grad, transpose(kernels3d[i]!));
-          if (dropout) da = mul(da, maskT[i - 1]!);
-          grad = activationGrad(da, outputs[i - 1]!);
+          ({ grad, db } = hiddenBackward(matMul(grad, transpose(kernels3d[i]!)), outputs[i - 1]!, maskT[i - 1]));
         }
-        l2Term = update(grads);
+        const l2Term = update(grads);
+        loss = out.loss() + l2Term;
       });
-
-      // Mean weighted cross-entropy, -Σ target·log softmax(logits) / size, from the logits read back.
-      const l = logits!;
-      let ce = 0;
-      for (let r = 0; r < size; r++) {
-        const o = r * NUM_CLASSES;
-        let max = l[o]!;
-        for (let c = 1; c < NUM_CLASSES; c++) max = Math.max(max, l[o + c]!);
-        let s = 0;
-        for (let c = 0; c < NUM_CLASSES; c++) s += Math.exp(l[o + c]! - max);
-        const lse = max + Math.log(s);
-        for (let c = 0; c < NUM_CLASSES; c++) {
-          const w = targets[o + c]!;
-          if (w !== 0) ce += w * (lse - l[o + c]!);
-        }
-      }
-      return ce / size + l2Term;
+      return loss;
     },
     dispose: () => {
       update.dispose();

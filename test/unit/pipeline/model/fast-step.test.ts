@@ -36,7 +36,7 @@ interface Run {
 
 /** `steps` steps over the data in order (the last batch of each pass is short: 100 = 3·32 + 4). */
 type Make = (weights: ReturnType<typeof denseWeights>, model: Strategy['model'], training: Strategy['training']) => TrainStep;
-const composed: Make = (w, m, t) => createFastStep(w, m, t, { fusedUpdate: false });
+const composed: Make = (w, m, t) => createFastStep(w, m, t, { fusedKernels: false });
 
 function train(make: Make, s: Strategy, steps: number): Run {
   const model = buildModel(s.model, COLS, 3);
@@ -135,6 +135,28 @@ describe('analytic training step', () => {
       expect(maxDiff(fast.weights, tape.weights)).toBeLessThan(2e-5);
       // And the steps moved the weights (a no-op step would also "agree").
       expect(maxDiff(fast.weights, start.weights)).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('the fused kernels registered for the cpu backend agree too', async () => {
+    const before = tf.getBackend();
+    await tf.setBackend('cpu');
+    try {
+      for (const [model, training] of [
+        [{}, { optimizer: 'adam' }],
+        [
+          { activation: 'tanh', l2: 0.01 },
+          { optimizer: 'rmsprop', gradient_clip: 0.05 },
+        ],
+      ] as [Model, Training][]) {
+        const s = spec(model, training);
+        const fast = train(createFastStep, s, 5);
+        const tape = train(createTapeStep, s, 5);
+        fast.losses.forEach((l, i) => expect(Math.abs(l - tape.losses[i]!)).toBeLessThan(2e-5 * Math.max(1, Math.abs(l))));
+        expect(maxDiff(fast.weights, tape.weights)).toBeLessThan(2e-5);
+      }
+    } finally {
+      await tf.setBackend(before);
     }
   });
 
