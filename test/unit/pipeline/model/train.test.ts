@@ -140,6 +140,37 @@ describe('trainModel', () => {
     model.dispose();
   });
 
+  it('onEpochEnd is told each epoch and stops the run when it returns true', async () => {
+    const s = spec({ epochs: 6 });
+    const model = buildModel(s.model, 6, s.training.seed);
+    const seen: number[] = [];
+    const out = await trainModel(model, train, val, {
+      model: s.model,
+      training: s.training,
+      onEpochEnd: (stats, monitored) => {
+        seen.push(stats.epoch);
+        expect(monitored).toBeGreaterThan(0);
+        return stats.epoch === 2;
+      },
+    });
+    expect(seen).toEqual([1, 2]);
+    expect(out.stopped_at).toBe(2);
+    expect(out.epochs_run).toBe(2);
+    model.dispose();
+  });
+
+  it('the analytic and tape gradients train to the same curve', async () => {
+    const s = spec({ epochs: 3, class_weighting: 'balanced' }, { l2: 0.001 });
+    const curve = async (gradients: 'analytic' | 'tape') => {
+      const model = buildModel(s.model, 6, s.training.seed);
+      const out = await trainModel(model, train, val, { model: s.model, training: s.training, gradients });
+      model.dispose();
+      return out.history.flatMap((h) => [h.loss, h.val_loss]);
+    };
+    const [a, t] = [await curve('analytic'), await curve('tape')];
+    a.forEach((v, i) => expect(v).toBeCloseTo(t[i]!, 4));
+  });
+
   it('saves with its own IO handler and loads back to identical predictions', async () => {
     const s = spec({ epochs: 2 });
     const model = buildModel(s.model, 6, s.training.seed);
