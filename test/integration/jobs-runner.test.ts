@@ -85,7 +85,10 @@ describe('job runner with real training', () => {
       onCompleted: (_op, result, stagedPath) => {
         registered.push(fs.readdirSync(stagedPath).sort());
         fs.rmSync(stagedPath, { recursive: true });
-        return { model_id: 'model_id' in result ? result.model_id : null, test_accuracy: 'test_metrics' in result ? result.test_metrics.accuracy : null };
+        return {
+          model_id: 'model_id' in result ? result.model_id : null,
+          test_accuracy: 'test_metrics' in result ? result.test_metrics.accuracy : null,
+        };
       },
     });
     const bad = runner.submit(spec('csv:/no/such/file.csv'));
