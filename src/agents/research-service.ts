@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
 import type { ResearchCycle } from '../domain/research.js';
+import { waitForRun, type RunWaitOptions } from '../jobs/run-wait.js';
 import type { Registry } from '../registry/index.js';
 import type { GateService } from '../services/gates.js';
 import { SHUTDOWN, type CycleDeps } from './cycle.js';
@@ -220,21 +221,8 @@ export function createResearchService(o: ResearchServiceOptions) {
     },
 
     /** The run once it ends, or as it stands at the timeout / abort (the run goes on). */
-    waitFor(runId: string, w: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (op: Operation) => void } = {}): Promise<Operation> {
-      const current = registry.operations.get(runId);
-      if (TERMINAL_STATUSES.has(current.status) || !running.has(runId)) return Promise.resolve(current);
-      return new Promise((resolve) => {
-        const finish = () => {
-          clearTimeout(timer);
-          events.off(runId, listener);
-          w.signal?.removeEventListener('abort', finish);
-          resolve(registry.operations.get(runId));
-        };
-        const listener = (row: Operation) => (TERMINAL_STATUSES.has(row.status) ? finish() : w.onProgress?.(row));
-        const timer = setTimeout(finish, w.timeoutMs ?? 2 ** 31 - 1);
-        events.on(runId, listener);
-        w.signal?.addEventListener('abort', finish, { once: true });
-      });
+    waitFor(runId: string, w: RunWaitOptions = {}): Promise<Operation> {
+      return waitForRun(runId, (id) => registry.operations.get(id), running.has(runId), events, w);
     },
 
     /** Runs of this process; on shutdown they end interrupted and their cycles stay resumable. */

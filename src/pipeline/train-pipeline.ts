@@ -147,6 +147,20 @@ function perSymbol(data: MarketData, test: SampleSet, pred: Int32Array, majority
   });
 }
 
+/** The data a run trains on: the request's spec (else the strategy's source, else the bundled S&P 500) with the strategy's selection. */
+export function loadStrategyData(req: Omit<TrainingRequest, 'modelId' | 'modelsDir'>, strategy: Strategy): Promise<MarketData> {
+  return loadMarketData(req.data ?? strategy.data.source ?? DEFAULT_DATA_SPEC, {
+    symbols: strategy.data.symbols,
+    from: strategy.data.from,
+    to: strategy.data.to,
+    timeframe: strategy.data.timeframe,
+    cwd: req.cwd,
+    dataDir: req.dataDir,
+    storeFile: req.storeFile,
+    access: req.access,
+  });
+}
+
 /**
  * The training pipeline: data -> indicators -> fuzzy -> features -> labels -> split -> scale ->
  * model -> train -> evaluate -> save. Pure apart from loading data and writing the artifact
@@ -163,17 +177,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
   const t0 = now();
 
   emit({ phase: 'data_preparation', progress_pct: 0, message: 'loading data' });
-  const spec = req.data ?? strategy.data.source ?? DEFAULT_DATA_SPEC;
-  const data = await loadMarketData(spec, {
-    symbols: strategy.data.symbols,
-    from: strategy.data.from,
-    to: strategy.data.to,
-    timeframe: strategy.data.timeframe,
-    cwd: req.cwd,
-    dataDir: req.dataDir,
-    storeFile: req.storeFile,
-    access: req.access,
-  });
+  const data = await loadStrategyData(req, strategy);
   checkCancel();
   deps.checkBudget?.(strategy, { bars: barCount(data) });
   const tData = now();

@@ -1,6 +1,5 @@
 import { cancelledError } from '../domain/errors.js';
 import type { BackendInfo } from './backend/index.js';
-import { loadMarketData } from './data/index.js';
 import { barCount } from './data/types.js';
 import { fitModel, strategySplit, withDataContext } from './fit-model.js';
 import { planCrossValidation } from './cross-validation.js';
@@ -12,7 +11,7 @@ import { applyScaler, fitScaler } from './dataset/scaler.js';
 import { argmaxRows, predictProba } from './model/predict.js';
 import { accuracyOf, crossEntropy } from './evaluate/metrics.js';
 import type { EvaluationHook, PipelineDeps, TrainingRequest } from './train-pipeline.js';
-import { applyOverrides, DEFAULT_DATA_SPEC } from './train-pipeline.js';
+import { applyOverrides, loadStrategyData } from './train-pipeline.js';
 import type { PipelineProgress } from './result.js';
 
 /**
@@ -81,16 +80,7 @@ export async function runTrial(req: TrialRequest, deps: TrialDeps): Promise<Tria
   const emit = deps.onProgress ?? (() => undefined);
   const strategy = applyOverrides(req.strategy.strategy, req.overrides);
   emit({ phase: 'data_preparation', progress_pct: 0, message: 'loading data' });
-  const data = await loadMarketData(req.data ?? strategy.data.source ?? DEFAULT_DATA_SPEC, {
-    symbols: strategy.data.symbols,
-    from: strategy.data.from,
-    to: strategy.data.to,
-    timeframe: strategy.data.timeframe,
-    cwd: req.cwd,
-    dataDir: req.dataDir,
-    storeFile: req.storeFile,
-    access: req.access,
-  });
+  const data = await loadStrategyData(req, strategy);
   if (deps.signal?.aborted) throw cancelledError(deps.signal.reason);
   deps.checkBudget?.(strategy, { bars: barCount(data) });
   emit({ phase: 'feature_engineering', progress_pct: 5, message: `computing features over ${barCount(data)} bars` });

@@ -7,6 +7,7 @@ import type { Registry } from '../registry/index.js';
 import type { StoredTrial } from '../registry/tuning-trials.js';
 import { applyOverrides, type TrainingOverrides } from '../pipeline/train-pipeline.js';
 import type { TrialObjective, TrialOutcome } from '../pipeline/trial.js';
+import type { TrialJobSpec } from '../jobs/protocol.js';
 import { applyParams, tunedYaml } from './space.js';
 import type { Pruner, Sampler, SearchSpace, ParamValue, TrialRecord } from './types.js';
 
@@ -43,15 +44,7 @@ export interface TuningRunDeps {
   logger: Logger;
   /** Queues a trial job (operation type `trial`) under the run. */
   submitTrial: (
-    job: {
-      strategy_yaml: string;
-      strategy_source: string;
-      data?: string | undefined;
-      overrides?: TrainingOverrides | undefined;
-      prune: boolean;
-      objective: TrialObjective;
-      cv_folds?: number | undefined;
-    },
+    job: Pick<TrialJobSpec, 'strategy_yaml' | 'strategy_source' | 'data' | 'overrides' | 'prune' | 'objective' | 'cv_folds'>,
     o: {
       parent_id: string;
       params: Record<string, unknown>;

@@ -9,6 +9,7 @@ import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
 import { checkDataSpecAccess } from '../pipeline/data/index.js';
 import { parseStrategy, type ResolvedStrategy } from '../pipeline/strategy-source.js';
 import { applyOverrides, DEFAULT_DATA_SPEC, type TrainingOverrides } from '../pipeline/train-pipeline.js';
+import { waitForRun, type RunWaitOptions } from '../jobs/run-wait.js';
 import type { Registry } from '../registry/index.js';
 import type { StoredTrial } from '../registry/tuning-trials.js';
 import { guardTimerWrite } from '../registry/busy-retry.js';
@@ -436,21 +437,8 @@ export function createTuningService(o: TuningServiceOptions) {
     },
 
     /** The run once it ends, or as it stands at the timeout / abort (the run goes on). */
-    waitFor(runId: string, w: { timeoutMs?: number; signal?: AbortSignal; onProgress?: (op: Operation) => void } = {}): Promise<Operation> {
-      const current = registry.operations.get(runId);
-      if (TERMINAL_STATUSES.has(current.status) || !running.has(runId)) return Promise.resolve(current);
-      return new Promise((resolve) => {
-        const finish = () => {
-          clearTimeout(timer);
-          events.off(runId, listener);
-          w.signal?.removeEventListener('abort', finish);
-          resolve(registry.operations.get(runId));
-        };
-        const listener = (row: Operation) => (TERMINAL_STATUSES.has(row.status) ? finish() : w.onProgress?.(row));
-        const timer = setTimeout(finish, w.timeoutMs ?? 2 ** 31 - 1);
-        events.on(runId, listener);
-        w.signal?.addEventListener('abort', finish, { once: true });
-      });
+    waitFor(runId: string, w: RunWaitOptions = {}): Promise<Operation> {
+      return waitForRun(runId, (id) => registry.operations.get(id), running.has(runId), events, w);
     },
 
     /** Told every trial change of a run (intermediate values as they are reported, and each end). */
