@@ -26,6 +26,17 @@ const OUTCOME = { 'passed gates': PALETTE.green, 'failed a gate': PALETTE.vermil
 // A research program's trials; beyond this the points blur, and the newest are the ones to see.
 const MAX_TRIALS = 2000;
 
+/** The x encoding of a chart over trials (research cycles, tuning trials): whole trial numbers from first to last. */
+export function trialAxis(first: number, last: number) {
+  return {
+    field: 'trial',
+    type: 'quantitative',
+    title: 'Trial',
+    scale: { domain: [first, Math.max(last, first + 1)] },
+    axis: { tickMinStep: 1, format: 'd' },
+  } as const;
+}
+
 /** A research program's progress: each trial's OOS Sharpe with the running best, and deflated Sharpe against the bar. */
 export function researchChart(d: ResearchData): ChartSpec {
   const trials = [...d.trials].sort((a, b) => a.cycle_index - b.cycle_index).slice(-MAX_TRIALS);
@@ -62,15 +73,7 @@ export function researchChart(d: ResearchData): ChartSpec {
     title: null,
     scale: { domain: Object.keys(OUTCOME), range: Object.values(OUTCOME) },
   } as const;
-  const first = trials[0]?.cycle_index ?? 0;
-  const last = trials[trials.length - 1]?.cycle_index ?? 1;
-  const x = {
-    field: 'trial',
-    type: 'quantitative',
-    title: 'Trial',
-    scale: { domain: [first, Math.max(last, first + 1)] },
-    axis: { tickMinStep: 1, format: 'd' },
-  } as const;
+  const x = trialAxis(trials[0]?.cycle_index ?? 0, trials[trials.length - 1]?.cycle_index ?? 1);
   const spec = {
     title: { text: title, subtitle: wrap(parts) },
     data: { values: rows },

@@ -3,6 +3,7 @@ import { extremaIndices } from '../downsample.js';
 import { num, pct, wrap } from '../format.js';
 import { CONFIG, HEIGHT, PALETTE, WIDTH } from '../theme.js';
 import type { ChartSpec } from '../types.js';
+import { trialAxis } from './research.js';
 
 export type TuningTrialState = 'running' | 'complete' | 'pruned' | 'failed';
 
@@ -118,15 +119,7 @@ export function tuningChart(d: TuningData): ChartSpec {
     scale: { domain: Object.keys(STATES), range: Object.values(STATES) },
   } as const;
   const shape = { field: 'state', type: 'nominal', title: null, scale: { domain: Object.keys(STATES), range: SHAPES } } as const;
-  const first = shown[0]?.number ?? 0;
-  const last = shown[shown.length - 1]?.number ?? 1;
-  const x = {
-    field: 'trial',
-    type: 'quantitative',
-    title: 'Trial',
-    scale: { domain: [first, Math.max(last, first + 1)] },
-    axis: { tickMinStep: 1, format: 'd' },
-  } as const;
+  const x = trialAxis(shown[0]?.number ?? 0, shown[shown.length - 1]?.number ?? 1);
   const y = (field: string, title?: string) =>
     ({ field, type: 'quantitative', scale: { zero: false }, ...(title ? { title } : {}) }) as const;
   const step = { field: 'step', type: 'quantitative', title: stepName, axis: { tickMinStep: 1, format: 'd' } } as const;
