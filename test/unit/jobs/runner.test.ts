@@ -18,7 +18,7 @@ describe('job runner (fake worker)', () => {
     const c = runner.submit(spec('fake:ok'), { priority: 'high', parent_id: null });
     expect([a, b, c].map((o) => o.status)).toEqual(['pending', 'pending', 'pending']);
     expect(a.params).toEqual({ n: 'a' });
-    expect(runner.stats()).toEqual({ running: [], queued: [c.id, a.id, b.id] });
+    expect(runner.stats()).toEqual({ running: [], queued: [c.id, a.id, b.id], warm: 0 });
     expect(runner.queuePosition(b.id)).toBe(3);
     const done = await Promise.all([a, b, c].map((o) => runner.waitFor(o.id)));
     expect(started).toEqual([c.id, a.id, b.id]);
@@ -31,7 +31,7 @@ describe('job runner (fake worker)', () => {
     expect(da!.metrics).toMatchObject({ val_loss: 0.02, loss: 0.01 });
     expect(Object.keys(da!.metrics!['phases'] as object)).toEqual(['data_preparation', 'model_training', 'deployment_decision']);
     expect(leftovers()).toEqual([]);
-    expect(runner.stats()).toEqual({ running: [], queued: [] });
+    expect(runner.stats()).toEqual({ running: [], queued: [], warm: 0 });
   });
 
   it('runs up to `workers` jobs at once', async () => {
