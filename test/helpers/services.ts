@@ -7,6 +7,8 @@ import { createServices, type Services } from '../../src/services/index.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
 export const MOMENTUM = path.join(FIXTURES, 'momentum-test.yaml');
+/** The same strategy inline without early stopping: a job of many epochs runs them all (tests that cancel mid-training). */
+export const MOMENTUM_ALL_EPOCHS = fs.readFileSync(MOMENTUM, 'utf8').replace('early_stopping_patience: 4', 'early_stopping_patience: 0');
 
 /** Services on a fresh temporary state directory, quiet logs, wasm with one thread. */
 export function tempServices(home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-test-'))): { services: Services; home: string } {

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/config/logger.js';
 import { startHttpServer } from '../../src/server/http.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { connectClient, text } from '../helpers/mcp.js';
-import { MOMENTUM, modelFolders, stagingLeftovers } from '../helpers/services.js';
+import { MOMENTUM, MOMENTUM_ALL_EPOCHS, modelFolders, stagingLeftovers } from '../helpers/services.js';
 
 const opened: Services[] = [];
 function services(limits: Record<string, number>) {
@@ -24,7 +24,12 @@ afterAll(async () => {
 });
 
 // Long enough to still be queued or running while the test looks at it.
-const LONG = { strategy: MOMENTUM, data: 'synthetic:seed=1,bars=20000,signal=0.3', overrides: { epochs: 500 } };
+// Without early stopping, so it runs all its epochs (minutes) whatever the training speed.
+const LONG = {
+  strategy: MOMENTUM_ALL_EPOCHS,
+  data: 'synthetic:seed=1,bars=20000,signal=0.3',
+  overrides: { epochs: 500 },
+};
 
 describe('limits through a real MCP client', () => {
   it('caps queued jobs per client (each connection is a client) and in total, before any row exists', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allTools } from '../../src/tools/index.js';
 import { connectClient, text } from '../helpers/mcp.js';
-import { MOMENTUM, tempServices } from '../helpers/services.js';
+import { MOMENTUM, MOMENTUM_ALL_EPOCHS, tempServices } from '../helpers/services.js';
 
 const DATA = 'synthetic:seed=1,bars=1500,signal=0.3';
 
@@ -189,7 +189,7 @@ describe('MCP tools through a real client', () => {
     const started: string[] = [];
     const call = mcp.call(
       'start_training',
-      { strategy: MOMENTUM, data: DATA, overrides: { epochs: 500 }, wait_seconds: 600 },
+      { strategy: MOMENTUM_ALL_EPOCHS, data: DATA, overrides: { epochs: 500 }, wait_seconds: 600 },
       {
         signal: controller.signal,
         onprogress: (p) => {

@@ -9,7 +9,7 @@ import type { Alert } from '../../src/monitoring/alerts.js';
 import { startHttpServer } from '../../src/server/http.js';
 import { allTools } from '../../src/tools/index.js';
 import { CLI } from '../helpers/cli.js';
-import { MOMENTUM, tempServices } from '../helpers/services.js';
+import { MOMENTUM, MOMENTUM_ALL_EPOCHS, tempServices } from '../helpers/services.js';
 
 const DATA = 'synthetic:seed=3,bars=1200,signal=0.3';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -50,7 +50,7 @@ describe('MCP with the v2 SDK client', () => {
       // Cancelling the wait ends the call (notifications/cancelled), not the job; cancel_training does.
       const controller = new AbortController();
       const waiting = client.callTool(
-        { name: 'start_training', arguments: { strategy: MOMENTUM, data: DATA, overrides: { epochs: 500 }, wait_seconds: 600 } },
+        { name: 'start_training', arguments: { strategy: MOMENTUM_ALL_EPOCHS, data: DATA, overrides: { epochs: 500 }, wait_seconds: 600 } },
         {
           signal: controller.signal,
           timeout: 120_000,

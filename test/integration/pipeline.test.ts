@@ -10,7 +10,7 @@ import { accuracyOf, crossEntropy } from '../../src/pipeline/evaluate/metrics.js
 import { buildFeaturesMulti, buildLabels } from '../../src/pipeline/features/index.js';
 import { argmaxRows, predictProba } from '../../src/pipeline/model/predict.js';
 import { parseStrategy } from '../../src/pipeline/strategy-source.js';
-import { MOMENTUM, modelFolders, stagingLeftovers, tempServices as makeServices } from '../helpers/services.js';
+import { MOMENTUM, MOMENTUM_ALL_EPOCHS, modelFolders, stagingLeftovers, tempServices as makeServices } from '../helpers/services.js';
 
 const opened: ReturnType<typeof makeServices>[] = [];
 const tempServices = () => {
@@ -114,7 +114,7 @@ describe('training pipeline on synthetic data', () => {
     const controller = new AbortController();
     const err = await services.training
       .train(
-        { strategy: MOMENTUM, data: synthetic(7, 0.2), overrides: { epochs: 500 } },
+        { strategy: MOMENTUM_ALL_EPOCHS, data: synthetic(7, 0.2), overrides: { epochs: 500 } },
         {
           signal: controller.signal,
           onProgress: (p) => {
