@@ -6,6 +6,7 @@ export const globalOptions = {
   backend: { type: 'string' },
   'log-level': { type: 'string' },
   config: { type: 'string' },
+  queue: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 

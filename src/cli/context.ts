@@ -21,14 +21,19 @@ export function cliActor(env: Record<string, string | undefined>): string {
 }
 
 /** Services for one command; the caller closes them. */
-export function servicesFor(values: ParsedArgs['values'], io: CliIo): Services {
+/** The configuration a command runs with: flags over environment over the config file. */
+export function configFor(values: ParsedArgs['values'], io: CliIo) {
   const argv: Partial<ConfigInput> = {
     home: str(values['home']),
     backend: str(values['backend']) as ConfigInput['backend'],
+    queue: str(values['queue']) ? ({ url: str(values['queue']) } as ConfigInput['queue']) : undefined,
     log_level: (str(values['log-level']) as ConfigInput['log_level']) ?? (io.env['TRAINYARD_LOG_LEVEL'] ? undefined : 'error'),
   };
-  const config = loadConfig({ argv, env: io.env, file: str(values['config']), cwd: io.cwd });
-  return createServices(config, { cwd: io.cwd });
+  return loadConfig({ argv, env: io.env, file: str(values['config']), cwd: io.cwd });
+}
+
+export function servicesFor(values: ParsedArgs['values'], io: CliIo): Services {
+  return createServices(configFor(values, io), { cwd: io.cwd });
 }
 
 export async function withServices<T>(values: ParsedArgs['values'], io: CliIo, fn: (s: Services) => Promise<T> | T): Promise<T> {

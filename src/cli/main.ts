@@ -60,6 +60,7 @@ const COMMANDS: Record<string, Command> = {
   data: async (a, io) => (await import('./data.js')).dataCommand(a, io),
   monitor: async (a, io) => (await import('./monitor.js')).monitorCommand(a, io),
   serve: async (a, io) => (await import('./serve.js')).serveCommand(a, io),
+  worker: async (a, io) => (await import('./worker.js')).workerCommand(a, io),
   status: async (a, io) => (await import('./status.js')).statusCommand(a, io),
   strategies,
   validate,

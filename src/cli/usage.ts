@@ -15,6 +15,7 @@ Usage:
   trainyard strategies                   list the example strategies
   trainyard validate <strategy>          check a strategy file and list every problem
   trainyard serve [--read-only]          MCP server over stdio (for Claude Code and other clients)
+  trainyard worker --queue redis://H:6379 [--concurrency 1]   run training and trial jobs from a Redis queue (a coordinator is serve or any command with --queue)
   trainyard serve --http [--host 127.0.0.1] [--port 7777] [--token T]   MCP over Streamable HTTP at /mcp
   trainyard status [operation_id]        one operation, or the recent ones
   trainyard backtest <model_id> [options]   backtest a model against buy-and-hold (its test segment by default)

@@ -87,6 +87,9 @@ export function loadConfig(src: ConfigSources = {}): Config {
   // file's budgets (nor the other way round).
   const research = layers.map((l) => l['research']).filter((r): r is object => typeof r === 'object' && r !== null);
   if (research.length) merged['research'] = Object.assign({}, ...research);
+  // So is the queue: --queue gives the URL, the file its BullMQ settings.
+  const queue = layers.map((l) => l['queue']).filter((r): r is object => typeof r === 'object' && r !== null);
+  if (queue.length) merged['queue'] = Object.assign({}, ...queue);
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issues = formatIssues(parsed.error.issues);

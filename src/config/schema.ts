@@ -73,6 +73,28 @@ const lockboxSchema = z.strictObject({
     .describe('How many standard errors the lockbox Sharpe may fall below the test segment Sharpe; null = not checked'),
 });
 
+// The Redis queue (src/jobs/redis): absent = jobs run in this process's worker threads. Defaults:
+// BullMQ's own lock (30 s) and stalled check (30 s), one stall forgiven, 3 attempts; 64 MB of
+// artifacts per job travel back through Redis (a small MLP's weights are a few hundred KB).
+export const queueSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL, e.g. "redis://:password@10.0.0.5:6379/0"')
+    .describe('Redis URL (password and TLS via redis://:password@host:port/db or rediss://)'),
+  name: z.string().min(1).default('trainyard').describe('BullMQ queue name (coordinator and workers must agree)'),
+  lock_duration_ms: z
+    .number()
+    .int()
+    .min(500)
+    .default(30_000)
+    .describe("A worker's lock on its job; a dead worker's job is redelivered after this"),
+  stalled_interval_ms: z.number().int().min(500).default(30_000).describe('How often workers look for stalled jobs'),
+  max_stalled_count: z.number().int().min(0).default(1).describe('Stalls (dead workers) a job survives before it fails'),
+  attempts: z.number().int().min(1).max(20).default(3).describe('Attempts a job gets when its worker crashes'),
+  artifact_max_mb: z.number().min(1).max(512).default(64).describe('Largest artifact folder a worker sends back through Redis'),
+});
+export type QueueConfig = z.infer<typeof queueSchema>;
+
 // Research loop budgets. Prices are USD per million tokens (input, output) as published for the
 // Claude models at the time of writing; keep them current in your config file.
 const researchSchema = z.strictObject({
@@ -223,6 +245,7 @@ export const configSchema = z.strictObject({
   retention: z.number().int().min(1).default(5).describe('Newest model versions kept per name (plus every version ever in production)'),
   workers: z.number().int().min(1).max(16).default(1).describe('Training worker threads (1 suits a 2-core machine)'),
   worker_memory_mb: z.number().int().min(64).optional().describe('Heap limit of a training worker (resourceLimits.maxOldGenerationSizeMb)'),
+  queue: queueSchema.optional().describe('Run jobs on BullMQ workers over Redis (`trainyard worker`); absent = local worker threads'),
   shutdown: z.enum(['cancel', 'finish']).default('cancel').describe('On SIGINT/SIGTERM: cancel running jobs, or let them finish'),
   shutdown_timeout_ms: z.number().int().min(0).default(30_000),
   gates: z

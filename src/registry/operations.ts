@@ -93,6 +93,11 @@ export function createOperationStore(db: Db, clock: () => Date, pid: number) {
       db.prepare('UPDATE operations SET heartbeat_at = ? WHERE id = ?').run(clock().toISOString(), id);
     },
 
+    /** Makes this process the owner of a row (a coordinator re-attaching a job queued in Redis); the status stays. */
+    adopt(id: string): void {
+      db.prepare(`UPDATE operations SET owner_pid = ? WHERE id = ?`).run(pid, id);
+    },
+
     /** Claims a pending row for this process (status running, owner = this pid). */
     claim(id: string): Operation {
       db.prepare(`UPDATE operations SET owner_pid = ? WHERE id = ?`).run(pid, id);

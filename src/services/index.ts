@@ -7,7 +7,8 @@ import { packageRoot } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { cancelledError, DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
-import { createJobRunner, type JobEvent, type JobRunner } from '../jobs/runner.js';
+import { createJobRunner, type JobEvent, type JobRunner, type JobRunnerOptions } from '../jobs/runner.js';
+import { createRedisJobRunner } from '../jobs/redis/coordinator.js';
 import type { TrainingJobSpec, TrialJobSpec } from '../jobs/protocol.js';
 import { isTrialOutcome, type TrialOutcome } from '../pipeline/trial.js';
 import { createTuningService, trialReturnsFile } from '../tuning/service.js';
@@ -157,7 +158,7 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     limits: config.limits,
   });
   const backtestStore = createBacktestStore(path.join(config.home, 'backtests'));
-  const jobs: JobRunner = createJobRunner({
+  const runnerOptions: JobRunnerOptions = {
     operations: registry.operations,
     stagingDir: staging,
     logger,
@@ -178,7 +179,9 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       const [training, backtest] = stored;
       return { ...outcome, training_gate_passed: training!.result.passed, backtest_gate_passed: backtest!.result.passed };
     },
-  });
+  };
+  // Local worker threads by default; with `queue` (--queue redis://...), BullMQ workers on any machine.
+  const jobs: JobRunner = config.queue ? createRedisJobRunner({ ...runnerOptions, queue: config.queue }) : createJobRunner(runnerOptions);
   jobs.on((e: JobEvent) => (e.type === 'progress' ? mirror.touch(e.operation_id) : mirror.touch(e.operation.id, true)));
 
   // Rows of dead processes -> interrupted; artifact folders nobody owns -> removed. Staging folders
