@@ -303,6 +303,10 @@ export const MIGRATIONS: readonly (string | RebuildMigration)[] = [
   CREATE INDEX tuning_trials_run ON tuning_trials(run_id);
   `,
   },
+  // 8: the version an operation registered, found by operation (registration is once per operation).
+  `
+  CREATE INDEX model_versions_operation ON model_versions(operation_id);
+  `,
 ];
 
 export function schemaVersion(db: Database.Database): number {

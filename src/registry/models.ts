@@ -106,6 +106,13 @@ export function createModelStore({ db, modelsDir, clock, retention, logger, onRe
     get,
     production,
 
+    /** The version a training operation registered, if it did (registration is once per operation). */
+    byOperation(operationId: string): ModelVersion | null {
+      const row = db.prepare('SELECT model_id FROM model_versions WHERE operation_id = ? LIMIT 1').get(operationId) as
+        { model_id: string } | undefined;
+      return row ? get(row.model_id) : null;
+    },
+
     /** Newest first; filter by name and/or stage. */
     list(filter: ListModelsFilter = {}): ModelVersion[] {
       const where = whereEquals({ name: filter.name, stage: filter.stage });

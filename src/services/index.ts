@@ -176,6 +176,11 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
       const outcome = registerTrainedModel(registry, op, result, stagedPath, version, actor, (model) => {
         stored = gates.recordRegistrationGates(model, actor);
       });
+      if (outcome.already_registered) {
+        const latest = registry.evaluations.latestGates(outcome.model_id);
+        const passed = (gate: string) => latest.find((g) => g.result.gate === gate)?.result.passed ?? null;
+        return { ...outcome, training_gate_passed: passed('training'), backtest_gate_passed: passed('backtest') };
+      }
       const [training, backtest] = stored;
       return { ...outcome, training_gate_passed: training!.result.passed, backtest_gate_passed: backtest!.result.passed };
     },

@@ -15,6 +15,8 @@ export interface TrainingOutcome extends Record<string, unknown> {
   test_loss: number;
   epochs_run: number;
   archived: string[];
+  /** The operation had registered this version already (its result was delivered again); nothing new was registered. */
+  already_registered?: boolean;
 }
 
 /**
@@ -32,6 +34,23 @@ export function registerTrainedModel(
   within?: (model: ModelVersion) => void,
 ): TrainingOutcome {
   const t = result.training_metrics;
+  // Once per operation: a result delivered again (a Redis job redelivered after a stall, a
+  // coordinator that stopped between registering and ending the row) finds its version.
+  const already = registry.models.byOperation(op.id);
+  if (already) {
+    fs.rmSync(stagedPath, { recursive: true, force: true });
+    return {
+      model_id: already.model_id,
+      model_path: already.artifact_path,
+      stage: already.stage,
+      test_accuracy: result.test_metrics.accuracy,
+      baseline_accuracy: result.test_metrics.baseline_accuracy,
+      test_loss: result.test_metrics.loss,
+      epochs_run: t.epochs_run,
+      archived: [],
+      already_registered: true,
+    };
+  }
   const { history: _history, ...trainingSummary } = t;
   const model = registry.models.register(
     {

@@ -123,7 +123,10 @@ describe.skipIf(skip !== null)('jobs on BullMQ workers over Redis', () => {
     const op = train(first, SMALL, 3);
     await first.close();
     const w = worker('a');
-    await until(() => w.stderr().includes('"job completed"'));
+    await until(() => w.stderr().includes('"job completed"')).catch((e: unknown) => {
+      console.log('WORKER STDERR', w.stderr().slice(-3000));
+      throw e;
+    });
     const second = services();
     const end = await second.jobs.waitFor(op.id);
     expect(end.status).toBe('completed');

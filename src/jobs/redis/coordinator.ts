@@ -79,6 +79,8 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
   queueEvents.on('error', onRedisError);
   commands.on('error', onRedisError);
   const tracked = new Map<string, Tracked>();
+  /** Jobs being added to Redis (submit returns the row at once). */
+  const adds = new Set<Promise<void>>();
   const completing = new Map<string, Promise<void>>();
   let accepting = true;
   let closing: Promise<void> | undefined;
@@ -234,15 +236,21 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
           : { ...spec, store_file: undefined };
       track(op.id);
       events.emit({ type: 'status', operation: op });
-      queue
+      const adding = queue
         .add(
           type,
           { operation_id: op.id, spec: remote, returns_file: spec.kind === 'trial' ? spec.returns_file : undefined },
           { jobId: op.id, priority: o.priority === 'high' ? 1 : 2, attempts: q.attempts, backoff: { type: 'fixed', delay: 1000 } },
         )
-        .catch((err: Error) =>
-          finish(op.id, failedRow('QUEUE_UNAVAILABLE', `could not queue the job on ${redactUrl(q.url)}: ${err.message}`)),
-        );
+        .then(
+          () => undefined,
+          (err: Error) => {
+            finish(op.id, failedRow('QUEUE_UNAVAILABLE', `could not queue the job on ${redactUrl(q.url)}: ${err.message}`));
+          },
+        )
+        .finally(() => adds.delete(adding));
+      // Shutdown waits for it: a job submitted just before close still reaches Redis.
+      adds.add(adding);
       return op;
     },
 
@@ -324,6 +332,7 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
     shutdown(o: { mode: 'cancel' | 'finish'; timeoutMs?: number }): Promise<void> {
       closing ??= (async () => {
         accepting = false;
+        await Promise.all(adds);
         await local.shutdown(o);
         await Promise.all(completing.values());
         for (const t of tracked.values()) {
