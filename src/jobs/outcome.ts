@@ -1,4 +1,6 @@
 import { DomainError } from '../domain/errors.js';
+import type { Operation } from '../domain/operation.js';
+import type { OperationStore } from '../registry/operations.js';
 import type { OperationUpdate } from '../registry/types.js';
 import type { WorkerOutcome } from './worker-job.js';
 
@@ -29,4 +31,14 @@ export function rowForOutcome(outcome: WorkerOutcome, cancelReason: string | und
 export function registrationFailedRow(err: unknown): OperationUpdate {
   const message = err instanceof Error ? err.message : String(err);
   return failedRow(err instanceof DomainError ? err.code : 'REGISTRATION_FAILED', message);
+}
+
+/** Ends an operation's row; a row that already ended keeps its status (its current row is returned). */
+export function endRow(operations: OperationStore, id: string, patch: OperationUpdate): Operation {
+  try {
+    return operations.update(id, patch);
+  } catch (err) {
+    if (!(err instanceof DomainError && err.code === 'CONFLICT')) throw err;
+    return operations.get(id);
+  }
 }

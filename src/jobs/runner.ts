@@ -8,7 +8,7 @@ import { createProgressRecorder, type ProgressRecorder } from './progress-record
 import type { JobResult, JobSpec } from './protocol.js';
 import type { JobRunnerOptions, SubmitOptions } from './types.js';
 import { recoverJobs, type RecoverOptions, type RecoveryReport } from './recovery.js';
-import { cancelledRow, failedRow, registrationFailedRow, rowForOutcome } from './outcome.js';
+import { cancelledRow, endRow, failedRow, registrationFailedRow, rowForOutcome } from './outcome.js';
 import { createStaging } from './staging.js';
 import { startWorkerJob, type WorkerJob, type WorkerOutcome } from './worker-job.js';
 import { trainingWorkerEntry } from './worker-script.js';
@@ -61,13 +61,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
 
   /** Ends an operation (a row that already ended keeps its status) and wakes its waiters. */
   function finish(id: string, patch: OperationUpdate): Operation {
-    let op: Operation;
-    try {
-      op = operations.update(id, patch);
-    } catch (err) {
-      if (!(err instanceof DomainError && err.code === 'CONFLICT')) throw err;
-      op = operations.get(id);
-    }
+    const op = endRow(operations, id, patch);
     events.ended(op);
     return op;
   }

@@ -1,8 +1,7 @@
 // Worker-thread entry: runs one job (a training pipeline, or a backtest of a registered model) and
 // reports back. Each worker thread has its own TensorFlow.js engine, so training never touches the
 // main thread's event loop.
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeJsonAtomicSync } from '../registry/atomic-write.js';
 import { parentPort } from 'node:worker_threads';
 import { isDomainError } from '../domain/errors.js';
 import { initBackend } from '../pipeline/backend/index.js';
@@ -36,14 +35,6 @@ const budgetCheck =
     'bars' in size
       ? checkMemory(limits, size.bars, featureCount(strategy))
       : checkTrainingBudget(limits, strategy, size.train_rows, size.fits);
-
-/** Temp file and rename: a reader never sees half a file. */
-function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value));
-  fs.renameSync(tmp, file);
-}
 
 const port = parentPort;
 if (!port) throw new Error('training-worker must run in a worker thread');
@@ -124,7 +115,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         },
       );
       if (job.returns_file && outcome.returns) {
-        writeJsonAtomic(job.returns_file, outcome.returns);
+        writeJsonAtomicSync(job.returns_file, outcome.returns);
         send({ type: 'result', result: { ...outcome, returns: null, returns_file: job.returns_file } });
       } else send({ type: 'result', result: outcome });
       return;

@@ -36,3 +36,16 @@ export async function writeJsonAtomicAsync(file: string, value: unknown): Promis
     throw err;
   }
 }
+
+/** Temp file and rename, synchronously (a worker thread's own writes): a reader never sees half a file. */
+export function writeJsonAtomicSync(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(value));
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeJsonAtomicSync } from '../../registry/atomic-write.js';
 import { Queue, QueueEvents } from 'bullmq';
 import type { QueueConfig } from '../../config/schema.js';
 import { DomainError } from '../../domain/errors.js';
@@ -11,7 +10,7 @@ import { processAlive } from '../../registry/operations.js';
 import type { OperationUpdate } from '../../registry/types.js';
 import { guardTimerWrite } from '../../registry/busy-retry.js';
 import { createJobEvents, type JobListener } from '../events.js';
-import { cancelledRow, failedRow, registrationFailedRow } from '../outcome.js';
+import { cancelledRow, endRow, failedRow, registrationFailedRow } from '../outcome.js';
 import { createProgressRecorder, type ProgressRecorder } from '../progress-recorder.js';
 import type { JobResult, JobSpec } from '../protocol.js';
 import type { RecoverOptions, RecoveryReport } from '../recovery.js';
@@ -47,13 +46,6 @@ function runsHere(spec: JobSpec): boolean {
   if (spec.kind === 'backtest') return true;
   const data = spec.data ?? parseStrategy(spec.strategy_yaml, spec.strategy_source).strategy.data.source ?? DEFAULT_DATA_SPEC;
   return data.startsWith('store:');
-}
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value));
-  fs.renameSync(tmp, file);
 }
 
 /**
@@ -92,13 +84,7 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
       clearInterval(t.heartbeat);
       t.recorder.flush();
     }
-    let op: Operation;
-    try {
-      op = operations.update(id, patch);
-    } catch (err) {
-      if (!(err instanceof DomainError && err.code === 'CONFLICT')) throw err;
-      op = operations.get(id);
-    }
+    const op = endRow(operations, id, patch);
     events.ended(op);
     return op;
   }
@@ -141,7 +127,7 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
         );
         if (kind === 'training') unpackFolder(value.files, stagedPath);
         if ('kind' in result && result.kind === 'trial' && returnsFile && result.returns) {
-          writeJsonAtomic(returnsFile, result.returns);
+          writeJsonAtomicSync(returnsFile, result.returns);
           result = { ...result, returns: null, returns_file: returnsFile };
         }
         const registered = await opts.onCompleted(operations.get(id), result, stagedPath);
