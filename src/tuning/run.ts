@@ -4,7 +4,7 @@ import type { Operation } from '../domain/operation.js';
 import type { Strategy } from '../domain/strategy.js';
 import type { FileAccess } from '../config/access.js';
 import type { Registry } from '../registry/index.js';
-import type { StoredTrial } from '../registry/tuning-trials.js';
+import type { StoredTrial, TrialEnd } from '../registry/tuning-trials.js';
 import { applyOverrides, type TrainingOverrides } from '../pipeline/train-pipeline.js';
 import type { TrialObjective, TrialOutcome } from '../pipeline/trial.js';
 import type { TrialJobSpec } from '../jobs/protocol.js';
@@ -81,9 +81,9 @@ export interface TuningRunDeps {
 
 const fmt = (v: number | null) => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(4));
 
-/** The trials the samplers and pruners see: stored ones, with the live intermediate values of running ones. */
-function asRecord(t: StoredTrial, live?: TrialRecord): TrialRecord {
-  return live ?? { number: t.number, state: t.state, params: t.params, value: t.value, intermediate: t.intermediate };
+/** A stored trial as the samplers and pruners see it. */
+function asRecord(t: StoredTrial): TrialRecord {
+  return { number: t.number, state: t.state, params: t.params, value: t.value, intermediate: t.intermediate };
 }
 
 /**
@@ -96,10 +96,19 @@ function asRecord(t: StoredTrial, live?: TrialRecord): TrialRecord {
 export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSignal, d: TuningRunDeps): Promise<Operation> {
   const store = d.registry.tuning;
   const ops = d.registry.operations;
-  const live = new Map<number, TrialRecord>();
   const inflight = new Map<number, Promise<void>>();
-  const records = (): TrialRecord[] => store.list(plan.study_id).map((t) => asRecord(t, live.get(t.number)));
   const started = store.list(plan.study_id);
+  // Every trial as the sampler and the pruners see it, kept here (ended ones as stored, running ones
+  // with their live intermediate values): a pruning verdict at every epoch reads no database.
+  const known = new Map<number, TrialRecord>(started.map((t) => [t.number, asRecord(t)]));
+  const records = (): TrialRecord[] => Array.from(known.values());
+  /** Ends a trial in the store and tells the service; returns the stored row. */
+  const endTrial = (number: number, e: TrialEnd): StoredTrial => {
+    const t = store.end(plan.study_id, number, e);
+    known.set(number, asRecord(t));
+    d.onTrial(known.get(number)!);
+    return t;
+  };
   const rerun = started.filter((t) => t.state === 'running').map((t) => t.number);
   let next = started.reduce((n, t) => Math.max(n, t.number + 1), 0);
   const pruning = plan.pruner.name !== 'none';
@@ -122,15 +131,14 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
       strategy = applyParams(plan.base, params);
       d.checkTrial?.(strategy, plan.data);
     } catch (err) {
-      store.end(plan.study_id, number, { state: 'failed', error: isDomainError(err) ? `${err.code}: ${err.message}` : String(err) });
-      d.onTrial(asRecord(store.get(plan.study_id, number)));
+      endTrial(number, { state: 'failed', error: isDomainError(err) ? `${err.code}: ${err.message}` : String(err) });
       progress(`trial ${number} failed before training: ${isDomainError(err) ? err.code : 'error'}`);
       return;
     }
     const record: TrialRecord = { number, state: 'running', params, value: null, intermediate: [] };
     // This trial's own last step: its folds, or its epochs (a searched epoch count differs per trial).
     const lastStep = plan.cv_folds ?? Math.min(plan.max_steps, applyOverrides(strategy, plan.overrides).training.epochs);
-    live.set(number, record);
+    known.set(number, record);
     const yaml = tunedYaml(strategy, `tuning study ${plan.study_id}, trial ${number}\n${JSON.stringify(params)}`);
     let job: Operation;
     try {
@@ -158,7 +166,7 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
         },
       );
     } catch (err) {
-      live.delete(number);
+      known.set(number, asRecord(store.get(plan.study_id, number)));
       throw err;
     }
     store.setOperation(plan.study_id, number, job.id);
@@ -172,7 +180,6 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const done = await d.waitFor(job.id);
-      live.delete(number);
       if (done.status === 'completed') {
         const r = done.result as unknown as Omit<TrialOutcome, 'returns'> & { returns_file?: string | null };
         const summary = ((r.validation ?? {})['strategy'] ?? {}) as Record<string, unknown>;
@@ -191,18 +198,15 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
           backend: r.backend?.name ?? null,
           returns_file: r.returns_file ?? null,
         };
-        if (r.value === null || !Number.isFinite(r.value)) {
-          store.end(plan.study_id, number, {
-            state: 'failed',
-            intermediate: r.intermediate,
-            metrics,
-            error: 'the validation loss was not finite (the model diverged)',
-          });
-        } else {
-          store.end(plan.study_id, number, { state: r.state, value: r.value, intermediate: r.intermediate, sharpe, metrics });
-        }
-        const ended = store.get(plan.study_id, number);
-        d.onTrial(asRecord(ended));
+        const ended =
+          r.value === null || !Number.isFinite(r.value)
+            ? endTrial(number, {
+                state: 'failed',
+                intermediate: r.intermediate,
+                metrics,
+                error: 'the validation loss was not finite (the model diverged)',
+              })
+            : endTrial(number, { state: r.state, value: r.value, intermediate: r.intermediate, sharpe, metrics });
         progress(
           `trial ${number} ${ended.state === 'pruned' ? `pruned after step ${ended.intermediate.length}` : ended.state === 'failed' ? 'failed' : `complete (${plan.objective} ${fmt(ended.value)})`}`,
         );
@@ -214,11 +218,9 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
         done.status === 'cancelled'
           ? `cancelled: ${done.error?.message ?? 'cancelled'}`
           : `${done.error?.code ?? done.status}: ${done.error?.message ?? done.status}`;
-      store.end(plan.study_id, number, { state: 'failed', intermediate: record.intermediate, error });
-      d.onTrial(asRecord(store.get(plan.study_id, number)));
+      endTrial(number, { state: 'failed', intermediate: record.intermediate, error });
       progress(`trial ${number} ${done.status}`);
     } finally {
-      live.delete(number);
       signal.removeEventListener('abort', onAbort);
     }
   }
