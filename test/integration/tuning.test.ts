@@ -197,15 +197,16 @@ describe('trainyard tune', () => {
       search,
       `search:\n  training.learning_rate: {low: 1.0e-4, high: 3.0e-2, log: true}\n  model.dropout: {low: 0, high: 0.5}\n`,
     );
+    // Trials of a second or more (a warm thread makes a small one 0.2 s): the kill lands inside trial 1.
     const args = [
       'tune',
       MOMENTUM,
       '--trials',
       '4',
       '--epochs',
-      '4',
+      '8',
       '--data',
-      DATA,
+      'synthetic:seed=1,bars=8000,signal=0.3',
       '--search',
       search,
       '--pruner',
