@@ -90,10 +90,10 @@ async function runSize(total: number): Promise<void> {
 
   const model = buildModel(strategy.model, train!.cols, strategy.training.seed);
   // fitModel's loss_decrease: the training part's cross-entropy before and after (two full passes).
-  const trainLoss = () => crossEntropy(predictProba(model, train!.x, train!.rows, train!.cols), train!.y);
-  const initialLoss = trainLoss();
+  const trainLoss = async () => crossEntropy(await predictProba(model, train!.x, train!.rows, train!.cols), train!.y);
+  const initialLoss = await trainLoss();
   const outcome = await trainModel(model, train!, val!, { model: strategy.model, training: strategy.training });
-  const finalLoss = trainLoss();
+  const finalLoss = await trainLoss();
   phase('train_1_epoch', {
     loss: [+initialLoss.toFixed(4), +finalLoss.toFixed(4)],
     samples_per_s: outcome.samples_per_s,
@@ -103,7 +103,7 @@ async function runSize(total: number): Promise<void> {
   // As runTrainingPipeline evaluates: test metrics and evidence, the backtest hook, permutation
   // importance, the drift reference with its effective sample sizes.
   const majority = majorityClass(train!.y);
-  const testProbs = predictProba(model, test!.x, test!.rows, test!.cols);
+  const testProbs = await predictProba(model, test!.x, test!.rows, test!.cols);
   const testPred = argmaxRows(testProbs);
   const significance = classificationEvidence({
     y: test!.y,
@@ -124,9 +124,9 @@ async function runSize(total: number): Promise<void> {
   );
   const files = report ? { 'equity.json': report.equity_curve, [OOS_RETURNS_FILE]: oosReturnsFile(report.returns) } : {};
   phase('backtest');
-  const importance = permutationImportance(model, test!.x, test!.y, samples.names, 1);
+  const importance = await permutationImportance(model, test!.x, test!.y, samples.names, 1);
   phase('importance');
-  const valProbs = predictProba(model, val!.x, val!.rows, val!.cols);
+  const valProbs = await predictProba(model, val!.x, val!.rows, val!.cols);
   const valPred = argmaxRows(valProbs);
   const reference: ReferenceDistributions = {
     bins: 10,

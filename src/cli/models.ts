@@ -67,7 +67,7 @@ export async function modelsCommand(args: string[], io: CliIo): Promise<number> 
             [
               modelLine(m),
               `  artifacts  ${m.artifact_path}`,
-              `  lineage    strategy ${m.lineage.strategy_hash.slice(0, 12)} · data ${m.lineage.data_source} ${m.lineage.data_hash.slice(0, 12)} · code ${m.lineage.code_version} · seed ${m.lineage.seed} · ${m.lineage.backend}`,
+              `  lineage    strategy ${m.lineage.strategy_hash.slice(0, 12)} · data ${m.lineage.data_source} ${m.lineage.data_hash.slice(0, 12)} · code ${m.lineage.code_version} · seed ${m.lineage.seed} · ${m.lineage.backend}${m.lineage.device ? ` on ${m.lineage.device}` : ''}`,
               `  operation  ${m.operation_id ?? '-'} · created by ${m.created_by}`,
               ...gates.map(
                 (g) =>

@@ -1,3 +1,4 @@
+import { adapterLabel } from '../pipeline/backend/index.js';
 import type { TrainingResult } from '../pipeline/result.js';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : 'n/a');
@@ -46,7 +47,7 @@ export function formatTrainingSummary(r: TrainingResult & { operation_id?: strin
   const lb = d.label_balance;
   const total = lb.down + lb.flat + lb.up;
   const lines = [
-    `Model ${r.model_id}  (strategy ${r.strategy.name}, backend ${r.backend.name}${r.backend.threads ? ` x${r.backend.threads} threads` : ''})`,
+    `Model ${r.model_id}  (strategy ${r.strategy.name}, backend ${r.backend.name}${r.backend.threads ? ` x${r.backend.threads} threads` : ''}${r.backend.adapter ? ` on ${adapterLabel(r.backend.adapter)}` : ''})`,
     '',
     'Data',
     `  source     ${d.source}  (${d.symbols.join(', ')}, ${d.timeframe}, ${d.bars} bars, ${d.date_range.from} .. ${d.date_range.to})`,

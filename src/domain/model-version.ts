@@ -28,6 +28,7 @@ export const lineageSchema = z.object({
   code_version: z.string().describe('package version, plus the git commit when available'),
   seed: z.number().int(),
   backend: z.string(),
+  device: z.string().optional().describe('The GPU adapter a webgpu run used, e.g. "nvidia hopper (hardware)"'),
   tuning: z
     .object({ run_id: z.string(), study_id: z.string(), trial: z.number().int() })
     .optional()

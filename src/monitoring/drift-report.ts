@@ -168,7 +168,7 @@ export async function driftReport(modelDir: string, spec: string, opts: DriftOpt
 
     const v = art.reference.validation;
     const horizon = v.label_horizon ?? labelHorizon(strategy.labels);
-    const probs = predictProba(art.model, applyScaler(art.features.scaler, rows.x, rows.rows, rows.cols), rows.rows, rows.cols);
+    const probs = await predictProba(art.model, applyScaler(art.features.scaler, rows.x, rows.rows, rows.cols), rows.rows, rows.cols);
     const scores = new Float64Array(rows.rows);
     for (let r = 0; r < rows.rows; r++) scores[r] = probs[r * 3 + 2]! - probs[r * 3]!;
     const predictionDrift = predictionDriftTest(
@@ -182,7 +182,7 @@ export async function driftReport(modelDir: string, spec: string, opts: DriftOpt
 
     let concept: ConceptDrift | null = null;
     if (labelled.rows >= 30) {
-      const lp = predictProba(
+      const lp = await predictProba(
         art.model,
         applyScaler(art.features.scaler, labelled.x, labelled.rows, labelled.cols),
         labelled.rows,

@@ -74,20 +74,26 @@ export function evaluatePerformance(
  * Permutation importance (same procedure and seed as training) on the labelled bars of the
  * window, rank-correlated with the training importance stored in result.json.
  */
-export function importanceStability(
+export async function importanceStability(
   input: ScoringInput,
   training: readonly { feature: string; loss_increase: number }[],
   windowEnd: number,
   afterMs: number,
   rule: MetricRule,
-): MetricValue {
+): Promise<MetricValue> {
   const set = samplesOf(input, true);
   const start = Math.max(afterMs, windowEnd - rule.days * DAY_MS);
   const rows: number[] = [];
   for (let r = 0; r < set.rows; r++) if (set.time[r]! > start && set.time[r]! <= windowEnd) rows.push(r);
   if (rows.length < rule.min_samples || training.length < 3) return judge(Number.NaN, rows.length, rule);
   const y = Int32Array.from(rows, (r) => set.y[r]!);
-  const recent = permutationImportance(input.model, scaledRows(input.features, set, rows), y, set.names, input.strategy.training.seed);
+  const recent = await permutationImportance(
+    input.model,
+    scaledRows(input.features, set, rows),
+    y,
+    set.names,
+    input.strategy.training.seed,
+  );
   const now = new Map(recent.map((f) => [f.feature, f.loss_increase]));
   const common = training.filter((f) => now.has(f.feature));
   return judge(

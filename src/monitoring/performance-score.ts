@@ -38,12 +38,12 @@ export function scaledRows(features: FeatureSpec, set: SampleSet, rows: readonly
  * so no in-sample bar is judged) with every feature defined, using the history before them.
  * Class probabilities, the argmax class and the position the strategy's decisions take.
  */
-export function scoreNewBars(
+export async function scoreNewBars(
   input: ScoringInput,
   afterMs: number,
   scored: (symbol: string) => Set<number>,
   scoredAt: string,
-): NewPrediction[] {
+): Promise<NewPrediction[]> {
   const set = samplesOf(input, false);
   if (set.cols !== input.features.names.length || set.names.some((n, j) => n !== input.features.names[j])) {
     throw new DomainError(
@@ -55,7 +55,7 @@ export function scoreNewBars(
   const rows: number[] = [];
   for (let r = 0; r < set.rows; r++) if (set.time[r]! > afterMs && !done[set.symbol[r]!]!.has(set.time[r]!)) rows.push(r);
   if (rows.length === 0) return [];
-  const probs = predictProba(input.model, scaledRows(input.features, set, rows), rows.length, set.cols);
+  const probs = await predictProba(input.model, scaledRows(input.features, set, rows), rows.length, set.cols);
   const positions = positionsFromProbabilities(probs, input.strategy.decisions);
   const classes = argmaxRows(probs);
   return rows.map((r, i) => ({

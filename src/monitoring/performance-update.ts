@@ -57,7 +57,7 @@ export async function updateModelPerformance(db: Db, model: ModelVersion, o: Upd
     const data = await loadMarketData(`store:${symbols.join(',')}`, { storeFile: o.storeFile, timeframe: summary.timeframe });
     const afterMs = Date.parse(`${summary.date_range.to}T00:00:00Z`) + DAY_MS - 1;
     const input = { modelId: model.model_id, model: art.model, strategy, features: art.features, series: data.series };
-    const fresh = scoreNewBars(input, afterMs, (s) => predictions.scoredTimes(model.model_id, s), o.now.toISOString());
+    const fresh = await scoreNewBars(input, afterMs, (s) => predictions.scoredTimes(model.model_id, s), o.now.toISOString());
     predictions.insert(fresh);
     const outcomes = resolveOutcomes(strategy, data.series, predictions.unresolved(model.model_id));
     predictions.resolve(outcomes);
@@ -70,9 +70,8 @@ export async function updateModelPerformance(db: Db, model: ModelVersion, o: Upd
       const training = importanceSchema.parse(
         (art.result['artifacts'] as { feature_importance?: unknown } | undefined)?.feature_importance,
       );
-      const ev = evaluatePerformance(rows, end, periodsPerYearOf(summary.timeframe, upToEnd), o.rules, () =>
-        importanceStability(input, training, end, afterMs, o.rules.feature_importance_stability),
-      );
+      const stability = await importanceStability(input, training, end, afterMs, o.rules.feature_importance_stability);
+      const ev = evaluatePerformance(rows, end, periodsPerYearOf(summary.timeframe, upToEnd), o.rules, () => stability);
       predictions.saveEvaluation({ model_id: model.model_id, window_end: end, ...ev });
       recommended = ev.retraining_recommended;
     }

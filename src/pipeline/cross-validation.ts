@@ -170,7 +170,7 @@ export async function runCrossValidation(
     });
     try {
       const { test } = fitted;
-      const probs = predictProba(fitted.model, test.x, test.rows, test.cols);
+      const probs = await predictProba(fitted.model, test.x, test.rows, test.cols);
       const pred = argmaxRows(probs);
       const majority = majorityClass(fitted.train.y);
       let base = 0;

@@ -111,9 +111,9 @@ export async function fitModel(strategy: Strategy, split: Split, deps: FitDeps =
   ) as [LabeledMatrix, LabeledMatrix, LabeledMatrix];
   if (deps.signal?.aborted) throw cancelledError(deps.signal.reason);
   const model = buildModel(strategy.model, train.cols, strategy.training.seed);
-  const trainLoss = () => crossEntropy(predictProba(model, train.x, train.rows, train.cols), train.y);
+  const trainLoss = async () => crossEntropy(await predictProba(model, train.x, train.rows, train.cols), train.y);
   try {
-    const initial = trainLoss();
+    const initial = await trainLoss();
     const outcome = await trainModel(model, train, val, {
       model: strategy.model,
       training: strategy.training,
@@ -124,7 +124,7 @@ export async function fitModel(strategy: Strategy, split: Split, deps: FitDeps =
       onEpochEnd: deps.onEpochEnd,
     });
     if (deps.signal?.aborted) throw cancelledError(deps.signal.reason);
-    return { model, scaler, outcome, train_loss: { initial, final: trainLoss() }, train, val, test };
+    return { model, scaler, outcome, train_loss: { initial, final: await trainLoss() }, train, val, test };
   } catch (err) {
     model.dispose();
     throw err;

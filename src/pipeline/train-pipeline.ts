@@ -228,7 +228,7 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
 
     emit({ phase: 'validation', progress_pct: 10 + trainBand, message: 'evaluating on the test part' });
     const majority = majorityClass(train.y);
-    const testProbs = predictProba(model, test.x, test.rows, test.cols);
+    const testProbs = await predictProba(model, test.x, test.rows, test.cols);
     const testPred = argmaxRows(testProbs);
     const significance =
       deps.testEvidence?.({
@@ -243,8 +243,8 @@ export async function runTrainingPipeline(req: TrainingRequest, deps: PipelineDe
       }) ?? null;
     const testMetrics = { ...classificationMetrics(testProbs, testPred, test.y, majority), ...(significance ? { significance } : {}) };
     const extra = deps.evaluate?.(data.series, { symbol: split.test.symbol, bar: split.test.bar, probs: testProbs }, strategy) ?? null;
-    const importance = permutationImportance(model, test.x, test.y, samples.names, strategy.training.seed);
-    const valProbs = predictProba(model, val.x, val.rows, val.cols);
+    const importance = await permutationImportance(model, test.x, test.y, samples.names, strategy.training.seed);
+    const valProbs = await predictProba(model, val.x, val.rows, val.cols);
     const valPred = argmaxRows(valProbs);
     const valShare = classCounts(valPred, 3).map((c) => c / Math.max(1, val.rows));
     const reference: ReferenceDistributions = {

@@ -120,7 +120,7 @@ export async function runTrial(req: TrialRequest, deps: TrialDeps): Promise<Tria
     onEpochEnd: async (stats, monitored, model) => {
       if (Number.isFinite(monitored) && monitored < bestLoss) {
         bestLoss = monitored;
-        current = objective === 'val_loss' ? monitored : minusSharpe(predictProba(model, val.x, val.rows, val.cols));
+        current = objective === 'val_loss' ? monitored : minusSharpe(await predictProba(model, val.x, val.rows, val.cols));
       }
       intermediate.push({ step: stats.epoch, value: current });
       return deps.report ? deps.report(stats.epoch, current) : false;
@@ -128,7 +128,7 @@ export async function runTrial(req: TrialRequest, deps: TrialDeps): Promise<Tria
   });
   try {
     const { model, outcome } = fitted;
-    const probs = predictProba(model, fitted.val.x, fitted.val.rows, fitted.val.cols);
+    const probs = await predictProba(model, fitted.val.x, fitted.val.rows, fitted.val.cols);
     const validation =
       deps.evaluateValidation?.(data.series, { symbol: split.validation.symbol, bar: split.validation.bar, probs }, strategy) ?? null;
     const returns = (validation?.files?.['returns'] as TrialOutcome['returns'] | undefined) ?? null;
@@ -224,7 +224,7 @@ async function crossValidatedTrial(
     });
     try {
       const { test } = fitted;
-      const probs = predictProba(fitted.model, test.x, test.rows, test.cols);
+      const probs = await predictProba(fitted.model, test.x, test.rows, test.cols);
       lossSum += crossEntropy(probs, test.y) * test.rows;
       weight += test.rows;
       correct += accuracyOf(argmaxRows(probs), test.y) * test.rows;

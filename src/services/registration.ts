@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelVersion } from '../domain/model-version.js';
 import type { Operation } from '../domain/operation.js';
+import { adapterLabel } from '../pipeline/backend/index.js';
 import type { TrainingResult } from '../pipeline/result.js';
 import type { Registry } from '../registry/index.js';
 
@@ -64,6 +65,7 @@ export function registerTrainedModel(
         code_version: codeVersion,
         seed: result.model_info.seed,
         backend: result.backend.name,
+        ...(result.backend.adapter ? { device: adapterLabel(result.backend.adapter) } : {}),
         ...(op.params['tuning'] ? { tuning: op.params['tuning'] as { run_id: string; study_id: string; trial: number } } : {}),
       },
       metrics: {

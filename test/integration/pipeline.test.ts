@@ -80,7 +80,7 @@ describe('training pipeline on synthetic data', () => {
     const x = new Float64Array(rows.length * samples.cols);
     rows.forEach((row, i) => x.set(samples.x.subarray(row * samples.cols, (row + 1) * samples.cols), i * samples.cols));
     const y = Int32Array.from(rows, (row) => samples.y[row]!);
-    const probs = predictProba(a.model, applyScaler(a.features.scaler, x, rows.length, samples.cols), rows.length, samples.cols);
+    const probs = await predictProba(a.model, applyScaler(a.features.scaler, x, rows.length, samples.cols), rows.length, samples.cols);
     expect(y.length).toBe(r.test_metrics.samples);
     expect(accuracyOf(argmaxRows(probs), y)).toBe(r.test_metrics.accuracy);
     expect(crossEntropy(probs, y)).toBeCloseTo(r.test_metrics.loss, 6);

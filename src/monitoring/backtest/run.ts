@@ -23,14 +23,14 @@ export function barsUntil(series: Bars[], hi: number): Bars[] {
   });
 }
 
-function predictSet(art: LoadedArtifacts, set: SampleSet): Predictions {
+async function predictSet(art: LoadedArtifacts, set: SampleSet): Promise<Predictions> {
   const cols = art.features.names.length;
   if (set.cols !== cols || set.names.some((n, j) => n !== art.features.names[j]))
     throw new DomainError(
       'ARTIFACT_INVALID',
       `The model's ${cols} features (${art.features.names.slice(0, 4).join(', ')}, ...) do not match the strategy's ${set.cols}; its artifacts are inconsistent. Retrain the model.`,
     );
-  const probs = predictProba(art.model, applyScaler(art.features.scaler, set.x, set.rows, set.cols), set.rows, set.cols);
+  const probs = await predictProba(art.model, applyScaler(art.features.scaler, set.x, set.rows, set.cols), set.rows, set.cols);
   return { symbol: set.symbol, bar: set.bar, probs };
 }
 
@@ -96,7 +96,7 @@ export async function runBacktest(req: BacktestRequest, deps: BacktestDeps): Pro
       const { split } = strategySplit(strategy, data);
       checkCancel();
       emit({ phase: 'validation', progress_pct: 50, message: `trading ${split.test.rows} test bars` });
-      const seg = backtestSegment(data.series, predictSet(art, split.test), strategy.decisions, data.timeframe);
+      const seg = backtestSegment(data.series, await predictSet(art, split.test), strategy.decisions, data.timeframe);
       const recorded = req.training.backtest?.['strategy'] as Record<string, unknown> | undefined;
       const training_backtest =
         seg && recorded
@@ -135,7 +135,7 @@ export async function runBacktest(req: BacktestRequest, deps: BacktestDeps): Pro
     checkCancel();
     emit({ phase: 'validation', progress_pct: 50, message: `trading ${rows.rows} bars` });
     return finish(
-      backtestSegment(barsUntil(data.series, hi), predictSet(art, rows), strategy.decisions, data.timeframe),
+      backtestSegment(barsUntil(data.series, hi), await predictSet(art, rows), strategy.decisions, data.timeframe),
       tradedPeriod(rows),
     );
   } finally {

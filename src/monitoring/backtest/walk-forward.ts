@@ -81,7 +81,7 @@ export async function runWalkForward(
     });
     try {
       const { test } = fitted;
-      const probs = predictProba(fitted.model, test.x, test.rows, test.cols);
+      const probs = await predictProba(fitted.model, test.x, test.rows, test.cols);
       const end = w.test_end < instants.length ? instants[w.test_end]! : Number.POSITIVE_INFINITY;
       const seg = backtestSegment(
         barsBefore(data.series, end),

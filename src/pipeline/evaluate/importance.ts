@@ -15,18 +15,18 @@ export interface FeatureImportance {
  * Permutation feature importance (Breiman 2001): shuffle one column of the test matrix at a time,
  * seeded, and measure how much worse the model does. Sorted most important first.
  */
-export function permutationImportance(
+export async function permutationImportance(
   model: tf.LayersModel,
   x: Float32Array,
   y: Int32Array,
   names: string[],
   seed: number,
   repeats = 3,
-): FeatureImportance[] {
+): Promise<FeatureImportance[]> {
   const rows = y.length;
   const cols = names.length;
   if (rows === 0) return names.map((feature) => ({ feature, loss_increase: 0, accuracy_drop: 0 }));
-  const baseProbs = predictProba(model, x, rows, cols);
+  const baseProbs = await predictProba(model, x, rows, cols);
   const baseLoss = crossEntropy(baseProbs, y);
   const baseAcc = accuracyOf(argmaxRows(baseProbs), y);
   const rng = createRng(seed);
@@ -45,7 +45,7 @@ export function permutationImportance(
         work[a] = work[b]!;
         work[b] = t;
       }
-      const probs = predictProba(model, work, rows, cols);
+      const probs = await predictProba(model, work, rows, cols);
       lossInc += crossEntropy(probs, y) - baseLoss;
       accDrop += baseAcc - accuracyOf(argmaxRows(probs), y);
     }

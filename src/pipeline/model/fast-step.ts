@@ -103,11 +103,16 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
    * The loss head over logits [1, rows, 3]: d(loss)/d(logits), the output bias gradient, and the
    * batch's mean weighted cross-entropy (read when the step is done).
    */
-  const head = (z: Tensor, targets: Float32Array, size: number): { grad: Tensor; db: Tensor; loss: () => number } => {
+  const head = (
+    z: Tensor,
+    targets: Float32Array,
+    size: number,
+    onDevice: boolean,
+  ): { grad: Tensor; db: Tensor; loss: () => number; lossOnDevice?: Tensor } => {
     const t = targets.subarray(0, size * NUM_CLASSES);
     if (fused) {
       const [grad, db, loss] = runs(SOFTMAX_CROSS_ENTROPY, { logits: z, targets: tf.tensor(t, [1, size, NUM_CLASSES]) });
-      return { grad: grad!, db: db!, loss: () => loss!.dataSync()[0]! };
+      return { grad: grad!, db: db!, loss: () => loss!.dataSync()[0]!, lossOnDevice: loss! };
     }
     // (softmax·w_r - t) / size, w_r the row's class weight (its target sum).
     const tScaled = t.map((v) => v / size);
@@ -115,9 +120,15 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
     for (let r = 0; r < size; r++) for (let c = 0; c < NUM_CLASSES; c++) wScaled[r] = wScaled[r]! + t[r * NUM_CLASSES + c]! / size;
     const probs = run('Softmax', { logits: z }, { dim: 2 });
     const grad = sub(mul(probs, tf.tensor(wScaled, [1, size, 1])), tf.tensor(tScaled, [1, size, NUM_CLASSES]));
+    const db = run('Sum', { x: grad }, { axis: [0, 1], keepDims: false });
+    if (onDevice) {
+      // -Σ t·log softmax(z) / rows, computed where the logits are (nothing read back to the host).
+      const lossOnDevice = tf.neg(tf.sum(tf.mul(tf.tensor(tScaled, [1, size, NUM_CLASSES]), tf.logSoftmax(z))));
+      return { grad, db, loss: () => Number.NaN, lossOnDevice };
+    }
     const logits = z.dataSync() as Float32Array;
     const loss = () => softmaxCrossEntropy(logits, t, size, NUM_CLASSES, new Float32Array(t.length), new Float32Array(NUM_CLASSES));
-    return { grad, db: run('Sum', { x: grad }, { axis: [0, 1], keepDims: false }), loss };
+    return { grad, db, loss };
   };
 
   /** A hidden layer's dz and bias gradient from da, the gradient at its (dropped-out) output. */
@@ -130,54 +141,60 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
     return { grad, db: run('Sum', { x: grad }, { axis: [0, 1], keepDims: false }) };
   };
 
-  return {
-    step: (x, targets, size, dropoutSeed) => {
-      if (size > capacity) {
-        capacity = size;
-        masks = units.slice(0, -1).map((u) => new Float32Array(size * u));
-      }
-      if (dropout) masks.forEach((m, i) => dropoutMask(m, size * units[i]!, spec.dropout, dropoutSeed + i));
+  /** One step; onDevice keeps the batch objective on the device (a kept scalar), else it is read back. */
+  const train = (x: Float32Array, targets: Float32Array, size: number, dropoutSeed: number, onDevice: boolean): number | Tensor => {
+    if (size > capacity) {
+      capacity = size;
+      masks = units.slice(0, -1).map((u) => new Float32Array(size * u));
+    }
+    if (dropout) masks.forEach((m, i) => dropoutMask(m, size * units[i]!, spec.dropout, dropoutSeed + i));
 
-      let loss = 0;
-      tf.tidy(() => {
-        // Activations are rank 3, [1, rows, units]: the rank _FusedMatMul works in.
-        const inputs: Tensor[] = [tf.tensor(x.subarray(0, size * cols), [1, size, cols])];
-        const outputs: Tensor[] = []; // h = act(z), before dropout
-        const maskT: Tensor[] = [];
-        const kernels3d = weights.map((w) => reshape(w.kernel, [1, ...w.kernel.shape]));
-        for (let i = 0; i < layers; i++) {
-          const last = i === layers - 1;
-          const dense = { a: inputs[i]!, b: kernels3d[i]!, bias: weights[i]!.bias };
-          const attrs = { transposeA: false, transposeB: false };
-          const h =
-            last || fusable
-              ? run('_FusedMatMul', dense, { ...attrs, activation: last ? 'linear' : act })
-              : run(act === 'tanh' ? 'Tanh' : 'Selu', { x: run('_FusedMatMul', dense, { ...attrs, activation: 'linear' }) });
-          outputs.push(h);
-          if (last) break;
-          if (dropout) {
-            const mask = tf.tensor(masks[i]!.subarray(0, size * units[i]!), [1, size, units[i]!]);
-            maskT.push(mask);
-            inputs.push(mul(h, mask));
-          } else {
-            inputs.push(h);
-          }
+    let loss = 0;
+    const lossOnDevice = tf.tidy(() => {
+      // Activations are rank 3, [1, rows, units]: the rank _FusedMatMul works in.
+      const inputs: Tensor[] = [tf.tensor(x.subarray(0, size * cols), [1, size, cols])];
+      const outputs: Tensor[] = []; // h = act(z), before dropout
+      const maskT: Tensor[] = [];
+      const kernels3d = weights.map((w) => reshape(w.kernel, [1, ...w.kernel.shape]));
+      for (let i = 0; i < layers; i++) {
+        const last = i === layers - 1;
+        const dense = { a: inputs[i]!, b: kernels3d[i]!, bias: weights[i]!.bias };
+        const attrs = { transposeA: false, transposeB: false };
+        const h =
+          last || fusable
+            ? run('_FusedMatMul', dense, { ...attrs, activation: last ? 'linear' : act })
+            : run(act === 'tanh' ? 'Tanh' : 'Selu', { x: run('_FusedMatMul', dense, { ...attrs, activation: 'linear' }) });
+        outputs.push(h);
+        if (last) break;
+        if (dropout) {
+          const mask = tf.tensor(masks[i]!.subarray(0, size * units[i]!), [1, size, units[i]!]);
+          maskT.push(mask);
+          inputs.push(mul(h, mask));
+        } else {
+          inputs.push(h);
         }
-        const out = head(outputs[layers - 1]!, targets, size);
-        let grad = out.grad;
-        let db = out.db;
-        const grads: Tensor[] = new Array<Tensor>(2 * layers);
-        for (let i = layers - 1; i >= 0; i--) {
-          grads[2 * i] = matMul(transpose(inputs[i]!), grad);
-          grads[2 * i + 1] = db;
-          if (i === 0) break;
-          ({ grad, db } = hiddenBackward(matMul(grad, transpose(kernels3d[i]!)), outputs[i - 1]!, maskT[i - 1]));
-        }
-        const l2Term = update(grads);
-        loss = out.loss() + l2Term;
-      });
-      return loss;
-    },
+      }
+      const out = head(outputs[layers - 1]!, targets, size, onDevice);
+      let grad = out.grad;
+      let db = out.db;
+      const grads: Tensor[] = new Array<Tensor>(2 * layers);
+      for (let i = layers - 1; i >= 0; i--) {
+        grads[2 * i] = matMul(transpose(inputs[i]!), grad);
+        grads[2 * i + 1] = db;
+        if (i === 0) break;
+        ({ grad, db } = hiddenBackward(matMul(grad, transpose(kernels3d[i]!)), outputs[i - 1]!, maskT[i - 1]));
+      }
+      if (onDevice) return add(out.lossOnDevice!, update.onDevice(grads));
+      const l2Term = update(grads);
+      loss = out.loss() + l2Term;
+      return undefined;
+    });
+    return lossOnDevice ?? loss;
+  };
+
+  return {
+    step: (x, targets, size, dropoutSeed) => train(x, targets, size, dropoutSeed, false) as number,
+    stepOnDevice: (x, targets, size, dropoutSeed) => train(x, targets, size, dropoutSeed, true) as TF.Scalar,
     dispose: () => {
       update.dispose();
       tf.dispose(kept);
@@ -185,8 +202,11 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
   };
 }
 
-/** Applies the gradients (one per variable, any shape) to the variables; returns l2·ΣW² before the update. */
-type Update = ((grads: Tensor[]) => number) & { dispose(): void };
+/**
+ * Applies the gradients (one per variable, any shape) to the variables; returns l2·ΣW² before the
+ * update, read back, or (`onDevice`) as a scalar on the device, where nothing is read back.
+ */
+type Update = ((grads: Tensor[]) => number) & { onDevice(grads: Tensor[]): Tensor; dispose(): void };
 
 type Run = (kernel: string, inputs: TF.NamedTensorMap, attrs?: object) => Tensor;
 type Runs = (kernel: string, inputs: TF.NamedTensorMap, attrs?: object) => Tensor[];
@@ -216,7 +236,7 @@ function fusedUpdate(vars: TF.Variable[], cfg: Cfg, spec: Spec, runs: Runs): Upd
     step: 0,
     isKernel: isKernelList(vars),
   };
-  const fn = (grads: Tensor[]): number => {
+  const apply = (grads: Tensor[]): Tensor => {
     attrs.step++;
     const inputs: TF.NamedTensorMap = {};
     vars.forEach((v, k) => {
@@ -227,9 +247,10 @@ function fusedUpdate(vars: TF.Variable[], cfg: Cfg, spec: Spec, runs: Runs): Upd
     const outs = runs(APPLY_GRADIENTS, inputs, attrs);
     vars.forEach((v, k) => v.assign(outs[k]!));
     state.forEach((s, k) => s.assign(outs[vars.length + k]!));
-    return outs[outs.length - 1]!.dataSync()[0]!;
+    return outs[outs.length - 1]!;
   };
-  return Object.assign(fn, { dispose: () => tf.dispose(state) });
+  const fn = (grads: Tensor[]): number => apply(grads).dataSync()[0]!;
+  return Object.assign(fn, { onDevice: apply, dispose: () => tf.dispose(state) });
 }
 
 /**
@@ -315,26 +336,49 @@ function composedUpdate(vars: TF.Variable[], cfg: Cfg, spec: Spec, run: Run, run
       break;
     }
   }
-  const fn = (grads: Tensor[]): number => {
+  const [zero, half, clip, clipEps, unit] = [0, 0.5, cfg.gradient_clip, 1e-6, 1].map((v) => constant(v)) as [
+    Tensor,
+    Tensor,
+    Tensor,
+    Tensor,
+    Tensor,
+  ];
+  /**
+   * One update. Host mode reads the L2 term and the gradient norm back (the clip is skipped when not
+   * needed); device mode reads nothing: the factor `norm > clip ? clip/(norm+ε) : 1` is computed on
+   * the device (the same rule as torch's clip_grad_norm_).
+   */
+  const apply = (grads: Tensor[], onDevice: boolean): number | Tensor => {
     t++;
     let g = run('Concat', grads.map(flat) as unknown as TF.NamedTensorMap, { axis: 0 });
-    let l2Term = 0;
+    let l2: number | Tensor = onDevice ? zero : 0;
     if (l2Coef) {
       const gl2 = mul(l2Coef, P);
-      l2Term = sumAll(mul(gl2, P)).dataSync()[0]! / 2;
+      const term = mul(sumAll(mul(gl2, P)), half);
+      l2 = onDevice ? term : term.dataSync()[0]!;
       g = add(g, gl2);
     }
     let g2 = run('Square', { x: g });
-    const norm = Math.sqrt(sumAll(g2).dataSync()[0]!);
-    if (norm > cfg.gradient_clip) {
-      g = mul(g, tf.scalar(cfg.gradient_clip / (norm + 1e-6)));
+    if (onDevice) {
+      const norm = sqrt(sumAll(g2));
+      g = mul(g, run('Select', { condition: run('Greater', { a: norm, b: clip }), t: div(clip, add(norm, clipEps)), e: unit }));
       g2 = run('Square', { x: g });
+    } else {
+      const norm = Math.sqrt(sumAll(g2).dataSync()[0]!);
+      if (norm > cfg.gradient_clip) {
+        g = mul(g, tf.scalar(cfg.gradient_clip / (norm + 1e-6)));
+        g2 = run('Square', { x: g });
+      }
     }
     P.assign(optimizerStep(g, g2));
     runs('SplitV', { x: P }, { numOrSizeSplits: sizes, axis: 0 }).forEach((piece, i) =>
       vars[i]!.assign(run('Reshape', { x: piece }, { shape: shapes[i]! })),
     );
-    return l2Term;
+    return l2;
   };
-  return Object.assign(fn, { dispose: () => tf.dispose([P, ...state, ...kept]) });
+  const fn = (grads: Tensor[]): number => apply(grads, false) as number;
+  return Object.assign(fn, {
+    onDevice: (grads: Tensor[]) => apply(grads, true) as Tensor,
+    dispose: () => tf.dispose([P, ...state, ...kept]),
+  });
 }

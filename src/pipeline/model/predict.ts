@@ -2,8 +2,11 @@ import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend/tf.js';
 import { NUM_CLASSES } from './build.js';
 
-/** Class probabilities (rows x 3, row-major) from the layers model in inference mode. */
-export function predictProba(model: TF.LayersModel, x: Float32Array, rows: number, cols: number): Float32Array {
+/**
+ * Class probabilities (rows x 3, row-major) from the layers model in inference mode. Asynchronous:
+ * a GPU backend (webgpu) cannot read synchronously.
+ */
+export async function predictProba(model: TF.LayersModel, x: Float32Array, rows: number, cols: number): Promise<Float32Array> {
   const out = new Float32Array(rows * NUM_CLASSES);
   const chunk = 8192;
   for (let start = 0; start < rows; start += chunk) {
@@ -15,7 +18,7 @@ export function predictProba(model: TF.LayersModel, x: Float32Array, rows: numbe
       const input = tf.tensor2d(x.subarray(start * cols, end * cols), [end - start, cols]);
       return model.predict(input, { batchSize: end - start }) as TF.Tensor;
     });
-    out.set(probs.dataSync(), start * NUM_CLASSES);
+    out.set((await probs.data()) as Float32Array, start * NUM_CLASSES);
     probs.dispose();
   }
   return out;

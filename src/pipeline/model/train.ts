@@ -1,5 +1,6 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend/tf.js';
+import { canReadSync } from '../backend/index.js';
 import type { Strategy } from '../../domain/strategy.js';
 import { cancelledError } from '../../domain/errors.js';
 import { createRng, type Rng } from '../random.js';
@@ -92,12 +93,12 @@ function shuffledIndex(n: number, rng: Rng): Int32Array {
  * Mean unweighted cross-entropy and accuracy over a set, in big eval-mode chunks; with class
  * weights also the weighted mean sum(w_y CE) / sum(w_y): the training objective on this set.
  */
-export function evaluateLoss(
+export async function evaluateLoss(
   data: LabeledMatrix,
   weights: DenseWeights[],
   spec: Strategy['model'],
   classWeights?: readonly number[],
-): { loss: number; accuracy: number; weighted_loss: number } {
+): Promise<{ loss: number; accuracy: number; weighted_loss: number }> {
   if (data.rows === 0) return { loss: Number.NaN, accuracy: Number.NaN, weighted_loss: Number.NaN };
   const chunk = 8192;
   let lossSum = 0;
@@ -108,7 +109,7 @@ export function evaluateLoss(
     const end = Math.min(data.rows, start + chunk);
     const ys = data.y.subarray(start, end);
     const sampleWeights = classWeights ? Float32Array.from(ys, (c) => classWeights[c] ?? 1) : null;
-    const [l, c, wl] = tf.tidy(() => {
+    const sums = tf.tidy(() => {
       const x = tf.tensor2d(data.x.subarray(start * data.cols, end * data.cols), [end - start, data.cols]);
       const y = tf.tensor1d(ys, 'int32');
       const logits = forwardLogits(x, weights, spec);
@@ -118,8 +119,11 @@ export function evaluateLoss(
         ? tf.losses.softmaxCrossEntropy(onehot, logits, tf.tensor1d(sampleWeights), undefined, tf.Reduction.SUM)
         : ce;
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
-      return [ce.dataSync()[0]!, hits.dataSync()[0]!, wce.dataSync()[0]!];
+      return tf.stack([ce, hits, wce]);
     });
+    // One read per chunk, asynchronous: a GPU backend (webgpu) cannot read synchronously.
+    const [l = 0, c = 0, wl = 0] = (await sums.data()) as Float32Array;
+    sums.dispose();
     lossSum += l;
     correct += c;
     weightedSum += wl;
@@ -150,8 +154,10 @@ export function evenSample(data: LabeledMatrix, max: number): LabeledMatrix {
   return { rows: max, cols: data.cols, x, y };
 }
 
-function snapshot(weights: DenseWeights[]): Float32Array[] {
-  return weights.flatMap((w) => [w.kernel.dataSync().slice() as Float32Array, w.bias.dataSync().slice() as Float32Array]);
+/** Copies of the weights (the cpu backend's data() hands out its own buffer, hence the slice). */
+async function snapshot(weights: DenseWeights[]): Promise<Float32Array[]> {
+  const values = await Promise.all(weights.flatMap((w) => [w.kernel.data(), w.bias.data()]));
+  return values.map((v) => (v as Float32Array).slice());
 }
 
 function restore(weights: DenseWeights[], values: Float32Array[]): void {
@@ -182,7 +188,10 @@ export async function trainModel(
   const every = Math.max(1, opts.progressEveryBatches ?? 50);
   const history: EpochStats[] = [];
   const trainSample = evenSample(train, TRAIN_ACCURACY_ROWS);
-  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, values: snapshot(weights) };
+  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, values: await snapshot(weights) };
+  // On a backend that cannot read synchronously (webgpu) the batch losses stay on the device and
+  // are summed there; the host reads them at progress reports and epoch ends only.
+  const onDevice = !canReadSync();
   let stale = 0;
   let step = 0;
   let stoppedEarly = false;
@@ -208,6 +217,7 @@ export async function trainModel(
         ts[i * NUM_CLASSES + c] = classWeights[c]!;
       }
       let lossSum = 0;
+      let deviceSum: TF.Scalar | undefined;
       for (let b = 0; b < batches; b++) {
         if (now() - lastYield >= yieldEvery) {
           await yieldToEventLoop();
@@ -220,15 +230,30 @@ export async function trainModel(
         step++;
         const xb = xs.subarray(start * cols, (start + size) * cols);
         const tb = ts.subarray(start * NUM_CLASSES, (start + size) * NUM_CLASSES);
-        const batchLoss = trainer.step(xb, tb, size, seed);
-        lossSum += batchLoss;
-        if (opts.onProgress && (b + 1) % every === 0 && b + 1 < batches) {
-          opts.onProgress({ phase: 'training', epoch, epochs: cfg.epochs, batch: b + 1, batches, loss: batchLoss, epoch_end: false });
+        const report = opts.onProgress !== undefined && (b + 1) % every === 0 && b + 1 < batches;
+        let batchLoss: number;
+        if (onDevice) {
+          const l = trainer.stepOnDevice(xb, tb, size, seed);
+          const sum: TF.Scalar = deviceSum ? tf.add(deviceSum, l) : tf.clone(l);
+          deviceSum?.dispose();
+          deviceSum = sum;
+          batchLoss = report ? ((await l.data()) as Float32Array)[0]! : Number.NaN;
+          l.dispose();
+        } else {
+          batchLoss = trainer.step(xb, tb, size, seed);
+          lossSum += batchLoss;
+        }
+        if (report) {
+          opts.onProgress!({ phase: 'training', epoch, epochs: cfg.epochs, batch: b + 1, batches, loss: batchLoss, epoch_end: false });
         }
       }
+      if (deviceSum) {
+        lossSum = ((await deviceSum.data()) as Float32Array)[0]!;
+        deviceSum.dispose();
+      }
       const loss = lossSum / batches;
-      const v = evaluateLoss(val, weights, spec, classWeights);
-      const accuracy = evaluateLoss(trainSample, weights, spec).accuracy;
+      const v = await evaluateLoss(val, weights, spec, classWeights);
+      const accuracy = (await evaluateLoss(trainSample, weights, spec)).accuracy;
       const stats: EpochStats = { epoch, loss, accuracy, val_loss: v.loss, val_accuracy: v.accuracy, seconds: (now() - te) / 1000 };
       history.push(stats);
       opts.onProgress?.({
@@ -246,7 +271,7 @@ export async function trainModel(
       // is balanced): the unweighted loss of a balanced-weight model rises as it learns the rare
       // classes, and stopped most small models after their first epoch, before they learnt anything.
       const monitored = Number.isFinite(v.weighted_loss) ? v.weighted_loss : Number.isFinite(v.loss) ? v.loss : loss;
-      if (monitored < best.loss) best = { loss: monitored, epoch, values: snapshot(weights) };
+      if (monitored < best.loss) best = { loss: monitored, epoch, values: await snapshot(weights) };
       if (opts.onEpochEnd && (await opts.onEpochEnd(stats, monitored, model))) {
         stoppedAt = epoch;
         break;

@@ -37,6 +37,21 @@ interface Run {
 /** `steps` steps over the data in order (the last batch of each pass is short: 100 = 3·32 + 4). */
 type Make = (weights: ReturnType<typeof denseWeights>, model: Strategy['model'], training: Strategy['training']) => TrainStep;
 const composed: Make = (w, m, t) => createFastStep(w, m, t, { fusedKernels: false });
+/** The same steps with nothing read back inside them (the webgpu path): the loss is read after. */
+const onDevice =
+  (make: Make): Make =>
+  (w, m, t) => {
+    const inner = make(w, m, t);
+    return {
+      ...inner,
+      step: (x, tg, size, seed) => {
+        const loss = inner.stepOnDevice(x, tg, size, seed);
+        const v = loss.dataSync()[0]!;
+        loss.dispose();
+        return v;
+      },
+    };
+  };
 
 function train(make: Make, s: Strategy, steps: number): Run {
   const model = buildModel(s.model, COLS, 3);
@@ -128,7 +143,7 @@ describe('analytic training step', () => {
     const steps = 9;
     const tape = train(createTapeStep, s, steps);
     const start = train(createFastStep, s, 0);
-    for (const make of [createFastStep, composed]) {
+    for (const make of [createFastStep, composed, onDevice(createFastStep), onDevice(composed), onDevice(createTapeStep)]) {
       const fast = train(make, s, steps);
       // float32 throughout, summed in different orders: agreement to ~1e-6 relative per step.
       fast.losses.forEach((l, i) => expect(Math.abs(l - tape.losses[i]!), `step ${i + 1}`).toBeLessThan(2e-5 * Math.max(1, Math.abs(l))));

@@ -11,7 +11,7 @@ describe('predictProba', () => {
     await testBackend();
   });
 
-  it('gives the layers model’s own probabilities bit for bit, across chunk boundaries', () => {
+  it('gives the layers model’s own probabilities bit for bit, across chunk boundaries', async () => {
     const { model: spec } = strategySchema.parse({
       name: 'p',
       indicators: [{ id: 'r', type: 'rsi' }],
@@ -24,7 +24,7 @@ describe('predictProba', () => {
     try {
       // The reference: model.predict with its default batch of 32 rows, as predictProba once did.
       const expected = tf.tidy(() => (model.predict(tf.tensor2d(m.x, [m.rows, m.cols])) as tf.Tensor).dataSync());
-      const got = predictProba(model, m.x, m.rows, m.cols);
+      const got = await predictProba(model, m.x, m.rows, m.cols);
       expect(got.length).toBe(m.rows * 3);
       expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))).toBe(true);
     } finally {

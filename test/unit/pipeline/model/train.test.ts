@@ -44,7 +44,7 @@ describe('trainModel', () => {
       const s = spec({ seed: 5 });
       const model = buildModel(s.model, 6, s.training.seed);
       const out = await trainModel(model, train, val, { model: s.model, training: s.training });
-      const probs = predictProba(model, val.x, val.rows, val.cols);
+      const probs = await predictProba(model, val.x, val.rows, val.cols);
       model.dispose();
       return { losses: out.history.map((h) => [h.loss, h.val_loss]), probs: Array.from(probs.slice(0, 30)) };
     };
@@ -178,7 +178,9 @@ describe('trainModel', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ty-io-'));
     await model.save(fileSystemHandler(dir));
     const loaded = await tf.loadLayersModel(fileSystemHandler(dir));
-    expect(Array.from(predictProba(loaded, val.x, val.rows, val.cols))).toEqual(Array.from(predictProba(model, val.x, val.rows, val.cols)));
+    expect(Array.from(await predictProba(loaded, val.x, val.rows, val.cols))).toEqual(
+      Array.from(await predictProba(model, val.x, val.rows, val.cols)),
+    );
     expect(fs.readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
     model.dispose();
     loaded.dispose();
