@@ -92,6 +92,22 @@ export const queueSchema = z.strictObject({
   max_stalled_count: z.number().int().min(0).default(1).describe('Stalls (dead workers) a job survives before it fails'),
   attempts: z.number().int().min(1).max(20).default(3).describe('Attempts a job gets when its worker crashes'),
   artifact_max_mb: z.number().min(1).max(512).default(64).describe('Largest artifact folder a worker sends back through Redis'),
+  // 64 MB: a job's `store:` bars travel in its Redis payload as base64 float64 columns (about 64 bytes
+  // a bar), so 64 MB carries about a million bars; Redis holds the payload until the job's row ends.
+  data_max_mb: z
+    .number()
+    .min(1)
+    .max(512)
+    .default(64)
+    .describe('Largest `store:` data (bars from the registry, packed) a job carries to a worker through Redis'),
+  // 30 s: a verdict is one pub/sub round trip (milliseconds); waiting longer than an epoch of a
+  // small model means the coordinator is gone, and the trial then runs on unpruned.
+  verdict_timeout_ms: z
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe("How long a worker waits for the coordinator's pruning verdict on a trial's epoch; then the trial goes on"),
 });
 export type QueueConfig = z.infer<typeof queueSchema>;
 

@@ -27,6 +27,14 @@ export function rowForOutcome(outcome: WorkerOutcome, cancelReason: string | und
   return cancelledRow(reason, outcome.type === 'terminated' ? `cancelled: ${reason} (${outcome.message})` : undefined);
 }
 
+/** Why a job that ran past `limits.job_wall_seconds` (named by `key`) failed, local or remote. */
+export function timeLimitMessage(limit: { ms: number; key: string }): string {
+  return (
+    `the job ran longer than its wall-time limit of ${limit.ms / 1000} s (config ${limit.key}) and was stopped; nothing was registered. ` +
+    `Train on less data or fewer epochs, or raise ${limit.key} in the trainyard config file.`
+  );
+}
+
 /** The failed row when registering the model threw. */
 export function registrationFailedRow(err: unknown): OperationUpdate {
   const message = err instanceof Error ? err.message : String(err);

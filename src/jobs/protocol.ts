@@ -5,6 +5,7 @@ import type { BackendPreference } from '../pipeline/backend/index.js';
 import type { PipelineProgress, TrainingResult } from '../pipeline/result.js';
 import type { TrainingOverrides } from '../pipeline/train-pipeline.js';
 import type { TrialObjective, TrialOutcome } from '../pipeline/trial.js';
+import type { PackedBars } from '../pipeline/data/packed.js';
 
 /** Where a worker finds data and how it computes, whatever the job; plain data (it crosses the thread boundary). */
 export interface WorkerSettings {
@@ -12,6 +13,8 @@ export interface WorkerSettings {
   cwd: string;
   /** The registry database, for `store:` data specs (the worker opens it read-only). */
   store_file?: string | undefined;
+  /** A `store:` spec's bars read by the coordinator (a remote worker has no registry): used instead of store_file. */
+  store_bars?: PackedBars | undefined;
   /** Which files the job may read for the caller that queued it (an MCP client's roots); absent: any (CLI, config). */
   access?: FileAccess | undefined;
   backend: BackendPreference;

@@ -8,7 +8,7 @@ import { createProgressRecorder, type ProgressRecorder } from './progress-record
 import type { JobResult, JobSpec } from './protocol.js';
 import type { JobRunnerOptions, SubmitOptions } from './types.js';
 import { recoverJobs, type RecoverOptions, type RecoveryReport } from './recovery.js';
-import { cancelledRow, endRow, failedRow, registrationFailedRow, rowForOutcome } from './outcome.js';
+import { cancelledRow, endRow, failedRow, registrationFailedRow, rowForOutcome, timeLimitMessage } from './outcome.js';
 import { createStaging } from './staging.js';
 import { startWorkerJob, type WorkerJob, type WorkerOutcome } from './worker-job.js';
 import { trainingWorkerEntry } from './worker-script.js';
@@ -161,9 +161,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
   function startTimeLimit(id: string, a: Active, limit: NonNullable<JobRunnerOptions['timeLimit']>): NodeJS.Timeout {
     const timer = setTimeout(() => {
       if (!a.timeLimit || a.cancelReason !== undefined || active.get(id) !== a) return;
-      a.timeLimit.expired =
-        `the job ran longer than its wall-time limit of ${limit.ms / 1000} s (config ${limit.key}) and was stopped; nothing was registered. ` +
-        `Train on less data or fewer epochs, or raise ${limit.key} in the trainyard config file.`;
+      a.timeLimit.expired = timeLimitMessage(limit);
       void a.job.terminate(a.timeLimit.expired);
     }, limit.ms);
     timer.unref();

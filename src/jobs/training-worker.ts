@@ -100,6 +100,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
           dataDir: job.data_dir,
           cwd: job.cwd,
           storeFile: job.store_file,
+          storeBars: job.store_bars,
           access: job.access,
         },
         {
@@ -130,6 +131,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
         dataDir: job.data_dir,
         cwd: job.cwd,
         storeFile: job.store_file,
+        storeBars: job.store_bars,
         access: job.access,
       },
       {

@@ -23,8 +23,11 @@ export interface WorkerJobOptions {
   resourceLimits?: ResourceLimits | undefined;
   logger: Logger;
   onProgress: (progress: PipelineProgress) => void;
-  /** A trial's objective at an epoch end: true prunes it there (answered at once; without it, never). */
-  onReport?: ((step: number, value: number) => boolean) | undefined;
+  /**
+   * A trial's objective at an epoch end: true prunes it there (without it, never). A local pruner
+   * answers at once; a remote one (the Redis queue) answers with a promise.
+   */
+  onReport?: ((step: number, value: number) => boolean | Promise<boolean>) | undefined;
   /** A warm worker that ran an earlier trial, to run this job in (its stdout is already piped). */
   worker?: Worker | undefined;
   /**
@@ -79,13 +82,21 @@ export function startWorkerJob(o: WorkerJobOptions): WorkerJob {
     if (ended) return;
     if (msg.type === 'progress') o.onProgress(msg.progress);
     else if (msg.type === 'report') {
-      let prune = false;
-      try {
-        prune = o.onReport?.(msg.step, msg.value) ?? false;
-      } catch (err) {
+      const step = msg.step;
+      const answer = (prune: boolean) => {
+        if (!ended) worker.postMessage({ type: 'verdict', step, prune } satisfies ToWorker);
+      };
+      const failed = (err: unknown) => {
         log.warn({ err }, 'the pruner failed; the trial goes on');
+        answer(false);
+      };
+      try {
+        const verdict = o.onReport?.(step, msg.value) ?? false;
+        if (typeof verdict === 'boolean') answer(verdict);
+        else verdict.then(answer, failed);
+      } catch (err) {
+        failed(err);
       }
-      worker.postMessage({ type: 'verdict', step: msg.step, prune } satisfies ToWorker);
     } else if (msg.type === 'result') end({ type: 'result', result: msg.result });
     else {
       if (msg.error.stack) log.warn({ stack: msg.error.stack }, `training failed: ${msg.error.message}`);

@@ -7,6 +7,7 @@ import { columnOf, featureReference, predictionScores, type ReferenceDistributio
 import type { BackendInfo } from './backend/index.js';
 import { loadMarketData } from './data/index.js';
 import { barCount, type MarketData } from './data/types.js';
+import type { PackedBars } from './data/packed.js';
 import type { SampleSet } from './dataset/assemble.js';
 import { permutationImportance } from './evaluate/importance.js';
 import { accuracyOf, classificationMetrics, majorityClass } from './evaluate/metrics.js';
@@ -41,6 +42,8 @@ export interface TrainingRequest {
   cwd?: string | undefined;
   /** The registry database, for `store:` data specs (ingested bars). */
   storeFile?: string | undefined;
+  /** A `store:` spec's bars, already read by the registry's owner (a remote worker has no registry). */
+  storeBars?: PackedBars | undefined;
   /** Which files the data spec may name (an MCP client's roots); default: any. */
   access?: FileAccess | undefined;
 }
@@ -157,6 +160,7 @@ export function loadStrategyData(req: Omit<TrainingRequest, 'modelId' | 'modelsD
     cwd: req.cwd,
     dataDir: req.dataDir,
     storeFile: req.storeFile,
+    storeBars: req.storeBars,
     access: req.access,
   });
 }

@@ -9,6 +9,7 @@ import { cancelledError, DomainError } from '../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../domain/operation.js';
 import { createJobRunner, type JobEvent, type JobRunner, type JobRunnerOptions } from '../jobs/runner.js';
 import { createRedisJobRunner } from '../jobs/redis/coordinator.js';
+import type { PackStoreBars } from '../jobs/redis/job-data.js';
 import type { TrainingJobSpec, TrialJobSpec } from '../jobs/protocol.js';
 import { isTrialOutcome, type TrialOutcome } from '../pipeline/trial.js';
 import { createTuningService, trialReturnsFile } from '../tuning/service.js';
@@ -186,7 +187,18 @@ export function createServices(config: Config, opts: ServiceOptions = {}) {
     },
   };
   // Local worker threads by default; with `queue` (--queue redis://...), BullMQ workers on any machine.
-  const jobs: JobRunner = config.queue ? createRedisJobRunner({ ...runnerOptions, queue: config.queue }) : createJobRunner(runnerOptions);
+  // A job on `store:` data carries its bars to the remote worker, read off the main thread.
+  const packStoreBars: PackStoreBars = (spec, settings) =>
+    tasks.run({
+      kind: 'pack_store_bars',
+      spec,
+      store_file: settings.store_file ?? registry.file,
+      cwd: settings.cwd,
+      access: settings.access,
+    });
+  const jobs: JobRunner = config.queue
+    ? createRedisJobRunner({ ...runnerOptions, queue: config.queue, packStoreBars })
+    : createJobRunner(runnerOptions);
   jobs.on((e: JobEvent) => (e.type === 'progress' ? mirror.touch(e.operation_id) : mirror.touch(e.operation.id, true)));
 
   // Rows of dead processes -> interrupted; artifact folders nobody owns -> removed. Staging folders

@@ -157,7 +157,8 @@ export async function runTuning(op: Operation, plan: TuningPlan, signal: AbortSi
           params: { study_id: plan.study_id, trial: number, params, strategy: strategy.name, actor: plan.actor, client: plan.client },
           access: plan.access,
           onReport: (step, value) => {
-            record.intermediate = [...record.intermediate, { step, value }];
+            // A remote trial that BullMQ redelivered (its worker died) reports its steps again from 1.
+            record.intermediate = [...record.intermediate.filter((p) => p.step < step), { step, value }];
             d.onTrial(record);
             // Stopping a trial at its last step saves nothing and throws its result away.
             if (step >= lastStep) return false;

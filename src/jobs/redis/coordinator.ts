@@ -4,56 +4,49 @@ import type { QueueConfig } from '../../config/schema.js';
 import { DomainError } from '../../domain/errors.js';
 import { TERMINAL_STATUSES, type Operation } from '../../domain/operation.js';
 import type { PipelineProgress } from '../../pipeline/result.js';
-import { parseStrategy } from '../../pipeline/strategy-source.js';
-import { DEFAULT_DATA_SPEC } from '../../pipeline/train-pipeline.js';
 import { processAlive } from '../../registry/operations.js';
 import type { OperationUpdate } from '../../registry/types.js';
 import { guardTimerWrite } from '../../registry/busy-retry.js';
 import { createJobEvents, type JobListener } from '../events.js';
 import { cancelledRow, endRow, failedRow, registrationFailedRow } from '../outcome.js';
 import { createProgressRecorder, type ProgressRecorder } from '../progress-recorder.js';
-import type { JobResult, JobSpec } from '../protocol.js';
+import type { JobResult, JobSpec, TrainingJobSpec, TrialJobSpec } from '../protocol.js';
 import type { RecoverOptions, RecoveryReport } from '../recovery.js';
 import { createJobRunner, type JobRunner } from '../runner.js';
 import { createStaging } from '../staging.js';
 import type { JobRunnerOptions, SubmitOptions } from '../types.js';
 import { unpackFolder } from './artifacts.js';
-import {
-  CANCEL_TTL_S,
-  cancelChannel,
-  cancelKey,
-  decodeFailure,
-  redisConnection,
-  type RemoteJobData,
-  type RemoteJobReturn,
-} from './connection.js';
+import { decodeFailure, failureOf, redisConnection, type RemoteJobData, type RemoteJobReturn } from './connection.js';
+import { remoteSpec, runsHere, type PackStoreBars } from './job-data.js';
+import { answerReports } from './pruning.js';
+import { createRemoteStops, type StopState } from './stops.js';
 
 export interface RedisRunnerOptions extends JobRunnerOptions {
   queue: QueueConfig;
+  /** Reads a `store:` spec's bars for a remote worker; without it, jobs on `store:` data run here. */
+  packStoreBars?: PackStoreBars | undefined;
 }
 
-interface Tracked {
+interface Tracked extends StopState {
   recorder: ProgressRecorder;
   heartbeat?: NodeJS.Timeout;
-  cancelReason?: string;
+  /** A trial's pruner (asked when its worker reports an epoch end). */
+  onReport?: SubmitOptions['onReport'];
+  /** Settles once the job is in Redis, or its row ended before it got there. */
+  queued?: Promise<void>;
 }
 
 /** The URL without its password, for messages and logs. */
 export const redactUrl = (url: string): string => url.replace(/\/\/([^@/]*)@/, '//***@');
 
-/** Jobs that stay on this machine: backtests read the registry's model files, `store:` data reads the registry. */
-function runsHere(spec: JobSpec): boolean {
-  if (spec.kind === 'backtest') return true;
-  const data = spec.data ?? parseStrategy(spec.strategy_yaml, spec.strategy_source).strategy.data.source ?? DEFAULT_DATA_SPEC;
-  return data.startsWith('store:');
-}
-
 /**
  * The coordinator's side of the Redis queue: the same interface as the local runner. Training and
- * trial jobs go to BullMQ (`trainyard worker` processes on any machine run them); backtests and
- * jobs on `store:` data run in this process's worker threads. Only this process writes the
- * registry: worker progress arrives as BullMQ progress events, results as the job's return value
- * (artifact files included), and are registered here exactly once per operation id.
+ * trial jobs go to BullMQ (`trainyard worker` processes on any machine run them), a job on `store:`
+ * data with its bars; backtests run in this process's worker threads. Only this process writes
+ * the registry: worker progress arrives as BullMQ progress events, a trial's epoch reports on a
+ * channel (answered with its pruner's verdict), results as the job's return value (artifact files
+ * included), and are registered here exactly once per operation id. Cancels and the wall-time
+ * limit reach the worker through a Redis key and channel.
  */
 export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
   const { operations, logger, queue: q } = opts;
@@ -62,18 +55,30 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
   const events = createJobEvents(logger);
   const staging = createStaging(opts.stagingDir);
   // BullMQ leaves connections it was given open on close: shutdown disconnects them.
-  const connections = [redisConnection(q.url), redisConnection(q.url), redisConnection(q.url)] as const;
-  const [commands] = connections;
+  const connections = [redisConnection(q.url), redisConnection(q.url), redisConnection(q.url), redisConnection(q.url)] as const;
+  const [commands, , , reports] = connections;
   const queue = new Queue<RemoteJobData, RemoteJobReturn>(q.name, { connection: connections[1] });
   const queueEvents = new QueueEvents(q.name, { connection: connections[2] });
   const onRedisError = (err: Error) => logger.warn({ err: err.message, redis: redactUrl(q.url) }, 'redis connection error');
   queue.on('error', onRedisError);
   queueEvents.on('error', onRedisError);
   commands.on('error', onRedisError);
+  reports.on('error', onRedisError);
   const tracked = new Map<string, Tracked>();
   /** Jobs being added to Redis (submit returns the row at once). */
   const adds = new Set<Promise<void>>();
   const completing = new Map<string, Promise<void>>();
+  const stops = createRemoteStops({
+    commands,
+    queue: q,
+    logger,
+    clock,
+    timeLimit: opts.timeLimit,
+    graceMs: opts.cancelGraceMs ?? 5000,
+    startedAt: (id) => operations.get(id).started_at,
+    live: (id, s) => tracked.get(id) === s && !completing.has(id),
+    end: (id, patch) => void finish(id, patch),
+  });
   let accepting = true;
   let closing: Promise<void> | undefined;
 
@@ -82,6 +87,7 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
     tracked.delete(id);
     if (t) {
       clearInterval(t.heartbeat);
+      stops.clear(t);
       t.recorder.flush();
     }
     const op = endRow(operations, id, patch);
@@ -89,9 +95,11 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
     return op;
   }
 
-  function track(id: string): void {
+  function track(id: string): Tracked {
     const recorder = createProgressRecorder(operations, id, clock, opts.progressThrottleMs ?? 250, logger.child({ operation_id: id }));
-    tracked.set(id, { recorder });
+    const t: Tracked = { recorder };
+    tracked.set(id, t);
+    return t;
   }
 
   /** A worker took the job: the row runs (owned by this coordinator, which heartbeats it). */
@@ -104,6 +112,7 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
       opts.heartbeatMs ?? 5000,
     );
     t.heartbeat.unref();
+    stops.startTimeLimit(id, t);
   }
 
   /** Registers a finished job's result, once: the row's terminal status is the key. */
@@ -114,8 +123,9 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
       const stagedPath = staging.pathFor(id);
       try {
         if (TERMINAL_STATUSES.has(operations.get(id).status)) return;
-        if (t.cancelReason !== undefined) {
-          finish(id, cancelledRow(t.cancelReason));
+        // A stop wins over a result that arrived meanwhile (as in the local runner).
+        if (t.cancelReason !== undefined || t.timeLimit?.expired) {
+          finish(id, stops.row(t, undefined));
           return;
         }
         let result: JobResult = value.result;
@@ -160,10 +170,12 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
     else if (state === 'failed') {
       const reason = decodeFailure(job.failedReason);
       const t = tracked.get(id);
-      if (t?.cancelReason !== undefined || reason.code === 'CANCELLED') finish(id, cancelledRow(t?.cancelReason ?? reason.message));
+      if (t && (t.cancelReason !== undefined || t.timeLimit?.expired || reason.code === 'CANCELLED'))
+        finish(id, stops.row(t, reason.message));
       else {
-        logger.warn({ operation_id: id, error: reason, attempts: job.attemptsMade }, 'remote job failed');
-        finish(id, failedRow(reason.code, `${reason.message} (after ${job.attemptsMade} of ${q.attempts} attempts)`));
+        const failure = failureOf(job, q);
+        logger.warn({ operation_id: id, error: failure, attempts: job.attemptsMade, started: job.attemptsStarted }, 'remote job failed');
+        finish(id, failedRow(failure.code, failure.message));
       }
     } else return;
     // The row has ended: the job's payload (artifacts) need not stay in Redis.
@@ -188,12 +200,52 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
       events.emit({ type: 'progress', operation_id: jobId, progress });
     }),
   );
-  queueEvents.on('completed', ({ jobId }) => guarded('settling a completed job failed', jobId, () => settle(jobId)));
-  queueEvents.on('failed', ({ jobId }) => guarded('settling a failed job failed', jobId, () => settle(jobId)));
+  queueEvents.on('completed', ({ jobId }) => guarded('settling a completed job failed', jobId, () => ended(jobId)));
+  queueEvents.on('failed', ({ jobId }) => guarded('settling a failed job failed', jobId, () => ended(jobId)));
+  queueEvents.on('stalled', ({ jobId }) => {
+    if (tracked.has(jobId))
+      logger.warn({ operation_id: jobId }, 'the worker of a remote job stopped; BullMQ hands the job to another worker');
+  });
+
+  /** A trial's epoch report: its pruner's verdict (a job of this coordinator without one goes on; others' jobs: no answer). */
+  const subscribed = answerReports({
+    subscriber: reports,
+    commands,
+    queue: q,
+    logger,
+    verdict: (id, step, value) => {
+      const t = tracked.get(id);
+      if (!t) return undefined;
+      if (!t.onReport || t.cancelReason !== undefined) return false;
+      try {
+        return t.onReport(step, value);
+      } catch (err) {
+        logger.warn({ operation_id: id, err }, 'the pruner failed; the trial goes on');
+        return false;
+      }
+    },
+  });
+  subscribed.catch(onRedisError);
+
+  /** A job ended in Redis: settle its row, or drop the payload of one whose row this coordinator already ended (after a stop). */
+  async function ended(id: string): Promise<void> {
+    if (tracked.has(id)) return settle(id);
+    let op: Operation;
+    try {
+      op = operations.get(id);
+    } catch {
+      return; // another coordinator's job (another registry on the same queue)
+    }
+    if (!TERMINAL_STATUSES.has(op.status)) return;
+    const job = await queue.getJob(id);
+    await job?.remove().catch(() => undefined);
+  }
 
   async function remoteCancel(id: string, reason: string): Promise<void> {
-    await commands.set(cancelKey(q, id), reason, 'EX', CANCEL_TTL_S);
-    await commands.publish(cancelChannel(q), JSON.stringify({ id, reason }));
+    // A job still being packed or added: the add sees the cancel and skips Redis.
+    await tracked.get(id)?.queued;
+    if (!tracked.has(id)) return;
+    await stops.signal(id, reason);
     const job = await queue.getJob(id);
     const state = job ? await job.getState() : 'unknown';
     if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
@@ -206,35 +258,50 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
       }
     }
     await settle(id);
+    const t = tracked.get(id);
+    if (t) stops.startGrace(id, t);
+  }
+
+  /** Puts a job into Redis (a `store:` job with its bars, packed off this thread); its row fails with the reason when it cannot. */
+  async function enqueue(id: string, type: 'training' | 'trial', spec: TrainingJobSpec | TrialJobSpec, o: SubmitOptions): Promise<void> {
+    let remote: TrainingJobSpec | TrialJobSpec;
+    try {
+      remote = await remoteSpec(spec, q, opts.packStoreBars);
+    } catch (err) {
+      logger.warn({ operation_id: id, err }, 'the job could not be prepared for a worker');
+      const message = `could not read the job's store: bars for its worker: ${(err as Error)?.message ?? String(err)}`;
+      finish(id, err instanceof DomainError ? failedRow(err.code, err.message) : failedRow('REGISTRY_UNAVAILABLE', message));
+      return;
+    }
+    const cancelled = tracked.get(id)?.cancelReason;
+    if (cancelled !== undefined) {
+      finish(id, cancelledRow(cancelled, `cancelled before it started: ${cancelled}`));
+      return;
+    }
+    try {
+      await queue.add(
+        type,
+        { operation_id: id, spec: remote, returns_file: spec.kind === 'trial' ? spec.returns_file : undefined },
+        { jobId: id, priority: o.priority === 'high' ? 1 : 2, attempts: q.attempts, backoff: { type: 'fixed', delay: 1000 } },
+      );
+    } catch (err) {
+      finish(id, failedRow('QUEUE_UNAVAILABLE', `could not queue the job on ${redactUrl(q.url)}: ${(err as Error).message}`));
+    }
   }
 
   const runner: JobRunner = {
     submit(spec: JobSpec, o: SubmitOptions = {}): Operation {
       runner.assertAccepting();
-      if (runsHere(spec)) return local.submit(spec, o);
+      if (spec.kind === 'backtest' || runsHere(spec, opts.packStoreBars !== undefined)) return local.submit(spec, o);
       const type = spec.kind === 'trial' ? 'trial' : 'training';
       const op = operations.create({ type, parent_id: o.parent_id ?? null, params: o.params ?? {}, priority: o.priority ?? 'normal' });
       // Workers resolve csv:/sample:/synthetic: themselves (same paths on every machine); they never
-      // open the registry. A trial over Redis is not pruned: it runs all its epochs.
-      const remote: JobSpec =
-        spec.kind === 'trial'
-          ? { ...spec, store_file: undefined, prune: false, returns_file: undefined }
-          : { ...spec, store_file: undefined };
-      track(op.id);
+      // open the registry (`store:` bars travel with the job).
+      const t = track(op.id);
+      if (o.onReport) t.onReport = o.onReport;
       events.emit({ type: 'status', operation: op });
-      const adding = queue
-        .add(
-          type,
-          { operation_id: op.id, spec: remote, returns_file: spec.kind === 'trial' ? spec.returns_file : undefined },
-          { jobId: op.id, priority: o.priority === 'high' ? 1 : 2, attempts: q.attempts, backoff: { type: 'fixed', delay: 1000 } },
-        )
-        .then(
-          () => undefined,
-          (err: Error) => {
-            finish(op.id, failedRow('QUEUE_UNAVAILABLE', `could not queue the job on ${redactUrl(q.url)}: ${err.message}`));
-          },
-        )
-        .finally(() => adds.delete(adding));
+      const adding = enqueue(op.id, type, spec, o).finally(() => adds.delete(adding));
+      t.queued = adding;
       // Shutdown waits for it: a job submitted just before close still reaches Redis.
       adds.add(adding);
       return op;
@@ -323,9 +390,11 @@ export function createRedisJobRunner(opts: RedisRunnerOptions): JobRunner {
         await Promise.all(completing.values());
         for (const t of tracked.values()) {
           clearInterval(t.heartbeat);
+          stops.clear(t);
           t.recorder.flush();
         }
         tracked.clear();
+        await subscribed.catch(() => undefined);
         await queueEvents.close();
         await queue.close();
         for (const c of connections) c.disconnect();

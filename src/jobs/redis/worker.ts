@@ -5,7 +5,16 @@ import { createStaging } from '../staging.js';
 import { startWorkerJob, type WorkerJob } from '../worker-job.js';
 import { trainingWorkerEntry } from '../worker-script.js';
 import { packFolder } from './artifacts.js';
-import { cancelChannel, cancelKey, encodeFailure, redisConnection, type RemoteJobData, type RemoteJobReturn } from './connection.js';
+import {
+  cancelChannel,
+  cancelKey,
+  encodeFailure,
+  redisConnection,
+  verdictChannel,
+  type RemoteJobData,
+  type RemoteJobReturn,
+} from './connection.js';
+import { createVerdictWaiter } from './pruning.js';
 
 export interface QueueWorkerOptions {
   queue: QueueConfig;
@@ -21,7 +30,8 @@ export interface QueueWorkerOptions {
  * `trainyard worker`: takes jobs off the Redis queue and runs each in a training worker thread
  * (the same code as the local runner). Progress goes back as BullMQ progress, the result (and a
  * training run's artifact files) as the job's return value; cancels arrive on a pub/sub channel
- * and are forwarded to the thread as its `cancel` message. It never opens the registry.
+ * and are forwarded to the thread as its `cancel` message, a trial's pruning verdicts likewise
+ * (pruning.ts). It never opens the registry: a job on `store:` data carries its bars.
  */
 export function startQueueWorker(o: QueueWorkerOptions) {
   const { queue: q, logger } = o;
@@ -30,8 +40,10 @@ export function startQueueWorker(o: QueueWorkerOptions) {
   const running = new Map<string, WorkerJob>();
   const commands = redisConnection(q.url);
   const subscriber = redisConnection(q.url);
-  void subscriber.subscribe(cancelChannel(q));
-  subscriber.on('message', (_channel: string, text: string) => {
+  const verdicts = createVerdictWaiter({ commands, queue: q, logger });
+  void subscriber.subscribe(cancelChannel(q), verdictChannel(q));
+  subscriber.on('message', (channel: string, text: string) => {
+    if (channel === verdictChannel(q)) return verdicts.answer(text);
     const { id, reason } = JSON.parse(text) as { id: string; reason: string };
     const job = running.get(id);
     if (job) {
@@ -45,7 +57,11 @@ export function startQueueWorker(o: QueueWorkerOptions) {
     const cancelled = await commands.get(cancelKey(q, id));
     if (cancelled !== null) throw new UnrecoverableError(encodeFailure('CANCELLED', cancelled));
     staging.remove(id);
-    logger.info({ operation_id: id, attempt: job.attemptsMade + 1 }, 'job started');
+    const spec = job.data.spec;
+    logger.info(
+      { operation_id: id, attempt: job.attemptsMade + 1, ...(spec.kind !== 'backtest' && spec.store_bars ? { store_bars: true } : {}) },
+      'job started',
+    );
     return new Promise((resolve, reject) => {
       const wj = startWorkerJob({
         id,
@@ -54,10 +70,11 @@ export function startQueueWorker(o: QueueWorkerOptions) {
         stagingDir: staging.dir,
         logger,
         onProgress: (progress) => void job.updateProgress(progress).catch((err) => logger.warn({ err }, 'progress not sent')),
-        // Pruning runs on the coordinator; over Redis a trial is told to go on (its spec asks for no reports).
-        onReport: () => false,
+        // The pruner lives on the coordinator: each report makes the round trip through Redis.
+        onReport: (step, value) => verdicts.ask(id, step, value),
         onEnd: (outcome) => {
           running.delete(id);
+          verdicts.forget(id);
           try {
             if (outcome.type === 'result') {
               const training = !('kind' in outcome.result);

@@ -10,6 +10,8 @@ import type { PerformanceRules } from '../../monitoring/performance-evaluate.js'
 import type { ModelUpdate } from '../../monitoring/performance-update.js';
 import type { BackendPreference } from '../../pipeline/backend/index.js';
 import type { LoadOptions } from '../../pipeline/data/types.js';
+import type { FileAccess } from '../../config/access.js';
+import type { PackedBars } from '../../pipeline/data/packed.js';
 import type { ChartSpec, RenderedChart, RenderOptions } from '../../charts/types.js';
 import type { CheckpointResult } from '../../registry/db.js';
 import type { WriteGate } from '../../registry/write-gate.js';
@@ -44,6 +46,8 @@ export type Task =
   /** One production model's scoring, outcomes and evaluation; `now` is the injected clock's time. */
   | { kind: 'performance_update'; store_file: string; model: ModelVersion; rules: PerformanceRules; now: string; backend: TaskBackend }
   | { kind: 'describe_data'; spec: string; load: LoadOptions; rows?: number | undefined }
+  /** A `store:` spec's bars read from the registry and packed for a remote worker (the Redis queue). */
+  | { kind: 'pack_store_bars'; spec: string; store_file: string; cwd: string; access?: FileAccess | undefined }
   | { kind: 'summarize_data'; spec: string; options: SummaryOptions }
   | { kind: 'plan_lockbox'; spec: string; rules: LockboxRules; options: SummaryOptions };
 
@@ -55,6 +59,7 @@ export interface TaskResults {
   render_chart: RenderedChart;
   performance_update: ModelUpdate | null;
   describe_data: DataDescription;
+  pack_store_bars: PackedBars;
   summarize_data: DataSummary;
   plan_lockbox: { plan: LockboxPlan | null; note: string | null };
 }

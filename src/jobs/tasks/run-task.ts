@@ -84,6 +84,12 @@ async function dispatch(task: Task): Promise<TaskResult<Task>> {
       ]);
       return describeMarketData(await loadMarketData(task.spec, task.load), task.rows);
     }
+    case 'pack_store_bars': {
+      const { parseDataSpec, readStoreFile, packBars, specFile } = await import('../../pipeline/data/index.js');
+      const parsed = parseDataSpec(task.spec);
+      if (parsed.kind !== 'store') throw new Error(`pack_store_bars needs a store: spec, got ${task.spec}`);
+      return packBars(readStoreFile(specFile(parsed, { cwd: task.cwd, access: task.access }) ?? task.store_file, parsed.params, task.spec));
+    }
     case 'summarize_data': {
       const { summarizeData } = await import('../../agents/data-summary.js');
       return summarizeData(task.spec, task.options);

@@ -14,6 +14,7 @@ export {
   type SyntheticParams,
 } from './spec.js';
 export { readStoredBars, readStoreFile, type StoredSeries } from './store.js';
+export { packBars, unpackBars, packedSize, type PackedBars } from './packed.js';
 export { parseCsv, readCsv, type CsvOptions, type CsvResult } from './csv.js';
 export { readCsvFile } from './csv-file.js';
 export { decodeCsvBytes } from './decode.js';

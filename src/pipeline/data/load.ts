@@ -8,6 +8,7 @@ import { resampleBars, assertResamplable } from './resample.js';
 import { loadSample } from './sample.js';
 import { parseDataSpec, type DataSpec } from './spec.js';
 import { readStoreFile } from './store.js';
+import { unpackBars } from './packed.js';
 import { generateSynthetic } from './synthetic.js';
 import { inferTimeframe, timeframeMinutes } from './timeframe.js';
 import type { Bars, LoadOptions, MarketData } from './types.js';
@@ -83,6 +84,7 @@ async function loadSource(spec: DataSpec, opts: LoadOptions, source: string): Pr
     case 'synthetic':
       return { series: generateSynthetic(spec.params), notes: [], timeframe: spec.params.timeframe };
     case 'store': {
+      if (opts.storeBars) return { ...unpackBars(opts.storeBars), notes: [] };
       const file = specFile(spec, opts) ?? opts.storeFile;
       if (!file) {
         throw new DomainError(

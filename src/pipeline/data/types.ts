@@ -1,4 +1,5 @@
 import type { FileAccess } from '../../config/access.js';
+import type { PackedBars } from './packed.js';
 
 /** OHLCV bars of one symbol, oldest first, as parallel typed arrays. `time` is Unix milliseconds (UTC). */
 export interface Bars {
@@ -49,6 +50,11 @@ export interface LoadOptions {
   dataDir?: string | undefined;
   /** Registry database read (read-only) by `store:` specs that do not name one. */
   storeFile?: string | undefined;
+  /**
+   * The bars a `store:` spec resolved to, read by whoever owns the registry (a Redis coordinator
+   * for its remote worker, which has no registry); used instead of opening any database.
+   */
+  storeBars?: PackedBars | undefined;
   /** Who asks: an MCP client reads csv: files only under its roots and cannot name a database (db=); default: the CLI. */
   access?: FileAccess | undefined;
 }
