@@ -1,8 +1,12 @@
 // Jobs per hour over the Redis queue with 1, 2 and 4 `trainyard worker` processes (one job at a
 // time each), and the coordinator's CPU per job (progress events, artifact unpacking, registration).
-// Needs redis-server and a build (npm run build). `npx tsx bench/queue.ts [jobs]`.
+// Needs redis-server and a build (npm run build). `npx tsx bench/queue.ts [jobs]`; env WORKERS
+// (worker counts, "1,2,4"), BARS (synthetic bars per job, 1500), EPOCHS (3).
 // On a 2-core machine the workers share 2 cores: past 2 workers the jobs per hour stop rising
 // (training is CPU-bound), so the 4-worker row measures contention, not a cluster.
+// Measured on 16 cores (NVIDIA H200 machine's CPUs), 20 jobs: 1/2/4/8/16 workers 6536 / 11792 /
+// 22618 / 35446 / 43291 jobs/h; with BARS=12000, 1/4/8/16 workers 4682 / 16984 / 23142 / 28524;
+// coordinator CPU 17-47 ms/job. (20 jobs a row: the per-client limit on queued jobs.)
 // Measured on 2 cores, 8 jobs: 1 worker 2657 jobs/h, 2 workers 5184, 4 workers 6809 (those tiny
 // jobs are mostly thread and backend start-up, which overlaps); coordinator CPU 44-74 ms per job.
 import fs from 'node:fs';
@@ -16,8 +20,10 @@ import { spawnWorker, startRedis } from '../test/helpers/redis.js';
 const JOBS = Number(process.argv[2] ?? 8);
 const MOMENTUM = path.resolve(import.meta.dirname, '..', 'test', 'fixtures', 'momentum-test.yaml');
 const redis = await startRedis();
-console.log(`cores ${os.availableParallelism()}, ${JOBS} training jobs (synthetic 1500 bars, 3 epochs) per row`);
-for (const count of [1, 2, 4]) {
+const BARS = Number(process.env['BARS'] ?? 1500);
+const EPOCHS = Number(process.env['EPOCHS'] ?? 3);
+console.log(`cores ${os.availableParallelism()}, ${JOBS} training jobs (synthetic ${BARS} bars, ${EPOCHS} epochs) per row`);
+for (const count of (process.env['WORKERS'] ?? '1,2,4').split(',').map(Number)) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-bench-queue-'));
   const queue = { url: redis.url, name: `bench${count}` };
   const configFile = path.join(root, 'worker.json');
@@ -30,7 +36,7 @@ for (const count of [1, 2, 4]) {
   const t0 = performance.now();
   const ops = Array.from({ length: JOBS }, (_, i) =>
     services.training.start(
-      { strategy: MOMENTUM, data: `synthetic:seed=${i + 1},bars=1500,signal=0.3`, overrides: { epochs: 3 } },
+      { strategy: MOMENTUM, data: `synthetic:seed=${i + 1},bars=${BARS},signal=0.3`, overrides: { epochs: EPOCHS } },
       { actor: 'bench' },
     ),
   );
