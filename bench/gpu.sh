@@ -53,7 +53,7 @@ HIDDEN=$HIDDEN ROWS=$ROWS TORCH_DEVICE=cuda timeout "$T" python3 "$here/torch_ba
 tail -n 2 "$out/torch-cuda.jsonl" 2>/dev/null
 
 run_phase overhead && log 'pipeline overhead on webgpu' &&
-TRAINYARD_BACKEND=webgpu BATCHES=256,4096 HIDDEN=256x256 ROWS=$ROWS ROUNDS=5 bench pipeline-overhead >"$out/overhead.jsonl" 2>"$out/overhead.log"
+TRAINYARD_BACKEND=webgpu BATCHES=256,4096 HIDDEN=256x256 ROWS=$ROWS ROUNDS=${ROUNDS:-11} bench pipeline-overhead >"$out/overhead.jsonl" 2>"$out/overhead.log"
 cat "$out/overhead.jsonl" 2>/dev/null
 
 run_phase wasm && log 'wasm grid (one thread: tfjs wasm in Node), one timed epoch' &&

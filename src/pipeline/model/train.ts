@@ -218,6 +218,7 @@ export async function trainModel(
       }
       let lossSum = 0;
       let deviceSum: TF.Scalar | undefined;
+      const reads: Promise<void>[] = [];
       for (let b = 0; b < batches; b++) {
         if (now() - lastYield >= yieldEvery) {
           await yieldToEventLoop();
@@ -231,22 +232,29 @@ export async function trainModel(
         const xb = xs.subarray(start * cols, (start + size) * cols);
         const tb = ts.subarray(start * NUM_CLASSES, (start + size) * NUM_CLASSES);
         const report = opts.onProgress !== undefined && (b + 1) % every === 0 && b + 1 < batches;
-        let batchLoss: number;
+        const progress = (loss: number) =>
+          opts.onProgress!({ phase: 'training', epoch, epochs: cfg.epochs, batch: b + 1, batches, loss, epoch_end: false });
         if (onDevice) {
           const l = trainer.stepOnDevice(xb, tb, size, seed);
           const sum: TF.Scalar = deviceSum ? tf.add(deviceSum, l) : tf.clone(l);
           deviceSum?.dispose();
           deviceSum = sum;
-          batchLoss = report ? ((await l.data()) as Float32Array)[0]! : Number.NaN;
-          l.dispose();
+          if (report) {
+            // Read without waiting: the loop keeps queueing steps while the value comes back, so a
+            // progress report never drains the GPU's queue. Reports are delivered before the epoch's end.
+            const read = l.data().then((v) => (l.dispose(), progress((v as Float32Array)[0]!)));
+            read.catch(() => undefined); // awaited at the epoch's end; a cancelled run may never get there
+            reads.push(read);
+          } else {
+            l.dispose();
+          }
         } else {
-          batchLoss = trainer.step(xb, tb, size, seed);
+          const batchLoss = trainer.step(xb, tb, size, seed);
           lossSum += batchLoss;
-        }
-        if (report) {
-          opts.onProgress!({ phase: 'training', epoch, epochs: cfg.epochs, batch: b + 1, batches, loss: batchLoss, epoch_end: false });
+          if (report) progress(batchLoss);
         }
       }
+      await Promise.all(reads.splice(0));
       if (deviceSum) {
         lossSum = ((await deviceSum.data()) as Float32Array)[0]!;
         deviceSum.dispose();
