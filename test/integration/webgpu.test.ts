@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { MOMENTUM } from '../helpers/services.js';
 
 // The webgpu backend through the real CLI: Dawn for Node on whatever Vulkan driver this machine has
 // (CI: Mesa's lavapipe from bookworm-backports, a software adapter, which `auto` skips and a forced
@@ -78,6 +82,32 @@ describe.skipIf(skip !== null)('webgpu backend', () => {
     // The registry's lineage names the device.
     const shown = await runCli(['models', 'show', gpu.model_id], { env: { TRAINYARD_HOME: path.join(home, 'webgpu') } });
     expect(shown.stdout).toMatch(/webgpu on \S+ .*\((software|hardware)\)/);
+  });
+
+  it('trains over MCP stdio on webgpu: Dawn and tfjs notices stay on stderr, stdout is only protocol', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'serve', '--home', path.join(home, 'mcp')],
+      env: { PATH: process.env['PATH'] ?? '', TRAINYARD_BACKEND: 'webgpu' },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'webgpu-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const r = (await client.callTool(
+        {
+          name: 'start_training',
+          arguments: { strategy: MOMENTUM, data: 'synthetic:seed=3,bars=1200,signal=0.3', overrides: { epochs: 2 }, wait_seconds: 120 },
+        },
+        undefined,
+        { timeout: 120_000 },
+      )) as CallToolResult;
+      expect(r.structuredContent).toMatchObject({ status: 'completed', result: { model_id: 'momentum_test@1' } });
+      const model = (await client.callTool({ name: 'get_model', arguments: { model_id: 'momentum_test@1' } })) as CallToolResult;
+      expect(JSON.stringify(model.structuredContent)).toMatch(/"backend":"webgpu","device":"[^"]+\((software|hardware)\)"/);
+    } finally {
+      await client.close();
+    }
   });
 
   it('is skipped by auto on a software adapter, with the reason', async () => {
