@@ -30,6 +30,7 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
     concurrency,
     stagingDir: path.join(config.home, 'models', '.staging'),
     logger,
+    resourceLimits: config.worker_memory_mb ? { maxOldGenerationSizeMb: config.worker_memory_mb } : undefined,
   });
   logger.info({ queue: config.queue.name, redis: redactUrl(config.queue.url), concurrency }, 'trainyard worker ready');
   await new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { QueueConfig } from '../../config/schema.js';
 import { createStaging } from '../staging.js';
@@ -24,6 +25,8 @@ export interface QueueWorkerOptions {
   stagingDir: string;
   logger: Logger;
   workerEntry?: URL;
+  /** Each job thread's heap limit (this machine's `worker_memory_mb`); a thread over it crashes and the job gets another attempt. */
+  resourceLimits?: ResourceLimits | undefined;
 }
 
 /**
@@ -69,6 +72,7 @@ export function startQueueWorker(o: QueueWorkerOptions) {
         entry,
         stagingDir: staging.dir,
         logger,
+        resourceLimits: o.resourceLimits,
         onProgress: (progress) => void job.updateProgress(progress).catch((err) => logger.warn({ err }, 'progress not sent')),
         // The pruner lives on the coordinator: each report makes the round trip through Redis.
         onReport: (step, value) => verdicts.ask(id, step, value),
