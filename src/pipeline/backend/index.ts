@@ -147,9 +147,16 @@ async function tryBackend(name: BackendName, opts: BackendOptions): Promise<void
   }
 }
 
-function shortReason(err: unknown): string {
+/** How to install a backend that is not there (the webgpu packages are optional dependencies npm may have skipped). */
+const INSTALL: Partial<Record<BackendName, string>> = {
+  'tensorflow-gpu': 'npm install @tensorflow/tfjs-node-gpu',
+  tensorflow: 'npm install @tensorflow/tfjs-node',
+  webgpu: 'npm install webgpu @tensorflow/tfjs-backend-webgpu',
+};
+
+function shortReason(name: BackendName, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/Cannot find (module|package)/.test(msg)) return 'not installed';
+  if (/Cannot find (module|package)/.test(msg)) return INSTALL[name] ? `not installed (${INSTALL[name]})` : 'not installed';
   return msg.split('\n')[0]!.slice(0, 200);
 }
 
@@ -192,7 +199,7 @@ async function selectBackend(opts: BackendOptions): Promise<BackendInfo> {
       if (name === 'webgpu' && webgpuAdapter) info.adapter = webgpuAdapter;
       return info;
     } catch (err) {
-      skipped.push({ name, reason: shortReason(err) });
+      skipped.push({ name, reason: shortReason(name, err) });
     }
   }
   const detail = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
