@@ -38,8 +38,9 @@ if (skip) console.log(`webgpu tests ${skip}`);
 
 /**
  * Tolerance for "the same answers": float32 sums on the GPU and in wasm differ in order only (the
- * initial weights, the batches and the dropout masks are generated on the host from the seed), so
- * a 3-epoch run's losses agree to a few 1e-7 relative (4e-7 measured on an NVIDIA H200, 1e-7 on
+ * initial weights and the batches come from the host's seeded streams, the dropout masks are the
+ * same counter-based hash on the GPU and in JS, tested bit for bit below), so a 3-epoch run's
+ * losses agree to a few 1e-7 relative (5e-7 measured on an NVIDIA H200, 1e-7 on
  * lavapipe); 1e-4 leaves room for longer reductions without letting a real difference through.
  */
 const REL_TOL = 1e-4;
@@ -82,6 +83,16 @@ describe.skipIf(skip !== null)('webgpu backend', () => {
     // The registry's lineage names the device.
     const shown = await runCli(['models', 'show', gpu.model_id], { env: { TRAINYARD_HOME: path.join(home, 'webgpu') } });
     expect(shown.stdout).toMatch(/webgpu on \S+ .*\((software|hardware)\)/);
+  });
+
+  it('draws dropout masks on the GPU bit for bit as the JS fill does (1.27M units, three rates and shapes)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '..', 'fixtures', 'webgpu-masks.ts')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { compared: number; mismatches: number; backend: string };
+    expect(out).toMatchObject({ backend: 'webgpu', compared: 1_268_480, mismatches: 0 });
   });
 
   it('trains over MCP stdio on webgpu: Dawn and tfjs notices stay on stderr, stdout is only protocol', async () => {

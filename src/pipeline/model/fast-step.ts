@@ -2,7 +2,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend/tf.js';
 import type { Strategy } from '../../domain/strategy.js';
 import { NUM_CLASSES, type DenseWeights } from './build.js';
-import { dropoutMask } from './alea.js';
+import { ensureDeviceMasks, maskTensor } from './dropout-mask.js';
 import type { TrainStep } from './tape-step.js';
 import {
   APPLY_GRADIENTS,
@@ -27,8 +27,8 @@ import {
  * tf.train) runs 191 kernels a step plus a scalar upload for nearly every constant, the composed
  * path 57, the fused one 22 (3 of them free reshapes): 3 fused matmuls forward, 5 matmuls and 5
  * transposes back. Same objective, gradients, clipping and update rules as the tape path
- * (tape-step.ts), and the dropout masks come from tf.dropout's own seeded stream, so both paths
- * see identical masks.
+ * (tape-step.ts), and both paths apply the same counter-based dropout masks (dropout-mask.ts),
+ * drawn on the GPU under webgpu and in JS elsewhere, bit for bit the same.
  */
 type Spec = Strategy['model'];
 type Cfg = Strategy['training'];
@@ -79,6 +79,8 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
   // Reused host buffers: one dropout mask per hidden layer.
   let capacity = 0;
   let masks: Float32Array[] = [];
+  // On webgpu the masks are drawn on the device: no host buffers, nothing uploaded.
+  const deviceMasks = dropout && ensureDeviceMasks();
 
   /** act'(z) times the incoming gradient, from h = act(z) (composed path). */
   const activationGrad = (dh: Tensor, h: Tensor): Tensor => {
@@ -143,11 +145,10 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
 
   /** One step; onDevice keeps the batch objective on the device (a kept scalar), else it is read back. */
   const train = (x: Float32Array, targets: Float32Array, size: number, dropoutSeed: number, onDevice: boolean): number | Tensor => {
-    if (size > capacity) {
+    if (dropout && !deviceMasks && size > capacity) {
       capacity = size;
       masks = units.slice(0, -1).map((u) => new Float32Array(size * u));
     }
-    if (dropout) masks.forEach((m, i) => dropoutMask(m, size * units[i]!, spec.dropout, dropoutSeed + i));
 
     let loss = 0;
     const lossOnDevice = tf.tidy(() => {
@@ -167,7 +168,8 @@ export function createFastStep(weights: DenseWeights[], spec: Spec, cfg: Cfg, op
         outputs.push(h);
         if (last) break;
         if (dropout) {
-          const mask = tf.tensor(masks[i]!.subarray(0, size * units[i]!), [1, size, units[i]!]);
+          // Computed on the device on webgpu; elsewhere filled into the reused host buffer and uploaded.
+          const mask = maskTensor([1, size, units[i]!], spec.dropout, dropoutSeed + i, masks[i]);
           maskT.push(mask);
           inputs.push(mul(h, mask));
         } else {

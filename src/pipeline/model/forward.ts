@@ -2,6 +2,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend/tf.js';
 import type { Strategy } from '../../domain/strategy.js';
 import type { DenseWeights } from './build.js';
+import { maskTensor } from './dropout-mask.js';
 
 type Activation = Strategy['model']['activation'];
 
@@ -48,7 +49,8 @@ function activate(z: TF.Tensor2D, activation: Activation): TF.Tensor2D {
 /**
  * The MLP's forward pass to logits, straight over the layers model's own variables. Equivalent to
  * `model.apply` (softmax aside) but without the layers machinery, which costs more than the
- * matmuls themselves at these sizes. `dropoutSeed` set = training mode (seeded dropout masks).
+ * matmuls themselves at these sizes. `dropoutSeed` set = training mode: the seeded dropout masks of
+ * dropout-mask.ts, the same ones the analytic step (fast-step.ts) applies.
  */
 export function forwardLogits(x: TF.Tensor2D, weights: DenseWeights[], spec: Strategy['model'], dropoutSeed?: number): TF.Tensor2D {
   let h = x;
@@ -60,7 +62,7 @@ export function forwardLogits(x: TF.Tensor2D, weights: DenseWeights[], spec: Str
       return;
     }
     h = activate(z, spec.activation);
-    if (dropoutSeed !== undefined && spec.dropout > 0) h = tf.dropout(h, spec.dropout, undefined, dropoutSeed + i) as TF.Tensor2D;
+    if (dropoutSeed !== undefined && spec.dropout > 0) h = tf.mul(h, maskTensor(h.shape, spec.dropout, dropoutSeed + i));
   });
   return h;
 }
