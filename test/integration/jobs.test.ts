@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/config/logger.js';
 import { openDatabase } from '../../src/registry/db.js';
 import { createServices, type Services } from '../../src/services/index.js';
-import { MOMENTUM, modelFolders, stagingLeftovers } from '../helpers/services.js';
+import { MOMENTUM, MOMENTUM_ALL_EPOCHS, modelFolders, stagingLeftovers } from '../helpers/services.js';
 
 const opened: Services[] = [];
 function services(extra: Record<string, unknown> = {}, home = fs.mkdtempSync(path.join(os.tmpdir(), 'trainyard-jobs-'))) {
@@ -33,7 +33,8 @@ describe('job runner', () => {
     // ~60 ms (more on a loaded machine) that this timing is not about.
     s.strategies.resolve(MOMENTUM);
     const t0 = performance.now();
-    const op = s.training.start(job(1, 30, 4000), { actor: 'test' });
+    // All 30 epochs (no early stopping): the job must still be training when the reads are done.
+    const op = s.training.start({ ...job(1, 30, 4000), strategy: MOMENTUM_ALL_EPOCHS }, { actor: 'test' });
     expect(performance.now() - t0).toBeLessThan(100);
     expect(op.status).toBe('pending');
     const delay = monitorEventLoopDelay({ resolution: 1 });
