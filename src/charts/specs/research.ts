@@ -38,6 +38,33 @@ export function trialAxis(first: number, last: number) {
 }
 
 /** A research program's progress: each trial's OOS Sharpe with the running best, and deflated Sharpe against the bar. */
+/**
+ * A study's top panel, shared by the research and tuning charts: the best value so far as a step
+ * line (rows with `best`) and each trial as a point (rows with `field`), over the trial axis.
+ */
+export function bestSoFarPanel(
+  x: ReturnType<typeof trialAxis>,
+  line: { color: string; y: object },
+  points: { field: string; encoding: object },
+) {
+  return {
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      {
+        transform: [{ filter: 'datum.best != null' }],
+        mark: { type: 'line', interpolate: 'step-after', color: line.color, strokeWidth: 1.5 },
+        encoding: { x, y: line.y },
+      },
+      {
+        transform: [{ filter: `datum.${points.field} != null` }],
+        mark: { type: 'point', filled: true, size: 40, opacity: 1 },
+        encoding: { x, ...points.encoding },
+      },
+    ],
+  };
+}
+
 export function researchChart(d: ResearchData): ChartSpec {
   const trials = [...d.trials].sort((a, b) => a.cycle_index - b.cycle_index).slice(-MAX_TRIALS);
   let best = Number.NEGATIVE_INFINITY;
@@ -78,22 +105,11 @@ export function researchChart(d: ResearchData): ChartSpec {
     title: { text: title, subtitle: wrap(parts) },
     data: { values: rows },
     vconcat: [
-      {
-        width: WIDTH,
-        height: HEIGHT,
-        layer: [
-          {
-            transform: [{ filter: 'datum.best != null' }],
-            mark: { type: 'line', interpolate: 'step-after', color: PALETTE.blue, strokeWidth: 1.5 },
-            encoding: { x, y: { field: 'best', type: 'quantitative', title: 'OOS Sharpe' } },
-          },
-          {
-            transform: [{ filter: 'datum.sharpe != null' }],
-            mark: { type: 'point', filled: true, size: 40, opacity: 1 },
-            encoding: { x, y: { field: 'sharpe', type: 'quantitative' }, color },
-          },
-        ],
-      },
+      bestSoFarPanel(
+        x,
+        { color: PALETTE.blue, y: { field: 'best', type: 'quantitative', title: 'OOS Sharpe' } },
+        { field: 'sharpe', encoding: { y: { field: 'sharpe', type: 'quantitative' }, color } },
+      ),
       {
         width: WIDTH,
         height: HEIGHT * 0.6,

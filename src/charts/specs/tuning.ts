@@ -3,7 +3,7 @@ import { extremaIndices } from '../downsample.js';
 import { num, pct, wrap } from '../format.js';
 import { CONFIG, HEIGHT, PALETTE, WIDTH } from '../theme.js';
 import type { ChartSpec } from '../types.js';
-import { trialAxis } from './research.js';
+import { bestSoFarPanel, trialAxis } from './research.js';
 
 export type TuningTrialState = 'running' | 'complete' | 'pruned' | 'failed';
 
@@ -127,22 +127,11 @@ export function tuningChart(d: TuningData): ChartSpec {
     title: { text: title, subtitle: [...wrap(parts, SUBTITLE_WIDTH), ...wrap(notes, SUBTITLE_WIDTH)] },
     data: { values: rows },
     vconcat: [
-      {
-        width: WIDTH,
-        height: HEIGHT,
-        layer: [
-          {
-            transform: [{ filter: 'datum.best != null' }],
-            mark: { type: 'line', interpolate: 'step-after', color: PALETTE.green, strokeWidth: 1.5 },
-            encoding: { x, y: y('best', yTitle) },
-          },
-          {
-            transform: [{ filter: 'datum.objective != null' }],
-            mark: { type: 'point', filled: true, size: 40, opacity: 1 },
-            encoding: { x, y: y('objective'), color, shape },
-          },
-        ],
-      },
+      bestSoFarPanel(
+        x,
+        { color: PALETTE.green, y: y('best', yTitle) },
+        { field: 'objective', encoding: { y: y('objective'), color, shape } },
+      ),
       {
         width: WIDTH,
         height: HEIGHT,
